@@ -1,0 +1,109 @@
+package shop.chat;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The chat's WebSocket, {@code /chat/{room}}: one instance per open connection, for its whole life.
+ * The handshake was already checked by {@link HandshakeGuard}; this class turns frames into room actions.
+ */
+@ServerEndpoint("/chat/{room}")
+public class ChatEndpoint {
+
+    /** Larger frames are refused by the container with close code 1009 (too big) before any parsing. */
+    static final int MAX_FRAME_BYTES = 64 * 1024;
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    ChatSettings settings;
+
+    @Inject
+    Heartbeat heartbeat;
+
+    private Room room;
+    private Member member;
+
+    // tag::open[]
+    @OnOpen
+    public void open(Session session, @PathParam("room") String roomName) throws IOException {
+        if (!(session.getUserPrincipal() instanceof SignIn signIn)) {
+            // Unreachable through HandshakeGuard; kept so the endpoint never trusts an unchecked connection.
+            session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not signed in."));
+            return;
+        }
+        member = new Member(session, signIn);
+        room = rooms.open(roomName).orElse(null);
+        if (room == null) {
+            member.close(CloseCodes.TRY_AGAIN_LATER, "This server holds its maximum number of rooms.");
+            return;
+        }
+        heartbeat.watch(member);
+        room.join(member, afterId(session), settings.historyOnJoin());
+    }
+    // end::open[]
+
+    // tag::receive[]
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void receive(String raw) {
+        if (!member.signIn().floodGuard().tryAcquire()) {
+            member.send(Frames.error("rate-limited", "Slow down: at most " + settings.rateLimitMessages()
+                    + " messages per " + settings.rateLimitWindow().toSeconds() + " s; this one was dropped."));
+            return;
+        }
+        switch (ClientFrame.parse(raw)) {
+            case ClientFrame.Say say -> room.say(member, say.text());
+            case ClientFrame.Invalid invalid -> member.send(Frames.error(invalid.code(), invalid.message()));
+        }
+    }
+    // end::receive[]
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        member.ponged();
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (member != null) {
+            heartbeat.forget(member);
+        }
+        if (room != null) {
+            room.leave(member);
+        }
+    }
+
+    @OnError
+    public void error(Throwable error) {
+        LOG.log(Level.FINE, "chat connection error", error);
+    }
+
+    /** {@code ?after=<id>}: a reconnecting client asks for what it missed, instead of the usual history. */
+    private long afterId(Session session) {
+        List<String> after = session.getRequestParameterMap().get("after");
+        if (after == null || after.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Long.parseLong(after.get(0)));
+        } catch (NumberFormatException e) {
+            member.send(Frames.error("invalid-after", "\"after\" must be a message id; sending the usual history."));
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package shop.chat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** A sliding-window limit of messages per sign-in session: past it, messages are dropped, not queued. */
+public final class FloodGuard {
+
+    private final int limit;
+    private final long windowNanos;
+    private final Deque<Long> accepted = new ArrayDeque<>();
+
+    public FloodGuard(int limit, Duration window) {
+        this.limit = limit;
+        this.windowNanos = window.toNanos();
+    }
+
+    /** True if one more message fits in the window; it is then counted. */
+    public synchronized boolean tryAcquire() {
+        long now = System.nanoTime();
+        while (!accepted.isEmpty() && now - accepted.peekFirst() >= windowNanos) {
+            accepted.pollFirst();
+        }
+        if (accepted.size() >= limit) {
+            return false;
+        }
+        accepted.addLast(now);
+        return true;
+    }
+}

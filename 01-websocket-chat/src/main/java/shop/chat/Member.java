@@ -1,0 +1,86 @@
+package shop.chat;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One open WebSocket in a room: who it is, and a bounded outbox towards it.
+ *
+ * <p>Sends are asynchronous, so one slow reader never holds up a broadcast to the others.
+ * A reader that falls more than {@link #MAX_PENDING} frames behind is closed (1013, try again later)
+ * rather than let its backlog grow in server memory without bound.
+ */
+public final class Member {
+
+    static final int MAX_PENDING = 1000;
+    private static final Logger LOG = Logger.getLogger(Member.class.getName());
+
+    private final Session session;
+    private final SignIn user;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile long lastPongNanos = System.nanoTime();
+
+    public Member(Session session, SignIn user) {
+        this.session = session;
+        this.user = user;
+    }
+
+    public String name() {
+        return user.name();
+    }
+
+    public SignIn signIn() {
+        return user;
+    }
+
+    public void send(String json) {
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            close(CloseCodes.TRY_AGAIN_LATER, "Too slow: more than " + MAX_PENDING + " frames behind.");
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendText(json, result -> {
+                pending.decrementAndGet();
+                if (!result.isOK()) {
+                    LOG.log(Level.FINE, "send to " + name() + " failed", result.getException());
+                }
+            });
+        } catch (IllegalStateException closed) {
+            pending.decrementAndGet(); // the connection closed under us; its leave() is on the way
+        }
+    }
+
+    void ping() {
+        try {
+            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "ping to " + name() + " failed", e);
+        }
+    }
+
+    void ponged() {
+        lastPongNanos = System.nanoTime();
+    }
+
+    long nanosSinceLastPong() {
+        return System.nanoTime() - lastPongNanos;
+    }
+
+    boolean isOpen() {
+        return session.isOpen();
+    }
+
+    void close(CloseCodes code, String reason) {
+        try {
+            session.close(new CloseReason(code, reason));
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "close of " + name() + " failed", e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package shop.chat;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * A chat room: its members and its recent history.
+ *
+ * <p>Every change happens under the room's lock, and every send is queued in that same order, so a
+ * member who joins while others talk sees each message exactly once: in the history it is sent
+ * on joining, or live afterwards, never both and never neither.
+ */
+public final class Room {
+
+    private static final Logger LOG = Logger.getLogger(Room.class.getName());
+
+    private final String name;
+    private final int retained;
+    private final LongSupplier ids;
+    private final Set<Member> members = new LinkedHashSet<>();
+    private final Deque<ChatMessage> history = new ArrayDeque<>();
+
+    Room(String name, int retained, LongSupplier ids) {
+        this.name = name;
+        this.retained = retained;
+        this.ids = ids;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    // tag::join[]
+    /** Adds a member: first the history it missed, then everyone (the member too) hears who is online. */
+    synchronized void join(Member member, long afterId, int historyOnJoin) {
+        members.add(member);
+        List<ChatMessage> missed = afterId >= 0 ? after(afterId) : last(historyOnJoin);
+        missed.forEach(m -> member.send(Frames.message(m).toString()));
+        broadcast(Frames.presence("joined", member.name(), online()));
+        LOG.info(" [x] " + member.name() + " joined #" + name + " (" + members.size() + " connected)");
+    }
+    // end::join[]
+
+    // tag::broadcast[]
+    /** Stores a message and pushes it to every member of this room, and to no one else. */
+    synchronized ChatMessage say(Member from, String text) {
+        ChatMessage message = new ChatMessage(ids.getAsLong(), name, from.name(), text, Instant.now());
+        history.addLast(message);
+        if (history.size() > retained) {
+            history.removeFirst();
+        }
+        broadcast(Frames.message(message).toString());
+        return message;
+    }
+
+    private void broadcast(String frame) {
+        for (Member member : members) {
+            member.send(frame); // asynchronous: a slow member does not hold up the others
+        }
+    }
+    // end::broadcast[]
+
+    synchronized void leave(Member member) {
+        if (members.remove(member)) {
+            broadcast(Frames.presence("left", member.name(), online()));
+            LOG.info(" [x] " + member.name() + " left #" + name + " (" + members.size() + " connected)");
+        }
+    }
+
+    /** Messages with an id greater than {@code afterId}, oldest first, as far back as the room keeps. */
+    synchronized List<ChatMessage> after(long afterId) {
+        return history.stream().filter(m -> m.id() > afterId).toList();
+    }
+
+    synchronized List<Member> members() {
+        return new ArrayList<>(members);
+    }
+
+    private List<ChatMessage> last(int count) {
+        return history.stream().skip(Math.max(0, history.size() - count)).toList();
+    }
+
+    /** Distinct names, sorted: one person with two tabs open is online once. */
+    private SortedSet<String> online() {
+        SortedSet<String> names = new TreeSet<>();
+        members.forEach(m -> names.add(m.name()));
+        return names;
+    }
+}

@@ -1,0 +1,78 @@
+package shop.chat;
+
+import course.testkit.RecordingWebSocket;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** The chat as its tests use it: sign in over HTTP, then open room WebSockets with that session and a same-site Origin. */
+final class ChatApi {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final URL base;
+
+    ChatApi(URL base) {
+        this.base = base;
+    }
+
+    /** Signs in and returns the {@code Cookie} header value that carries the session. */
+    String signIn(String name) {
+        HttpResponse<String> response = post("/api/session", "{\"name\":\"" + name + "\"}");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("sign-in of " + name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    HttpResponse<String> get(String path, String cookie) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request.build());
+    }
+
+    /** Signs {@code name} in and joins {@code room}. */
+    RecordingWebSocket join(String name, String room) {
+        return join(room, Map.of("Cookie", signIn(name), "Origin", origin()));
+    }
+
+    RecordingWebSocket join(String room, Map<String, String> headers) {
+        return RecordingWebSocket.open(ws(room), headers);
+    }
+
+    URI ws(String roomAndQuery) {
+        return URI.create(origin().replaceFirst("^http", "ws") + "/chat/" + roomAndQuery);
+    }
+
+    /** The page's own origin, as a browser would send it. */
+    String origin() {
+        return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+    }
+
+    URI uri(String path) {
+        return URI.create(origin() + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

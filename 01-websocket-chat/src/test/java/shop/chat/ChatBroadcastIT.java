@@ -1,0 +1,113 @@
+package shop.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.testkit.ModuleWar;
+import course.testkit.RecordingWebSocket;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.net.URL;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The chat's core promise: a message reaches every member of its room, and no one outside it. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatBroadcastIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ModuleWar.asRoot("chat");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aMessageReachesEveryMemberOfTheRoomAndNoOneElse() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket alice = chat.join("alice", "broadcast");
+             RecordingWebSocket bob = chat.join("bob", "broadcast");
+             RecordingWebSocket carol = chat.join("carol", "elsewhere")) {
+            alice.awaitFrame(f -> isPresence(f, "joined", "bob"));
+
+            alice.send("{\"type\":\"say\",\"text\":\"hello, bob\"}");
+
+            JsonObject atBob = bob.awaitFrame(ChatBroadcastIT::isMessage);
+            JsonObject atAlice = alice.awaitFrame(ChatBroadcastIT::isMessage);
+            assertThat(atBob).isEqualTo(atAlice);
+            assertThat(atBob.getString("from")).isEqualTo("alice");
+            assertThat(atBob.getString("room")).isEqualTo("broadcast");
+            assertThat(atBob.getString("text")).isEqualTo("hello, bob");
+            assertThat(atBob.getJsonNumber("id").longValue()).isPositive();
+            assertThat(java.time.Instant.parse(atBob.getString("at"))).isNotNull();
+
+            // carol sends in her own room; once her message is back, anything of alice's would have arrived before it
+            carol.send("{\"type\":\"say\",\"text\":\"anyone?\"}");
+            carol.awaitFrame(ChatBroadcastIT::isMessage);
+            assertThat(carol.json()).filteredOn(ChatBroadcastIT::isMessage)
+                    .extracting(f -> f.getString("text")).containsExactly("anyone?");
+            assertThat(bob.json()).filteredOn(ChatBroadcastIT::isMessage)
+                    .extracting(f -> f.getString("text")).doesNotContain("anyone?");
+        }
+    }
+
+    @Test
+    void aLateJoinerFirstGetsTheLastFiftyMessagesInOrderThenPresence() {
+        ChatApi chat = new ChatApi(base);
+        // three senders, so no one passes the flood limit of 20 messages per 10 s
+        try (RecordingWebSocket dave = chat.join("dave", "history");
+             RecordingWebSocket dan = chat.join("dan", "history");
+             RecordingWebSocket dora = chat.join("dora", "history")) {
+            List<RecordingWebSocket> senders = List.of(dave, dan, dora);
+            IntStream.rangeClosed(1, 55).forEach(i -> {
+                RecordingWebSocket sender = senders.get((i - 1) / 20);
+                sender.send("{\"type\":\"say\",\"text\":\"m" + i + "\"}");
+                sender.awaitFrame(f -> isMessage(f) && f.getString("text").equals("m" + i)); // keeps the order
+            });
+
+            try (RecordingWebSocket erin = chat.join("erin", "history")) {
+                erin.awaitFrame(f -> isPresence(f, "joined", "erin"));
+                List<JsonObject> frames = erin.json();
+                List<String> texts = frames.subList(0, 50).stream().map(f -> f.getString("text")).toList();
+                assertThat(texts).containsExactlyElementsOf(IntStream.rangeClosed(6, 55).mapToObj(i -> "m" + i).toList());
+                assertThat(frames.get(50).getString("type")).isEqualTo("presence");
+            }
+        }
+    }
+
+    @Test
+    void presenceTellsEveryoneWhoJoinedAndWhoLeft() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket frank = chat.join("frank", "presence")) {
+            JsonObject own = frank.awaitFrame(f -> isPresence(f, "joined", "frank"));
+            assertThat(online(own)).containsExactly("frank");
+
+            RecordingWebSocket grace = chat.join("grace", "presence");
+            assertThat(online(frank.awaitFrame(f -> isPresence(f, "joined", "grace")))).containsExactly("frank", "grace");
+
+            grace.close();
+            assertThat(online(frank.awaitFrame(f -> isPresence(f, "left", "grace")))).containsExactly("frank");
+        }
+    }
+
+    static boolean isMessage(JsonObject frame) {
+        return "message".equals(frame.getString("type"));
+    }
+
+    static boolean isPresence(JsonObject frame, String event, String user) {
+        return "presence".equals(frame.getString("type")) && event.equals(frame.getString("event"))
+                && user.equals(frame.getString("user"));
+    }
+
+    static List<String> online(JsonObject presence) {
+        return presence.getJsonArray("online").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+}

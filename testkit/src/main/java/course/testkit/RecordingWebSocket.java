@@ -1,0 +1,171 @@
+package course.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A test-side WebSocket client that records every text frame it receives and how the connection
+ * ended, so tests can assert on both. Failures on the client's callback threads are kept and
+ * rethrown on the test thread by every assertion method.
+ */
+public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<String> frames = new CopyOnWriteArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile Throwable failure;
+    private volatile WebSocket socket;
+
+    private RecordingWebSocket() {
+    }
+
+    /** Opens a connection, failing the test if the handshake is refused. */
+    public static RecordingWebSocket open(URI uri, Map<String, String> headers) {
+        RecordingWebSocket recorder = new RecordingWebSocket();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        recorder.socket = builder.buildAsync(uri, recorder).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return recorder;
+    }
+
+    /** Attempts a handshake that should be refused, and returns the HTTP status the server answered with. */
+    public static int refusedHandshakeStatus(URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        try {
+            WebSocket accepted = builder.buildAsync(uri, new WebSocket.Listener() { })
+                    .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            accepted.abort();
+            throw new AssertionError("The handshake to " + uri + " was accepted, but should have been refused");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** Every text frame received so far, in order. */
+    public List<String> frames() {
+        rethrowFailure();
+        return List.copyOf(frames);
+    }
+
+    /** The received frames parsed as JSON objects, in order. */
+    public List<JsonObject> json() {
+        return frames().stream().map(RecordingWebSocket::parse).toList();
+    }
+
+    /** Waits (bounded) for a frame that matches, and returns it. */
+    public JsonObject awaitFrame(Predicate<JsonObject> matching) {
+        return await().atMost(TIMEOUT).until(() -> json().stream().filter(matching).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+    }
+
+    /** Waits (bounded) until {@code count} frames match. */
+    public List<JsonObject> awaitFrames(Predicate<JsonObject> matching, int count) {
+        return await().atMost(TIMEOUT).until(() -> json().stream().filter(matching).toList(), l -> l.size() >= count);
+    }
+
+    /** Waits (bounded) for the server to close the connection, and returns its close code. */
+    public int awaitClose(Duration atMost) {
+        try {
+            return closed.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("The server did not close the connection within " + atMost, e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    private volatile String closeReason;
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            frames.add(partial.toString());
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        failure = new AssertionError("Unexpected binary frame from the server");
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        // An abrupt end without a close frame is 1006 by RFC 6455; anything else is a real failure.
+        closeReason = String.valueOf(error);
+        closed.complete(1006);
+    }
+
+    private void rethrowFailure() {
+        if (failure != null) {
+            throw new AssertionError("failure on the WebSocket callback thread", failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (socket != null && !closed.isDone()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+            socket.abort();
+        }
+    }
+
+    static JsonObject parse(String frame) {
+        try (JsonReader reader = Json.createReader(new StringReader(frame))) {
+            return reader.readObject();
+        }
+    }
+}
