@@ -12,6 +12,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -72,6 +73,12 @@ public class ChatEndpoint {
         }
     }
     // end::receive[]
+
+    /** The chat speaks JSON text only. Without this handler the container silently drops binary frames. */
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void binary(ByteBuffer data) {
+        member.close(CloseCodes.CANNOT_ACCEPT, "The chat accepts JSON text frames only.");
+    }
 
     @OnMessage
     public void pong(PongMessage pong) {

@@ -65,7 +65,7 @@ final class ChatApi {
         return URI.create(origin() + path);
     }
 
-    private static HttpResponse<String> send(HttpRequest request) {
+    HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

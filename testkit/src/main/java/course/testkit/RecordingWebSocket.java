@@ -35,6 +35,7 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile Throwable failure;
+    private volatile String closeReason;
     private volatile WebSocket socket;
 
     private RecordingWebSocket() {
@@ -68,6 +69,10 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
 
     public void send(String text) {
         socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    public void sendBinary(ByteBuffer data) {
+        socket.sendBinary(data, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** Every text frame received so far, in order. */
@@ -108,8 +113,6 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
     public String closeReason() {
         return closeReason;
     }
-
-    private volatile String closeReason;
 
     @Override
     public void onOpen(WebSocket webSocket) {

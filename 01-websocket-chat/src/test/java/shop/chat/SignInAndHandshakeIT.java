@@ -1,0 +1,169 @@
+package shop.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.testkit.ModuleWar;
+import course.testkit.RecordingWebSocket;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Who may open the chat: the sign-in contract, and every way a WebSocket handshake is refused before it opens. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SignInAndHandshakeIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ModuleWar.asRoot("chat");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void signingInAnswers201WithAnHttpOnlySameSiteStrictSessionCookie() {
+        HttpResponse<String> response = new ChatApi(base).post("/api/session", "{\"name\":\"alice\"}");
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(json(response.body()).getString("name")).isEqualTo("alice");
+        String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("chat_session=").containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict").contains("Path=/");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{\"name\":\"\"}",
+        "{\"name\":\"has space\"}",
+        "{\"name\":\"<script>\"}",
+        "{\"name\":\"abcdefghijabcdefghijabcdefghijabc\"}", // 33 characters
+        "{\"name\":42}",
+        "{}",
+        "{\"name\":\"alice\",\"role\":\"admin\"}",
+        "[\"alice\"]",
+        "not json at all",
+    })
+    void anInvalidSignInAnswers400WithAProblemDetail(String body) {
+        HttpResponse<String> response = new ChatApi(base).post("/api/session", body);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonObject problem = json(response.body());
+        assertThat(problem.getInt("status")).isEqualTo(400);
+        assertThat(problem.getString("type")).isEqualTo("/problems/invalid-sign-in");
+        assertThat(problem.getString("detail")).isNotBlank();
+        assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void theSessionEndpointSaysWhoIsSignedInAndRefusesStrangersWith401() {
+        ChatApi chat = new ChatApi(base);
+        String cookie = chat.signIn("bob");
+
+        assertThat(json(chat.get("/api/session", cookie).body()).getString("name")).isEqualTo("bob");
+        HttpResponse<String> stranger = chat.get("/api/session", null);
+        assertThat(stranger.statusCode()).isEqualTo(401);
+        assertThat(json(stranger.body()).getString("type")).isEqualTo("/problems/not-signed-in");
+    }
+
+    @Test
+    void aHandshakeWithoutASessionCookieIsRefusedWith403() {
+        ChatApi chat = new ChatApi(base);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"), Map.of("Origin", chat.origin())))
+                .isEqualTo(403);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"),
+                Map.of("Origin", chat.origin(), "Cookie", "chat_session=forged-token"))).isEqualTo(403);
+    }
+
+    @Test
+    void aHandshakeFromAForeignOrMissingOriginIsRefusedWith403() {
+        ChatApi chat = new ChatApi(base);
+        String cookie = chat.signIn("carol");
+
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"),
+                Map.of("Cookie", cookie, "Origin", "http://evil.example"))).isEqualTo(403);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"),
+                Map.of("Cookie", cookie, "Origin", chat.origin().replace("localhost", "127.0.0.1")))).isEqualTo(403);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"), Map.of("Cookie", cookie)))
+                .isEqualTo(403);
+        // the same cookie from the page's own origin is let in
+        try (RecordingWebSocket accepted = chat.join("lobby", Map.of("Cookie", cookie, "Origin", chat.origin()))) {
+            accepted.awaitFrame(f -> "presence".equals(f.getString("type")));
+        }
+    }
+
+    @Test
+    void anInvalidRoomNameIsRefusedWith404() {
+        ChatApi chat = new ChatApi(base);
+        Map<String, String> headers = Map.of("Cookie", chat.signIn("dave"), "Origin", chat.origin());
+
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("Upper"), headers)).isEqualTo(404);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("a".repeat(33)), headers)).isEqualTo(404);
+    }
+
+    @Test
+    void afterSigningOutTheOldCookieNoLongerOpensTheChat() {
+        ChatApi chat = new ChatApi(base);
+        String cookie = chat.signIn("erin");
+
+        HttpResponse<String> signOut = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                .header("Cookie", cookie).DELETE().build());
+
+        assertThat(signOut.statusCode()).isEqualTo(204);
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"),
+                Map.of("Cookie", cookie, "Origin", chat.origin()))).isEqualTo(403);
+    }
+
+    @Test
+    void thePollingEndpointReturnsTheMessagesAfterAnIdToSignedInUsersOnly() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket frank = chat.join("frank", "polled")) {
+            frank.send("{\"type\":\"say\",\"text\":\"first\"}");
+            long first = frank.awaitFrame(ChatBroadcastIT::isMessage).getJsonNumber("id").longValue();
+            frank.send("{\"type\":\"say\",\"text\":\"second\"}");
+            frank.awaitFrames(ChatBroadcastIT::isMessage, 2);
+
+            String cookie = chat.signIn("poller");
+            HttpResponse<String> poll = chat.get("/api/rooms/polled/messages?after=" + first, cookie);
+            assertThat(poll.statusCode()).isEqualTo(200);
+            assertThat(Json.createReader(new StringReader(poll.body())).readArray())
+                    .extracting(v -> v.asJsonObject().getString("text")).containsExactly("second");
+
+            assertThat(chat.get("/api/rooms/polled/messages?after=0", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> badAfter = chat.get("/api/rooms/polled/messages?after=yesterday", cookie);
+            assertThat(badAfter.statusCode()).isEqualTo(400);
+            assertThat(json(badAfter.body()).getString("type")).isEqualTo("/problems/invalid-after");
+        }
+    }
+
+    @Test
+    void aWrongContentTypeAnswers415AsAProblemDetailToo() {
+        ChatApi chat = new ChatApi(base);
+        HttpResponse<String> response = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("alice"))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    static JsonObject json(String body) {
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+
+}
