@@ -34,6 +34,7 @@ public class HandshakeGuard extends HttpFilter {
     @Inject
     SignIns signIns;
 
+    // tag::handshake[]
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -56,6 +57,7 @@ public class HandshakeGuard extends HttpFilter {
         }
         chain.doFilter(new SignedInRequest(request, signIn.get()), response);
     }
+    // end::handshake[]
 
     static String sessionToken(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();

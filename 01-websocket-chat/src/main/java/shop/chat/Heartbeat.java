@@ -49,6 +49,7 @@ public class Heartbeat {
         members.remove(member);
     }
 
+    // tag::heartbeat[]
     private void beat() {
         long deadline = 2 * settings.heartbeat().toNanos();
         for (Member member : members) {
@@ -63,6 +64,7 @@ public class Heartbeat {
             }
         }
     }
+    // end::heartbeat[]
 
     @PreDestroy
     void stop() {

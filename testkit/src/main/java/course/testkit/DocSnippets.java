@@ -1,0 +1,78 @@
+package course.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the code quoted in a Markdown walkthrough identical to the real, tested source.
+ *
+ * <p>A quote is marked with a comment naming its origin, directly above the code block:
+ * <pre>
+ * &lt;!-- include: src/main/java/shop/chat/Room.java#broadcast --&gt;
+ * ```java
+ * ...the lines between tag::broadcast[] and end::broadcast[], de-indented...
+ * ```
+ * </pre>
+ * The same tags feed the slides, so a quote can never drift from the code it shows.
+ */
+public final class DocSnippets {
+
+    private static final Pattern QUOTE = Pattern.compile(
+            "<!-- include: (\\S+)#(\\S+) -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
+
+    private DocSnippets() {
+    }
+
+    /** One quote in a document: where it claims to come from, and what it says. */
+    public record Quote(String file, String tag, String text) {
+    }
+
+    /** Every marked quote in {@code markdown}; paths in the markers are relative to {@code moduleDir}. */
+    public static List<Quote> quotes(Path markdown) {
+        Matcher m = QUOTE.matcher(read(markdown));
+        List<Quote> quotes = new ArrayList<>();
+        while (m.find()) {
+            quotes.add(new Quote(m.group(1), m.group(2), m.group(3)));
+        }
+        return quotes;
+    }
+
+    /** The lines between {@code tag::name[]} and {@code end::name[]} in {@code source}, de-indented, ending in a newline. */
+    public static String tagged(Path source, String tag) {
+        List<String> lines = read(source).lines().toList();
+        int start = indexOf(lines, "tag::" + tag + "[]", 0);
+        int end = indexOf(lines, "end::" + tag + "[]", start + 1);
+        if (start < 0 || end < 0) {
+            throw new AssertionError("tag '" + tag + "' not found in " + source);
+        }
+        List<String> body = lines.subList(start + 1, end);
+        int indent = body.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        StringBuilder text = new StringBuilder();
+        body.forEach(l -> text.append(l.isBlank() ? "" : l.substring(indent)).append('\n'));
+        return text.toString();
+    }
+
+    private static int indexOf(List<String> lines, String marker, int from) {
+        for (int i = Math.max(from, 0); i < lines.size(); i++) {
+            if (lines.get(i).contains(marker)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
