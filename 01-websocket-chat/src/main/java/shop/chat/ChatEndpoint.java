@@ -69,6 +69,8 @@ public class ChatEndpoint {
         }
         switch (ClientFrame.parse(raw)) {
             case ClientFrame.Say say -> room.say(member, say.text());
+            case Whisper whisper -> room.whisper(member, whisper);   // exercise 1
+            case NoteEdit edit -> room.editNote(member, edit);       // exercise 2
             case ClientFrame.Invalid invalid -> member.send(Frames.error(invalid.code(), invalid.message()));
         }
     }

@@ -13,7 +13,7 @@ import java.util.Set;
  * A frame from the browser, parsed and validated: either something to do, or the reason it was refused.
  * Nothing the client sends reaches a room before it has passed through here.
  */
-public sealed interface ClientFrame {
+public sealed interface ClientFrame permits ClientFrame.Say, ClientFrame.Invalid, Whisper, NoteEdit {
 
     int MAX_TEXT = 2000;
 
@@ -41,8 +41,10 @@ public sealed interface ClientFrame {
         }
         return switch (type.getString()) {
             case "say" -> say(frame);
+            case "whisper" -> Whisper.parse(frame);      // exercise 1: private messages
+            case "note-edit" -> NoteEdit.parse(frame);   // exercise 2: the room's shared note
             default -> new Invalid("unknown-type", "Unknown frame type \"" + abbreviate(type.getString())
-                    + "\"; the chat understands \"say\".");
+                    + "\"; the chat understands \"say\", \"whisper\" and \"note-edit\".");
         };
     }
 
@@ -51,6 +53,12 @@ public sealed interface ClientFrame {
         if (unknown != null) {
             return unknown;
         }
+        Invalid invalid = invalidText(frame);
+        return invalid != null ? invalid : new Say(frame.getString("text"));
+    }
+
+    /** Why a frame's message "text" is refused, or null if it is fine; a whisper's text follows the same rules. */
+    static Invalid invalidText(JsonObject frame) {
         if (!(frame.get("text") instanceof JsonString text)) {
             return new Invalid("missing-field", "Field \"text\" is required and must be a string.");
         }
@@ -61,7 +69,7 @@ public sealed interface ClientFrame {
         if (s.codePointCount(0, s.length()) > MAX_TEXT) {
             return new Invalid("text-too-long", "A message is at most " + MAX_TEXT + " characters.");
         }
-        return new Say(s);
+        return null;
     }
 
     /** Unknown fields are refused, not ignored: a typo such as "txt" should not fail silently. */

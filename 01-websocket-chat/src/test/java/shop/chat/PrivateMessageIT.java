@@ -1,0 +1,149 @@
+package shop.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import course.testkit.ModuleWar;
+import course.testkit.RecordingWebSocket;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Exercise 1, private messages: a whisper reaches its recipient and the sender's own tabs, and no one else. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PrivateMessageIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ModuleWar.asRoot("chat");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aWhisperReachesOnlyTheRecipientAndTheSendersOwnTabs() {
+        ChatApi chat = new ChatApi(base);
+        String aliceCookie = chat.signIn("alice");
+        Map<String, String> asAlice = Map.of("Cookie", aliceCookie, "Origin", chat.origin());
+        try (RecordingWebSocket alice = chat.join("whisper-only", asAlice);
+             RecordingWebSocket aliceOtherTab = chat.join("whisper-only", asAlice);
+             RecordingWebSocket bob = chat.join("bob", "whisper-only");
+             RecordingWebSocket carol = chat.join("carol", "whisper-only");
+             RecordingWebSocket bobElsewhere = chat.join("bob", "whisper-elsewhere")) {
+            alice.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "carol"));
+
+            alice.send("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"your refund is approved\"}");
+
+            JsonObject atBob = bob.awaitFrame(PrivateMessageIT::isWhisper);
+            assertThat(atBob.getString("from")).isEqualTo("alice");
+            assertThat(atBob.getString("to")).isEqualTo("bob");
+            assertThat(atBob.getString("room")).isEqualTo("whisper-only");
+            assertThat(atBob.getString("text")).isEqualTo("your refund is approved");
+            assertThat(atBob.getJsonNumber("id").longValue()).isPositive();
+            assertThat(Instant.parse(atBob.getString("at"))).isNotNull();
+            assertThat(alice.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atBob);
+            assertThat(aliceOtherTab.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atBob);
+
+            // A negative needs a later positive: once carol (and the other bob) have alice's next public
+            // message, the whisper, sent to them before it in the same order, would have arrived too.
+            alice.send("{\"type\":\"say\",\"text\":\"thanks for waiting, everyone\"}");
+            carol.awaitFrame(ChatBroadcastIT::isMessage);
+            assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
+            bobElsewhere.send("{\"type\":\"say\",\"text\":\"still here\"}");
+            bobElsewhere.awaitFrame(ChatBroadcastIT::isMessage);
+            assertThat(bobElsewhere.json()).noneMatch(PrivateMessageIT::isWhisper);
+
+            // Not in the room's history: a late joiner and the polling endpoint see only the public message.
+            try (RecordingWebSocket dave = chat.join("dave", "whisper-only")) {
+                dave.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "dave"));
+                assertThat(dave.json()).filteredOn(f -> isWhisper(f) || ChatBroadcastIT.isMessage(f))
+                        .extracting(f -> f.getString("type") + ": " + f.getString("text"))
+                        .containsExactly("message: thanks for waiting, everyone");
+            }
+            HttpResponse<String> polled = chat.get("/api/rooms/whisper-only/messages?after=0", aliceCookie);
+            assertThat(polled.statusCode()).isEqualTo(200);
+            try (JsonReader reader = Json.createReader(new StringReader(polled.body()))) {
+                assertThat(reader.readArray().getValuesAs(JsonObject.class))
+                        .extracting(f -> f.getString("text")).containsExactly("thanks for waiting, everyone");
+            }
+        }
+    }
+
+    @Test
+    void aWhisperToSomeoneNotInTheRoomIsRefusedAndTheConnectionStaysUsable() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket erin = chat.join("erin", "whisper-refused");
+             RecordingWebSocket frank = chat.join("frank", "whisper-refused-other")) {
+            erin.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "erin"));
+            frank.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "frank"));
+
+            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"nobody\",\"text\":\"hi\"}"))
+                    .isEqualTo("unknown-recipient");
+            // frank is online, but in another room: a whisper stays inside its room
+            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"frank\",\"text\":\"hi\"}"))
+                    .isEqualTo("unknown-recipient");
+            // erin is in the room, but a whisper to yourself is refused (see PrivateMessage)
+            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"erin\",\"text\":\"note to self\"}"))
+                    .isEqualTo("whisper-to-self");
+
+            erin.send("{\"type\":\"say\",\"text\":\"still connected\"}");
+            assertThat(erin.awaitFrame(ChatBroadcastIT::isMessage).getString("text")).isEqualTo("still connected");
+            assertThat(erin.isClosed()).isFalse();
+            assertThat(erin.json()).noneMatch(PrivateMessageIT::isWhisper);
+            assertThat(frank.json()).noneMatch(PrivateMessageIT::isWhisper);
+        }
+    }
+
+    @Test
+    void anInvalidWhisperGetsAClearErrorAndIsNotDelivered() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket gina = chat.join("gina", "whisper-invalid");
+             RecordingWebSocket hank = chat.join("hank", "whisper-invalid")) {
+            gina.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "hank"));
+
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"hi\",\"urgent\":true}"))
+                    .isEqualTo("unknown-field");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"text\":\"hi\"}")).isEqualTo("missing-field");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\"}")).isEqualTo("missing-field");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"  \"}")).isEqualTo("empty-text");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"" + "x".repeat(2001) + "\"}"))
+                    .isEqualTo("text-too-long");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"<script>\",\"text\":\"hi\"}"))
+                    .isEqualTo("unknown-recipient");
+
+            // the longest allowed text goes through, and it is the only whisper hank ever gets
+            gina.send("{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"" + "y".repeat(2000) + "\"}");
+            assertThat(hank.awaitFrame(PrivateMessageIT::isWhisper).getString("text")).hasSize(2000);
+            assertThat(hank.json()).filteredOn(PrivateMessageIT::isWhisper).hasSize(1);
+            assertThat(hank.json()).noneMatch(f -> "error".equals(f.getString("type")));
+        }
+    }
+
+    /** Sends a frame that must be refused, and returns the code of the error event it got. */
+    static String errorAfter(RecordingWebSocket socket, String frame) {
+        int before = errors(socket);
+        socket.send(frame);
+        return socket.awaitFrames(f -> "error".equals(f.getString("type")), before + 1).get(before).getString("code");
+    }
+
+    private static int errors(RecordingWebSocket socket) {
+        return (int) socket.json().stream().filter(f -> "error".equals(f.getString("type"))).count();
+    }
+
+    static boolean isWhisper(JsonObject frame) {
+        return "whisper".equals(frame.getString("type"));
+    }
+}
