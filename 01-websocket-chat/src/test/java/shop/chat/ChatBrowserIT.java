@@ -185,6 +185,26 @@ class ChatBrowserIT {
         }
     }
 
+    @Test
+    void whenTheSessionIsGoneThePageAsksToSignInAgainInsteadOfRetrying() {
+        try (TcpProxy network = TcpProxy.to(base.getHost(), base.getPort())) {
+            String viaProxy = "http://" + base.getHost() + ":" + network.port() + "/";
+            BrowserPage frank = signIn(viaProxy, "frank");
+            join(frank, "expired");
+            int sockets = frank.webSocketUrls().size();
+
+            // The session ends behind the page's back (another tab signed out, or it expired), then the line drops.
+            assertThat(frank.page().context().request().delete(viaProxy + "api/session").status()).isEqualTo(204);
+            network.severAll();
+
+            expect(frank.byTestId("sign-in")).isVisible();
+            expect(frank.byTestId("error")).hasAttribute("data-code", "not-signed-in");
+            expect(frank.byTestId("connection")).hasAttribute("data-state", "idle");
+            // one reconnect, refused (403), then a session check instead of a retry loop
+            assertThat(frank.webSocketUrls()).hasSize(sockets + 1);
+        }
+    }
+
     private BrowserPage signIn(String url, String name) {
         BrowserPage page = browser.open(url);
         page.byTestId("name").fill(name);

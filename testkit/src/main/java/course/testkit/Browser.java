@@ -37,8 +37,9 @@ public final class Browser implements AutoCloseable {
 
     /** Launches the system Chromium, or fails at once saying how to install it. */
     public static Browser launch() {
-        Path executable = findChromium().orElseThrow(() -> new IllegalStateException(
-                "No Chromium found: install it (apt-get install chromium on Debian/Ubuntu) or set CHROMIUM_PATH to its executable."));
+        Path executable = findChromium().orElseThrow(() -> new IllegalStateException("No Chromium found"
+                + Optional.ofNullable(System.getenv("CHROMIUM_PATH")).map(p -> " (CHROMIUM_PATH=" + p + " is not executable)").orElse("")
+                + ": install it (apt-get install chromium on Debian/Ubuntu) or set CHROMIUM_PATH to its executable."));
         // The system browser is used, so Playwright must never try to download its own.
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
