@@ -59,7 +59,7 @@ function showChat(name) {
     ui['sign-out'].hidden = false;
     ui['sign-in'].hidden = true;
     ui.chat.hidden = false;
-    const fromHash = decodeURIComponent(location.hash.slice(1));
+    const fromHash = location.hash.slice(1); // room names need no URL decoding
     joinRoom(VALID_ROOM.test(fromHash) ? fromHash : 'support');
 }
 
@@ -123,11 +123,17 @@ async function whoAmI() {
 async function signIn(event) {
     event.preventDefault();
     clearError();
-    const response = await fetch('/api/session', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: ui.name.value.trim() }),
-    });
+    let response;
+    try {
+        response = await fetch('/api/session', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name: ui.name.value.trim() }),
+        });
+    } catch (error) {
+        showError('unreachable', `The chat server did not answer (${error.message}).`);
+        return;
+    }
     if (response.status !== 201) {
         const problem = await response.json().catch(() => ({}));
         showError(problem.code ?? `http-${response.status}`, problem.detail ?? 'Sign-in failed.');
@@ -138,8 +144,13 @@ async function signIn(event) {
 
 async function signOut() {
     leaveRoom();
-    await fetch('/api/session', { method: 'DELETE' });
     clearError();
+    try {
+        await fetch('/api/session', { method: 'DELETE' });
+    } catch (error) {
+        // The page forgets the user anyway; the server's session then simply expires.
+        showError('unreachable', `Signed out here, but the server did not answer (${error.message}).`);
+    }
     showSignIn();
 }
 
@@ -218,7 +229,7 @@ async function closed(event, opened) {
     const room = chat.room;
     if (event.code === 1008) {
         // A policy close (not signed in, say) would be refused again: retrying cannot help.
-        setConnection('closed', `disconnected: ${event.reason || 'refused by the server'}`);
+        setConnection('closed', `disconnected: ${event.reason || 'refused by the server'} (Join to retry)`);
         await recheckSession();
         return;
     }
@@ -230,7 +241,7 @@ async function closed(event, opened) {
             return; // signed out, or the user joined a room while we asked
         }
         if (stillSignedIn && ++chat.refused >= MAX_REFUSED_HANDSHAKES) {
-            setConnection('closed', 'disconnected: the server refuses this chat connection');
+            setConnection('closed', 'disconnected: the server refuses this chat connection (Join to retry)');
             return;
         }
     }
