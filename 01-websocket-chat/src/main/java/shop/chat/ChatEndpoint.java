@@ -35,7 +35,7 @@ public class ChatEndpoint {
     ChatSettings settings;
 
     @Inject
-    Heartbeat heartbeat;
+    Connections connections;
 
     private Room room;
     private Member member;
@@ -54,7 +54,7 @@ public class ChatEndpoint {
             member.close(CloseCodes.TRY_AGAIN_LATER, "This server holds its maximum number of rooms.");
             return;
         }
-        heartbeat.watch(member);
+        connections.add(member); // from now on the heartbeat checks it
         room.join(member, afterId(session), settings.historyOnJoin());
     }
     // end::open[]
@@ -90,7 +90,7 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         if (member != null) {
-            heartbeat.forget(member);
+            connections.remove(member);
         }
         if (room != null) {
             room.leave(member);

@@ -8,8 +8,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -27,7 +25,6 @@ public class Heartbeat {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
 
-    private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> beat;
 
     @Resource
@@ -36,28 +33,23 @@ public class Heartbeat {
     @Inject
     ChatSettings settings;
 
+    @Inject
+    Connections connections;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         long period = settings.heartbeat().toMillis();
         beat = scheduler.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
 
-    void watch(Member member) {
-        members.add(member);
-    }
-
-    void forget(Member member) {
-        members.remove(member);
-    }
-
     // tag::heartbeat[]
     private void beat() {
         long deadline = 2 * settings.heartbeat().toNanos();
-        for (Member member : members) {
+        for (Member member : connections.all()) {
             if (!member.isOpen()) {
-                members.remove(member);
+                connections.remove(member);
             } else if (member.nanosSinceLastPong() > deadline) {
                 LOG.info(" [x] " + member.name() + " did not answer two pings: closing the connection");
-                members.remove(member);
+                connections.remove(member);
                 member.close(CloseCodes.GOING_AWAY, "No answer to ping.");
             } else {
                 member.ping();

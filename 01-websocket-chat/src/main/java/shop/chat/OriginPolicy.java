@@ -30,16 +30,19 @@ public class OriginPolicy {
             return false;
         }
         try {
-            URI uri = URI.create(origin);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            URI page = URI.create(origin);
+            if (!"http".equals(page.getScheme()) && !"https".equals(page.getScheme())) {
                 return false;
             }
-            int port = uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-            String originHost = uri.getHost() + ":" + port;
-            String requestHost = host.contains(":") ? host : host + ":" + port;
-            return originHost.equalsIgnoreCase(requestHost);
+            URI requested = URI.create(page.getScheme() + "://" + host); // parses "[::1]:8081" as well as "shop:80"
+            return page.getHost() != null && page.getHost().equalsIgnoreCase(requested.getHost())
+                    && port(page) == port(requested);
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
     }
 }

@@ -29,6 +29,9 @@ public class SessionResource {
     @Inject
     SignIns signIns;
 
+    @Inject
+    Connections connections;
+
     // tag::sign-in[]
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -77,7 +80,7 @@ public class SessionResource {
 
     @DELETE
     public Response signOut(@CookieParam(SignIns.COOKIE) String token) {
-        signIns.signOut(token);
+        signIns.signOut(token).ifPresent(connections::closeAllOf);
         NewCookie expired = new NewCookie.Builder(SignIns.COOKIE).value("").path("/").maxAge(0)
                 .httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build();
         return Response.noContent().cookie(expired).build();

@@ -56,9 +56,8 @@ public class SignIns {
         return Optional.of(signIn);
     }
 
-    public void signOut(String token) {
-        if (token != null) {
-            byToken.remove(token);
-        }
+    /** Ends a sign-in; returns it, if there was one, so its open connections can be closed too. */
+    public Optional<SignIn> signOut(String token) {
+        return token == null ? Optional.empty() : Optional.ofNullable(byToken.remove(token));
     }
 }

@@ -116,16 +116,23 @@ class SignInAndHandshakeIT {
     }
 
     @Test
-    void afterSigningOutTheOldCookieNoLongerOpensTheChat() {
+    void signingOutClosesThatSessionsOpenConnectionsAndItsCookieNoLongerOpensTheChat() {
         ChatApi chat = new ChatApi(base);
         String cookie = chat.signIn("erin");
+        Map<String, String> headers = Map.of("Cookie", cookie, "Origin", chat.origin());
+        try (RecordingWebSocket tab = chat.join("signed-out", headers);
+             RecordingWebSocket other = chat.join("oscar", "signed-out")) {
+            other.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "oscar"));
 
-        HttpResponse<String> signOut = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
-                .header("Cookie", cookie).DELETE().build());
+            HttpResponse<String> signOut = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                    .header("Cookie", cookie).DELETE().build());
 
-        assertThat(signOut.statusCode()).isEqualTo(204);
-        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"),
-                Map.of("Cookie", cookie, "Origin", chat.origin()))).isEqualTo(403);
+            assertThat(signOut.statusCode()).isEqualTo(204);
+            assertThat(tab.awaitClose(java.time.Duration.ofSeconds(10))).isEqualTo(1008);
+            other.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "left", "erin"));
+            assertThat(other.isClosed()).isFalse();
+        }
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"), headers)).isEqualTo(403);
     }
 
     @Test
@@ -148,6 +155,17 @@ class SignInAndHandshakeIT {
             assertThat(badAfter.statusCode()).isEqualTo(400);
             assertThat(json(badAfter.body()).getString("type")).isEqualTo("/problems/invalid-after");
         }
+    }
+
+    @Test
+    void thePageIsServedWithAStrictContentSecurityPolicy() {
+        HttpResponse<String> page = new ChatApi(base).get("/", null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
     @Test
