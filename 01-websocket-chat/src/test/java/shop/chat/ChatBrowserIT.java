@@ -192,17 +192,37 @@ class ChatBrowserIT {
             BrowserPage frank = signIn(viaProxy, "frank");
             join(frank, "expired");
             int sockets = frank.webSocketUrls().size();
+            String cookie = frank.page().context().cookies().stream()
+                    .filter(c -> c.name.equals("chat_session")).map(c -> c.name + "=" + c.value).findFirst().orElseThrow();
 
-            // The session ends behind the page's back (another tab signed out, or it expired), then the line drops.
-            assertThat(frank.page().context().request().delete(viaProxy + "api/session").status()).isEqualTo(204);
+            // The line drops, and while it is down the session ends (it expired, or another device signed out).
+            network.refuseNewConnections(true);
             network.severAll();
+            expect(frank.byTestId("connection")).hasAttribute("data-state", "reconnecting");
+            assertThat(new ChatApi(base).send(java.net.http.HttpRequest.newBuilder(new ChatApi(base).uri("/api/session"))
+                    .header("Cookie", cookie).DELETE().build()).statusCode()).isEqualTo(204);
+            network.refuseNewConnections(false);
 
+            // the next handshake is refused (403): the page checks its session instead of retrying for ever
             expect(frank.byTestId("sign-in")).isVisible();
             expect(frank.byTestId("error")).hasAttribute("data-code", "not-signed-in");
             expect(frank.byTestId("connection")).hasAttribute("data-state", "idle");
-            // one reconnect, refused (403), then a session check instead of a retry loop
-            assertThat(frank.webSocketUrls()).hasSize(sockets + 1);
+            assertThat(frank.webSocketUrls()).hasSizeGreaterThan(sockets);
         }
+    }
+
+    @Test
+    void signingOutInAnotherTabEndsThisTabsConnectionWithoutARetry() {
+        BrowserPage grace = signIn(base.toString(), "grace");
+        join(grace, "other-tab");
+        int sockets = grace.webSocketUrls().size();
+
+        // another tab of the same browser session signs out: the server closes this tab's socket with 1008
+        assertThat(grace.page().context().request().delete(base + "api/session").status()).isEqualTo(204);
+
+        expect(grace.byTestId("sign-in")).isVisible();
+        expect(grace.byTestId("connection")).hasAttribute("data-state", "idle");
+        assertThat(grace.webSocketUrls()).hasSize(sockets); // a policy close is not retried
     }
 
     private BrowserPage signIn(String url, String name) {
