@@ -65,11 +65,13 @@ function showChat(name) {
 
 // Every piece of user text goes through textContent, so '<img onerror=...>' is shown, never parsed.
 function showMessage(m) {
+    // tag::exactly-once[]
     if (chat.seen.has(m.id)) {
         return; // already shown: a replay after a reconnect may overlap what arrived live
     }
     chat.seen.add(m.id);
     chat.lastId = chat.lastId === null ? m.id : Math.max(chat.lastId, m.id);
+    // end::exactly-once[]
 
     const item = document.createElement('li');
     item.dataset.testid = 'message';
@@ -189,9 +191,11 @@ function connect() {
     clearTimeout(chat.retryTimer);
     clearInterval(chat.countdown);
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    // tag::after[]
     // After a drop, ask only for what we missed; the first connect gets the usual recent history.
     const after = chat.lastId === null ? '' : `?after=${chat.lastId}`;
     const socket = new WebSocket(`${scheme}//${location.host}/chat/${chat.room}${after}`);
+    // end::after[]
     chat.socket = socket;
     let opened = false;
     setConnection('connecting', chat.attempt === 0 ? 'connecting…' : 'reconnecting…');
@@ -262,6 +266,7 @@ async function recheckSession() {
     }
 }
 
+// tag::backoff[]
 // Exponential backoff with jitter: 0.5 s doubling to 10 s, each wait drawn between half and all of it,
 // so a thousand clients dropped by one server restart do not all come back in the same millisecond.
 function scheduleReconnect() {
@@ -277,6 +282,7 @@ function scheduleReconnect() {
     chat.countdown = setInterval(tick, 250);
     chat.retryTimer = setTimeout(connect, delay);
 }
+// end::backoff[]
 
 function say(event) {
     event.preventDefault();
