@@ -3,39 +3,21 @@ package shop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import course.testkit.ModuleWar;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every bad input over an open chat connection gets a clear answer, and the other members of the
  * room never notice: bad frames, oversized frames, floods, binary data, dead and half-open peers.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class BadInputIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
+class BadInputIT extends DeployedChat {
 
     @Test
     void eachInvalidFrameGetsAnErrorEventAndTheConnectionStaysUsable() {
@@ -61,8 +43,8 @@ class BadInputIT {
 
             alice.send("{\"type\":\"say\",\"text\":\"" + "y".repeat(2000) + "\"}"); // exactly at the limit: fine
             alice.send("{\"type\":\"say\",\"text\":\"still here\"}");
-            bob.awaitFrame(f -> ChatBroadcastIT.isMessage(f) && f.getString("text").equals("still here"));
-            assertThat(bob.json()).filteredOn(ChatBroadcastIT::isMessage).hasSize(2);
+            bob.awaitFrame(f -> isMessage(f) && f.getString("text").equals("still here"));
+            assertThat(bob.json()).filteredOn(DeployedChat::isMessage).hasSize(2);
             assertThat(bob.json()).noneMatch(f -> "error".equals(f.getString("type")));
             assertThat(alice.isClosed()).isFalse();
         }
@@ -73,15 +55,15 @@ class BadInputIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket carol = chat.join("carol", "too-big");
              RecordingWebSocket dave = chat.join("dave", "too-big")) {
-            carol.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "dave"));
+            carol.awaitFrame(f -> isPresence(f, "joined", "dave"));
 
             dave.send("{\"type\":\"say\",\"text\":\"" + "z".repeat(100 * 1024) + "\"}");
 
             assertThat(dave.awaitClose(Duration.ofSeconds(10))).isEqualTo(1009);
-            carol.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "left", "dave"));
+            carol.awaitFrame(f -> isPresence(f, "left", "dave"));
             carol.send("{\"type\":\"say\",\"text\":\"anyone else?\"}");
-            carol.awaitFrame(f -> ChatBroadcastIT.isMessage(f) && f.getString("text").equals("anyone else?"));
-            assertThat(carol.json()).filteredOn(ChatBroadcastIT::isMessage).hasSize(1);
+            carol.awaitFrame(f -> isMessage(f) && f.getString("text").equals("anyone else?"));
+            assertThat(carol.json()).filteredOn(DeployedChat::isMessage).hasSize(1);
         }
     }
 
@@ -102,16 +84,16 @@ class BadInputIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket mallory = chat.join("mallory", "flood");
              RecordingWebSocket grace = chat.join("grace", "flood")) {
-            mallory.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "grace"));
+            mallory.awaitFrame(f -> isPresence(f, "joined", "grace"));
 
             IntStream.rangeClosed(1, 30).forEach(i -> mallory.send("{\"type\":\"say\",\"text\":\"spam " + i + "\"}"));
 
             List<JsonObject> refused = mallory.awaitFrames(f -> "error".equals(f.getString("type")), 10);
             assertThat(refused).extracting(f -> f.getString("code")).containsOnly("rate-limited");
             grace.send("{\"type\":\"say\",\"text\":\"I can still talk\"}");
-            grace.awaitFrame(f -> ChatBroadcastIT.isMessage(f) && f.getString("text").equals("I can still talk"));
+            grace.awaitFrame(f -> isMessage(f) && f.getString("text").equals("I can still talk"));
             // grace's own message was sent after the flood, so every accepted spam arrived before it
-            assertThat(grace.json()).filteredOn(ChatBroadcastIT::isMessage)
+            assertThat(grace.json()).filteredOn(DeployedChat::isMessage)
                     .extracting(f -> f.getString("text"))
                     .containsExactlyElementsOf(concat(IntStream.rangeClosed(1, 20).mapToObj(i -> "spam " + i).toList(),
                             "I can still talk"));
@@ -125,13 +107,13 @@ class BadInputIT {
         try (RecordingWebSocket heidi = chat.join("heidi", "dead-peer");
              RawWebSocket silent = RawWebSocket.open(chat.ws("dead-peer"),
                      Map.of("Cookie", chat.signIn("ghost"), "Origin", chat.origin()))) {
-            heidi.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "ghost"));
+            heidi.awaitFrame(f -> isPresence(f, "joined", "ghost"));
 
             // the raw client reads but never answers a ping: to the server it looks like a vanished peer
             Duration hangUp = silent.awaitServerHangUp(Duration.ofSeconds(20));
 
             assertThat(hangUp).isGreaterThanOrEqualTo(Duration.ofSeconds(2)); // not before a missed heartbeat
-            heidi.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "left", "ghost"));
+            heidi.awaitFrame(f -> isPresence(f, "left", "ghost"));
         }
     }
 
@@ -156,7 +138,7 @@ class BadInputIT {
             // the test server beats every 2 s and closes after two missed beats: 7 s spans three beats
             await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(9)).until(() -> !judy.isClosed());
             judy.send("{\"type\":\"say\",\"text\":\"still connected\"}");
-            judy.awaitFrame(f -> ChatBroadcastIT.isMessage(f) && f.getString("text").equals("still connected"));
+            judy.awaitFrame(f -> isMessage(f) && f.getString("text").equals("still connected"));
         }
     }
 

@@ -2,33 +2,14 @@ package shop.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import course.testkit.ModuleWar;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import java.net.URL;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chat's core promise: a message reaches every member of its room, and no one outside it. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ChatBroadcastIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
+class ChatBroadcastIT extends DeployedChat {
 
     @Test
     void aMessageReachesEveryMemberOfTheRoomAndNoOneElse() {
@@ -40,8 +21,8 @@ class ChatBroadcastIT {
 
             alice.send("{\"type\":\"say\",\"text\":\"hello, bob\"}");
 
-            JsonObject atBob = bob.awaitFrame(ChatBroadcastIT::isMessage);
-            JsonObject atAlice = alice.awaitFrame(ChatBroadcastIT::isMessage);
+            JsonObject atBob = bob.awaitFrame(DeployedChat::isMessage);
+            JsonObject atAlice = alice.awaitFrame(DeployedChat::isMessage);
             assertThat(atBob).isEqualTo(atAlice);
             assertThat(atBob.getString("from")).isEqualTo("alice");
             assertThat(atBob.getString("room")).isEqualTo("broadcast");
@@ -51,10 +32,10 @@ class ChatBroadcastIT {
 
             // carol sends in her own room; once her message is back, anything of alice's would have arrived before it
             carol.send("{\"type\":\"say\",\"text\":\"anyone?\"}");
-            carol.awaitFrame(ChatBroadcastIT::isMessage);
-            assertThat(carol.json()).filteredOn(ChatBroadcastIT::isMessage)
+            carol.awaitFrame(DeployedChat::isMessage);
+            assertThat(carol.json()).filteredOn(DeployedChat::isMessage)
                     .extracting(f -> f.getString("text")).containsExactly("anyone?");
-            assertThat(bob.json()).filteredOn(ChatBroadcastIT::isMessage)
+            assertThat(bob.json()).filteredOn(DeployedChat::isMessage)
                     .extracting(f -> f.getString("text")).doesNotContain("anyone?");
         }
     }
@@ -96,18 +77,5 @@ class ChatBroadcastIT {
             grace.close();
             assertThat(online(frank.awaitFrame(f -> isPresence(f, "left", "grace")))).containsExactly("frank");
         }
-    }
-
-    static boolean isMessage(JsonObject frame) {
-        return "message".equals(frame.getString("type"));
-    }
-
-    static boolean isPresence(JsonObject frame, String event, String user) {
-        return "presence".equals(frame.getString("type")) && event.equals(frame.getString("event"))
-                && user.equals(frame.getString("user"));
-    }
-
-    static List<String> online(JsonObject presence) {
-        return presence.getJsonArray("online").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 }

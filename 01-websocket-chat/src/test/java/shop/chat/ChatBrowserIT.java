@@ -7,27 +7,17 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
-import course.testkit.ModuleWar;
 import course.testkit.TcpProxy;
-import java.net.URL;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chat as people use it: the real page in a real Chromium, signing in, chatting, and surviving a dropped connection. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ChatBrowserIT {
+class ChatBrowserIT extends DeployedChat {
 
     private static final String IMG_PAYLOAD = "<img src=x onerror=\"window.__pwned=1\">";
     private static final String SCRIPT_PAYLOAD = "<script>window.__pwned=2</script>";
@@ -37,14 +27,6 @@ class ChatBrowserIT {
      */
     private static final Pattern SIGNED_OUT_PROBE = Pattern.compile(
             "Failed to load resource: the server responded with a status of 401 \\(Unauthorized\\) \\(http://[^/]+/api/session:.*\\)");
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
 
     static Browser browser;
 

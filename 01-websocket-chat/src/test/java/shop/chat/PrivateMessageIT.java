@@ -2,36 +2,18 @@ package shop.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import course.testkit.ModuleWar;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Exercise 1, private messages: a whisper reaches its recipient and the sender's own tabs, and no one else. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class PrivateMessageIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
+class PrivateMessageIT extends DeployedChat {
 
     @Test
     void aWhisperReachesOnlyTheRecipientAndTheSendersOwnTabs() {
@@ -43,7 +25,7 @@ class PrivateMessageIT {
              RecordingWebSocket bob = chat.join("bob", "whisper-only");
              RecordingWebSocket carol = chat.join("carol", "whisper-only");
              RecordingWebSocket bobElsewhere = chat.join("bob", "whisper-elsewhere")) {
-            alice.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "carol"));
+            alice.awaitFrame(f -> isPresence(f, "joined", "carol"));
 
             alice.send("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"your refund is approved\"}");
 
@@ -60,16 +42,16 @@ class PrivateMessageIT {
             // A negative needs a later positive: once carol (and the other bob) have alice's next public
             // message, the whisper, sent to them before it in the same order, would have arrived too.
             alice.send("{\"type\":\"say\",\"text\":\"thanks for waiting, everyone\"}");
-            carol.awaitFrame(ChatBroadcastIT::isMessage);
+            carol.awaitFrame(DeployedChat::isMessage);
             assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
             bobElsewhere.send("{\"type\":\"say\",\"text\":\"still here\"}");
-            bobElsewhere.awaitFrame(ChatBroadcastIT::isMessage);
+            bobElsewhere.awaitFrame(DeployedChat::isMessage);
             assertThat(bobElsewhere.json()).noneMatch(PrivateMessageIT::isWhisper);
 
             // Not in the room's history: a late joiner and the polling endpoint see only the public message.
             try (RecordingWebSocket dave = chat.join("dave", "whisper-only")) {
-                dave.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "dave"));
-                assertThat(dave.json()).filteredOn(f -> isWhisper(f) || ChatBroadcastIT.isMessage(f))
+                dave.awaitFrame(f -> isPresence(f, "joined", "dave"));
+                assertThat(dave.json()).filteredOn(f -> isWhisper(f) || isMessage(f))
                         .extracting(f -> f.getString("type") + ": " + f.getString("text"))
                         .containsExactly("message: thanks for waiting, everyone");
             }
@@ -87,8 +69,8 @@ class PrivateMessageIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket erin = chat.join("erin", "whisper-refused");
              RecordingWebSocket frank = chat.join("frank", "whisper-refused-other")) {
-            erin.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "erin"));
-            frank.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "frank"));
+            erin.awaitFrame(f -> isPresence(f, "joined", "erin"));
+            frank.awaitFrame(f -> isPresence(f, "joined", "frank"));
 
             assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"nobody\",\"text\":\"hi\"}"))
                     .isEqualTo("unknown-recipient");
@@ -100,7 +82,7 @@ class PrivateMessageIT {
                     .isEqualTo("whisper-to-self");
 
             erin.send("{\"type\":\"say\",\"text\":\"still connected\"}");
-            assertThat(erin.awaitFrame(ChatBroadcastIT::isMessage).getString("text")).isEqualTo("still connected");
+            assertThat(erin.awaitFrame(DeployedChat::isMessage).getString("text")).isEqualTo("still connected");
             assertThat(erin.isClosed()).isFalse();
             assertThat(erin.json()).noneMatch(PrivateMessageIT::isWhisper);
             assertThat(frank.json()).noneMatch(PrivateMessageIT::isWhisper);
@@ -112,7 +94,7 @@ class PrivateMessageIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket gina = chat.join("gina", "whisper-invalid");
              RecordingWebSocket hank = chat.join("hank", "whisper-invalid")) {
-            gina.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "hank"));
+            gina.awaitFrame(f -> isPresence(f, "joined", "hank"));
 
             assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"hi\",\"urgent\":true}"))
                     .isEqualTo("unknown-field");

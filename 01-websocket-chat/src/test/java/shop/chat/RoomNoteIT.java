@@ -3,32 +3,14 @@ package shop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static shop.chat.PrivateMessageIT.errorAfter;
 
-import course.testkit.ModuleWar;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Exercise 2, the collaborative room note: concurrent edits are settled by version numbers, and nobody's work is silently lost. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RoomNoteIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
+class RoomNoteIT extends DeployedChat {
 
     @Test
     void twoEditorsRacingOnTheSameVersionExactlyOneWinsAndTheOtherMergesAndRetries() {
@@ -39,7 +21,7 @@ class RoomNoteIT {
             for (RecordingWebSocket member : List.of(alice, bob, carol)) {
                 assertThat(member.awaitFrame(RoomNoteIT::isNote).getJsonNumber("version").longValue()).isZero();
             }
-            alice.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "carol"));
+            alice.awaitFrame(f -> isPresence(f, "joined", "carol"));
 
             // both edit version 0 at the same time
             CompletableFuture.allOf(
@@ -84,7 +66,7 @@ class RoomNoteIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket alice = chat.join("alice", "note-late")) {
             alice.send("{\"type\":\"say\",\"text\":\"hello\"}");
-            alice.awaitFrame(ChatBroadcastIT::isMessage);
+            alice.awaitFrame(DeployedChat::isMessage);
             alice.send(edit(0, "first draft"));
             alice.awaitFrame(f -> isNote(f, 1));
             alice.send(edit(1, "Customer prefers e-mail."));
@@ -106,7 +88,7 @@ class RoomNoteIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket erin = chat.join("erin", "note-invalid");
              RecordingWebSocket frank = chat.join("frank", "note-invalid")) {
-            erin.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "frank"));
+            erin.awaitFrame(f -> isPresence(f, "joined", "frank"));
             frank.awaitFrame(RoomNoteIT::isNote);
 
             assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":\"0\",\"text\":\"x\"}")).isEqualTo("invalid-version");

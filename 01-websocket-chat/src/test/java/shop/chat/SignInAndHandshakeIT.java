@@ -2,36 +2,18 @@ package shop.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import course.testkit.ModuleWar;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Who may open the chat: the sign-in contract, and every way a WebSocket handshake is refused before it opens. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SignInAndHandshakeIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
+class SignInAndHandshakeIT extends DeployedChat {
 
     @Test
     void signingInAnswers201WithAnHttpOnlySameSiteStrictSessionCookie() {
@@ -122,14 +104,14 @@ class SignInAndHandshakeIT {
         Map<String, String> headers = Map.of("Cookie", cookie, "Origin", chat.origin());
         try (RecordingWebSocket tab = chat.join("signed-out", headers);
              RecordingWebSocket other = chat.join("oscar", "signed-out")) {
-            other.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "joined", "oscar"));
+            other.awaitFrame(f -> isPresence(f, "joined", "oscar"));
 
             HttpResponse<String> signOut = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
                     .header("Cookie", cookie).DELETE().build());
 
             assertThat(signOut.statusCode()).isEqualTo(204);
             assertThat(tab.awaitClose(java.time.Duration.ofSeconds(10))).isEqualTo(1008);
-            other.awaitFrame(f -> ChatBroadcastIT.isPresence(f, "left", "erin"));
+            other.awaitFrame(f -> isPresence(f, "left", "erin"));
             assertThat(other.isClosed()).isFalse();
         }
         assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("lobby"), headers)).isEqualTo(403);
@@ -140,9 +122,9 @@ class SignInAndHandshakeIT {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket frank = chat.join("frank", "polled")) {
             frank.send("{\"type\":\"say\",\"text\":\"first\"}");
-            long first = frank.awaitFrame(ChatBroadcastIT::isMessage).getJsonNumber("id").longValue();
+            long first = frank.awaitFrame(DeployedChat::isMessage).getJsonNumber("id").longValue();
             frank.send("{\"type\":\"say\",\"text\":\"second\"}");
-            frank.awaitFrames(ChatBroadcastIT::isMessage, 2);
+            frank.awaitFrames(DeployedChat::isMessage, 2);
 
             String cookie = chat.signIn("poller");
             HttpResponse<String> poll = chat.get("/api/rooms/polled/messages?after=" + first, cookie);
