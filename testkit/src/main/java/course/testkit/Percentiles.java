@@ -51,10 +51,11 @@ public final class Percentiles {
 
     /** For a table cell, for example {@code "312 ms"} or {@code "0.84 ms"}; {@code "n/a"} when there are no samples. */
     public String formatMillis(double percent) {
-        return sorted.length == 0 ? "n/a" : formatMillis(nanosAt(percent));
+        return sorted.length == 0 ? "n/a" : millis(nanosAt(percent));
     }
 
-    public static String formatMillis(long nanos) {
+    /** Nanoseconds as milliseconds for a table cell. */
+    public static String millis(long nanos) {
         double ms = nanos / 1e6;
         // two significant decimals below 10 ms, whole milliseconds above: the noise is larger than that
         return ms < 10 ? String.format(Locale.ROOT, "%.2f ms", ms) : String.format(Locale.ROOT, "%.0f ms", ms);

@@ -1,0 +1,196 @@
+package shop.chat;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import course.testkit.CpuUsage;
+import course.testkit.ExperimentProperties;
+import course.testkit.LatencyRecorder;
+import course.testkit.Machine;
+import course.testkit.ModuleWar;
+import course.testkit.Pacer;
+import course.testkit.Percentiles;
+import course.testkit.ResultTable;
+import course.testkit.SendTimes;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The article's "it scales by how many open connections a server can hold", measured: many members in
+ * one room, a steady rate of broadcasts, and the latency of every single delivery. Prints a table with
+ * the targets next to the measured values; asserts only that every member got every message once.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FanOutExperiment {
+
+    private static final String ROOM = "fan-out";
+    /** Each JDK HttpClient reads all its sockets on one selector thread; a few spread a big room's reading. */
+    private static final int MEMBERS_PER_CLIENT = 250;
+    /**
+     * Handshakes in flight. Kept below the server's HTTP worker count on purpose: every join broadcasts the
+     * online list under the room's lock, and a worker waiting for that lock reads no pongs meanwhile, so a
+     * wide join storm on a busy box gets members closed by the heartbeat (seen with 32 in flight). This
+     * experiment measures the steady broadcast, not the storm.
+     */
+    private static final int JOINS_IN_FLIGHT = 4;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ModuleWar.asRoot("chat");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void everyMemberOfABigRoomGetsEveryBroadcastExactlyOnce() throws Exception {
+        int members = ExperimentProperties.integer("experiment.members", 200);
+        int seconds = ExperimentProperties.integer("experiment.seconds", 10);
+        double rate = ExperimentProperties.decimal("experiment.rate", 10);
+        int total = (int) Math.round(seconds * rate);
+        long expected = (long) total * members;
+        int senderCount = RoomSenders.neededFor(rate);
+        assertThat(members).as("experiment.members must include the %d senders", senderCount)
+                .isGreaterThanOrEqualTo(senderCount);
+
+        SendTimes sendTimes = new SendTimes(total);
+        LatencyRecorder latencies = new LatencyRecorder();
+        ChatApi chat = new ChatApi(base);
+        List<HttpClient> clients = IntStream.range(0, (members + MEMBERS_PER_CLIENT - 1) / MEMBERS_PER_CLIENT)
+                .mapToObj(i -> HttpClient.newHttpClient()).toList();
+        List<TimedMember> room = new ArrayList<>();
+        try {
+            long joinStart = System.nanoTime();
+            List<String> cookies = signIn(chat, members);
+            room.addAll(join(chat, clients, cookies, sendTimes, latencies));
+            // Each join tells everyone online: member k hears members - k joins, so the room is settled
+            // (no presence backlog left in any outbox) when all of them have arrived.
+            long presenceExpected = (long) members * (members + 1) / 2;
+            await("every member hears of every later join").atMost(Duration.ofSeconds(60 + members / 10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> sum(room, TimedMember::presenceFrames) >= presenceExpected || anyClosed(room));
+            double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+
+            RoomSenders senders = new RoomSenders(room.subList(0, senderCount));
+            CpuUsage cpuBefore = CpuUsage.now();
+            long sendStart = System.nanoTime();
+            Pacer pacer = Pacer.fixedRate(rate);
+            for (int seq = 0; seq < total; seq++) {
+                pacer.awaitNext();
+                senders.say(seq);
+            }
+            double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+            await("every member receives every message").atMost(Duration.ofSeconds(30 + seconds))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> room.stream().allMatch(m -> m.isDone(total)));
+            double deliverSeconds = (System.nanoTime() - sendStart) / 1e9;
+            String cpu = CpuUsage.now().since(cpuBefore);
+
+            long delivered = sum(room, TimedMember::distinctReceived);
+            long duplicates = sum(room, TimedMember::duplicates);
+            long errors = sum(room, TimedMember::errors);
+            long closed = room.stream().filter(m -> m.closeCode() != -1).count();
+            Percentiles latency = latencies.percentiles();
+            ResultTable.of(String.format(Locale.ROOT, "FanOutExperiment: one room, %d members, %.0f broadcasts/s "
+                                    + "for %d s (%d messages from %d senders, %d deliveries expected)",
+                            members, rate, seconds, total, senderCount, expected),
+                            "measure", "measured", "target")
+                    .row("deliveries", String.format(Locale.ROOT, "%d / %d (%.3f%%)", delivered, expected,
+                            100.0 * delivered / expected), "100%")
+                    .row("duplicates", duplicates, "0")
+                    .row("error frames", errors, "0")
+                    .row("connections closed by the server", closed == 0 ? "0" : closed + " (" + closeReasons(room) + ")", "0")
+                    .row("latency p50, send to member", latency.formatMillis(50), "")
+                    .row("latency p95", latency.formatMillis(95), "")
+                    .row("latency p99", latency.formatMillis(99), "<= 500 ms")
+                    .row("latency max", latency.formatMillis(100), "")
+                    .row("offered rate achieved", String.format(Locale.ROOT, "%.2f msg/s", (total - 1) / sendSeconds),
+                            String.format(Locale.ROOT, "%.2f msg/s", rate))
+                    .row("deliveries per second", String.format(Locale.ROOT, "%.0f", delivered / deliverSeconds),
+                            String.format(Locale.ROOT, "%.0f", rate * members))
+                    .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joinSeconds), "")
+                    .note("Latency: System.nanoTime in one JVM, from just before a sender's sendText to the first "
+                            + "chunk of the frame reaching each member's listener; every delivery is one sample.")
+                    .note("CPU while broadcasting: " + cpu + ". The test JVM's clients compete with the server "
+                            + "for the same cores.")
+                    .note("Clients: " + members + " java.net.http WebSockets on " + clients.size()
+                            + " HttpClient(s); heartbeat pings every 2 s (test setting) included.")
+                    .note("Machine: " + Machine.describe())
+                    .print();
+
+            room.forEach(TimedMember::assertHealthy);
+            assertThat(closed).as("connections the server closed").isZero();
+            assertThat(errors).as("error frames").isZero();
+            assertThat(duplicates).as("duplicate deliveries").isZero();
+            assertThat(delivered).as("deliveries").isEqualTo(expected);
+        } finally {
+            room.forEach(TimedMember::close);
+            clients.forEach(HttpClient::shutdownNow);
+        }
+    }
+
+    /** Signs in one session per member, a few at a time; short names keep the presence lists small. */
+    private static List<String> signIn(ChatApi chat, int members) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> cookies = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                String name = "f" + i;
+                cookies.add(pool.submit(() -> chat.signIn(name)));
+            }
+            List<String> result = new ArrayList<>();
+            for (Future<String> cookie : cookies) {
+                result.add(cookie.get(60, SECONDS));
+            }
+            return result;
+        }
+    }
+
+    /** Opens every member's WebSocket, a bounded number of handshakes at a time. */
+    private static List<TimedMember> join(ChatApi chat, List<HttpClient> clients, List<String> cookies,
+                                          SendTimes sendTimes, LatencyRecorder latencies) throws Exception {
+        Semaphore inFlight = new Semaphore(JOINS_IN_FLIGHT);
+        List<CompletableFuture<TimedMember>> joins = new ArrayList<>();
+        for (int i = 0; i < cookies.size(); i++) {
+            inFlight.acquire();
+            joins.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
+                    sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
+        }
+        List<TimedMember> joined = new ArrayList<>();
+        for (CompletableFuture<TimedMember> member : joins) {
+            joined.add(member.get(60, SECONDS));
+        }
+        return joined;
+    }
+
+    private static long sum(List<TimedMember> room, java.util.function.ToLongFunction<TimedMember> count) {
+        return room.stream().mapToLong(count).sum();
+    }
+
+    private static String closeReasons(List<TimedMember> room) {
+        return room.stream().map(TimedMember::closeReason).filter(java.util.Objects::nonNull).distinct()
+                .limit(3).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static boolean anyClosed(List<TimedMember> room) {
+        return room.stream().anyMatch(m -> m.closeCode() != -1);
+    }
+}
