@@ -90,7 +90,11 @@ class FanOutExperiment {
                     .until(() -> sum(room, TimedMember::presenceFrames) >= presenceExpected || anyClosed(room));
             double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
 
+            long presenceBytes = sum(room, TimedMember::presenceChars);
+            long closedInJoin = room.stream().filter(m -> m.closeCode() != -1).count();
+
             RoomSenders senders = new RoomSenders(room.subList(0, senderCount));
+            long pingsBefore = sum(room, TimedMember::pings);
             CpuUsage cpuBefore = CpuUsage.now();
             long sendStart = System.nanoTime();
             Pacer pacer = Pacer.fixedRate(rate);
@@ -104,6 +108,7 @@ class FanOutExperiment {
                     .until(() -> room.stream().allMatch(m -> m.isDone(total)));
             double deliverSeconds = (System.nanoTime() - sendStart) / 1e9;
             String cpu = CpuUsage.now().since(cpuBefore);
+            double pingsPerMemberSecond = (sum(room, TimedMember::pings) - pingsBefore) / (members * deliverSeconds);
 
             long delivered = sum(room, TimedMember::distinctReceived);
             long duplicates = sum(room, TimedMember::duplicates);
@@ -117,8 +122,9 @@ class FanOutExperiment {
                     .row("deliveries", String.format(Locale.ROOT, "%d / %d (%.3f%%)", delivered, expected,
                             100.0 * delivered / expected), "100%")
                     .row("duplicates", duplicates, "0")
-                    .row("error frames", errors, "0")
-                    .row("connections closed by the server", closed == 0 ? "0" : closed + " (" + closeReasons(room) + ")", "0")
+                    .row("error frames", errors == 0 ? "0" : errors + " (" + errorTexts(room) + ")", "0")
+                    .row("connections closed by the server", closed == 0 ? "0"
+                            : closed + ", " + closedInJoin + " of them while joining (" + closeReasons(room) + ")", "0")
                     .row("latency p50, send to member", latency.formatMillis(50), "")
                     .row("latency p95", latency.formatMillis(95), "")
                     .row("latency p99", latency.formatMillis(99), "<= 500 ms")
@@ -128,12 +134,15 @@ class FanOutExperiment {
                     .row("deliveries per second", String.format(Locale.ROOT, "%.0f", delivered / deliverSeconds),
                             String.format(Locale.ROOT, "%.0f", rate * members))
                     .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joinSeconds), "")
+                    .row("presence frames received while joining", String.format(Locale.ROOT, "%.1f MB", presenceBytes / 1e6),
+                            "")
                     .note("Latency: System.nanoTime in one JVM, from just before a sender's sendText to the first "
                             + "chunk of the frame reaching each member's listener; every delivery is one sample.")
                     .note("CPU while broadcasting: " + cpu + ". The test JVM's clients compete with the server "
                             + "for the same cores.")
-                    .note("Clients: " + members + " java.net.http WebSockets on " + clients.size()
-                            + " HttpClient(s); heartbeat pings every 2 s (test setting) included.")
+                    .note(String.format(Locale.ROOT, "Clients: %d java.net.http WebSockets on %d HttpClient(s). "
+                            + "Server heartbeat seen: one ping per member every %.1f s (pings and pongs are part of the load).",
+                            members, clients.size(), 1 / pingsPerMemberSecond))
                     .note("Machine: " + Machine.describe())
                     .print();
 
@@ -187,6 +196,11 @@ class FanOutExperiment {
 
     private static String closeReasons(List<TimedMember> room) {
         return room.stream().map(TimedMember::closeReason).filter(java.util.Objects::nonNull).distinct()
+                .limit(3).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static String errorTexts(List<TimedMember> room) {
+        return room.stream().map(TimedMember::lastError).filter(java.util.Objects::nonNull).distinct()
                 .limit(3).collect(java.util.stream.Collectors.joining("; "));
     }
 

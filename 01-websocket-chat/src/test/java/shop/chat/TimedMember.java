@@ -40,6 +40,8 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
     private int messages;
     private int duplicates;
     private int presenceFrames;
+    private long presenceChars;
+    private int pings;
     private int errors;
     private String lastError;
     private long messageChars;
@@ -88,6 +90,7 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
 
     private void onChunk(CharSequence data, boolean last, long now) {
         if (skippingRest) {
+            presenceChars += data.length();
             skippingRest = !last;
             return;
         }
@@ -100,6 +103,7 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
         }
         if (startsWith(PRESENCE)) {
             presenceFrames++; // a join storm sends large online lists: count them, never keep them
+            presenceChars += frame.length();
             frame.setLength(0);
             skippingRest = !last;
             return;
@@ -155,6 +159,9 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        synchronized (this) {
+            pings++;
+        }
         return null; // the JDK answers pings itself; demand is already unbounded
     }
 
@@ -186,6 +193,16 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
 
     synchronized int presenceFrames() {
         return presenceFrames;
+    }
+
+    /** Characters of presence frames received: the cost of telling everyone who is online. */
+    synchronized long presenceChars() {
+        return presenceChars;
+    }
+
+    /** Heartbeat pings received from the server (the JDK answers each with a pong by itself). */
+    synchronized int pings() {
+        return pings;
     }
 
     synchronized int errors() {

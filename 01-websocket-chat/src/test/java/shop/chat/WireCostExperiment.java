@@ -99,10 +99,21 @@ class WireCostExperiment {
 
                 try (Poller polled = new Poller(viaPollWire.uri("/api/rooms/" + ROOM + "/messages"), pollCookie,
                         sendTimes, pollLatency)) {
+                    // First a quiet spell: what staying up to date costs while nobody says anything.
                     pushWire.resetCounters();
                     pollWire.resetCounters();
-                    CpuUsage cpuBefore = CpuUsage.now();
+                    long quietStart = System.nanoTime();
                     polled.start(Duration.ofMillis(pollMillis));
+                    await().atMost(Duration.ofMillis(10L * pollMillis + 10_000)).until(() -> polled.polls() >= 3);
+                    double quietSeconds = (System.nanoTime() - quietStart) / 1e9;
+                    long pushQuiet = bytes(pushWire);
+                    long pollQuiet = bytes(pollWire);
+                    int quietPolls = polled.polls();
+
+                    pushWire.resetCounters();
+                    pollWire.resetCounters();
+                    polled.resetCounts();
+                    CpuUsage cpuBefore = CpuUsage.now();
 
                     // Poisson arrivals: evenly spaced sends would hit the same phase of the 1 s poll every time.
                     Pacer pacer = Pacer.poisson(rate, 42);
@@ -142,6 +153,9 @@ class WireCostExperiment {
                             .row("latency p95", push.formatMillis(95), poll.formatMillis(95))
                             .row("latency p99", push.formatMillis(99), poll.formatMillis(99))
                             .row("latency max", push.formatMillis(100), poll.formatMillis(100))
+                            .row("one empty poll, nothing new", "", bytes((double) pollQuiet / quietPolls))
+                            .row("quiet room, bytes per second with nothing to deliver",
+                                    bytes(pushQuiet / quietSeconds) + " (heartbeat only)", bytes(pollQuiet / quietSeconds))
                             .row("once per client, not above: sign-in", bytes(pushSignIn), bytes(pollSignIn))
                             .row("once per client, not above: WebSocket handshake + join", bytes(pushHandshake),
                                     "none (its one keep-alive connection is above)")
@@ -255,6 +269,12 @@ class WireCostExperiment {
                     failure = e;
                 }
             }
+        }
+
+        /** Starts counting polls afresh, after the quiet spell; what was received is kept. */
+        synchronized void resetCounts() {
+            polls = 0;
+            emptyPolls = 0;
         }
 
         synchronized int distinctReceived() {
