@@ -19,11 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -69,7 +73,6 @@ class FanOutExperiment {
         int seconds = ExperimentProperties.integer("experiment.seconds", 10);
         double rate = ExperimentProperties.decimal("experiment.rate", 10);
         int total = (int) Math.round(seconds * rate);
-        long expected = (long) total * members;
         int senderCount = RoomSenders.neededFor(rate);
         assertThat(members).as("experiment.members must include the %d senders", senderCount)
                 .isGreaterThanOrEqualTo(senderCount);
@@ -82,82 +85,66 @@ class FanOutExperiment {
         List<TimedMember> room = new ArrayList<>();
         try {
             long joinStart = System.nanoTime();
-            List<String> cookies = signIn(chat, members);
-            room.addAll(join(chat, clients, cookies, sendTimes, latencies));
+            room.addAll(join(chat, clients, signIn(chat, members), sendTimes, latencies));
             // Each join tells everyone online: member k hears members - k joins, so the room is settled
-            // (no presence backlog left in any outbox) when all of them have arrived.
+            // (no presence backlog left in any outbox) when all of them have arrived. The storm's bytes
+            // grow as members^3, hence the bound.
             long presenceExpected = (long) members * (members + 1) / 2;
-            await("every member hears of every later join").atMost(Duration.ofSeconds(60 + (long) members * members / 10_000)) // the join storm grows as members^3 bytes
+            await("every member hears of every later join")
+                    .atMost(Duration.ofSeconds(60 + (long) members * members / 10_000))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> sum(room, TimedMember::presenceFrames) >= presenceExpected || anyClosed(room));
-            double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+            Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, TimedMember::presenceChars),
+                    room.stream().filter(m -> m.closeCode() != -1).count());
 
-            long presenceBytes = sum(room, TimedMember::presenceChars);
-            long closedInJoin = room.stream().filter(m -> m.closeCode() != -1).count();
-
-            RoomSenders senders = new RoomSenders(room.subList(0, senderCount));
             long pingsBefore = sum(room, TimedMember::pings);
             CpuUsage cpuBefore = CpuUsage.now();
-            long sendStart = System.nanoTime();
-            Pacer pacer = Pacer.fixedRate(rate);
-            int sent = 0;
-            String sendFailure = null;
-            for (int seq = 0; seq < total; seq++) {
-                pacer.awaitNext();
-                try {
-                    senders.say(seq);
-                    sent++;
-                } catch (RuntimeException e) {
-                    sendFailure = String.valueOf(e.getCause() != null ? e.getCause() : e); // reported below
-                    break;
-                }
-            }
-            double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
-            int sentCount = sent;
+            Broadcast broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
             await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
                     .pollInterval(Duration.ofMillis(100))
-                    .until(() -> room.stream().allMatch(m -> m.isDone(sentCount)));
-            double deliverSeconds = (System.nanoTime() - sendStart) / 1e9;
+                    .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+            double deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
             String cpu = CpuUsage.now().since(cpuBefore);
-            double pingsPerMemberSecond = (sum(room, TimedMember::pings) - pingsBefore) / (members * deliverSeconds);
+            double pingsPerMember = (double) (sum(room, TimedMember::pings) - pingsBefore) / members;
 
+            long expected = (long) total * members;
             long delivered = sum(room, TimedMember::distinctReceived);
             long duplicates = sum(room, TimedMember::duplicates);
             long errors = sum(room, TimedMember::errors);
             long closed = room.stream().filter(m -> m.closeCode() != -1).count();
             Percentiles latency = latencies.percentiles();
-            ResultTable table = ResultTable.of(String.format(Locale.ROOT, "FanOutExperiment: one room, %d members, %.0f broadcasts/s "
-                                    + "for %d s (%d messages from %d senders, %d deliveries expected)",
+            ResultTable table = ResultTable.of(String.format(Locale.ROOT, "FanOutExperiment: one room, %d members, "
+                                    + "%.0f broadcasts/s for %d s (%d messages from %d senders, %d deliveries expected)",
                             members, rate, seconds, total, senderCount, expected),
                             "measure", "measured", "target")
-                    .row("messages sent", sent + " / " + total + (sendFailure == null ? "" : " (" + sendFailure + ")"),
-                            String.valueOf(total))
+                    .row("messages sent", broadcast.sent() + " / " + total
+                            + (broadcast.failure() == null ? "" : " (" + broadcast.failure() + ")"), total)
                     .row("deliveries", String.format(Locale.ROOT, "%d / %d (%.3f%%)", delivered, expected,
                             100.0 * delivered / expected), "100%")
                     .row("duplicates", duplicates, "0")
-                    .row("error frames", errors == 0 ? "0" : errors + " (" + errorTexts(room) + ")", "0")
-                    .row("connections closed by the server", closed == 0 ? "0"
-                            : closed + ", " + closedInJoin + " of them while joining (" + closeReasons(room) + ")", "0")
+                    .row("error frames", errors == 0 ? "0" : errors + " (" + distinct(room, TimedMember::lastError) + ")", "0")
+                    .row("connections closed by the server", closed == 0 ? "0" : closed + ", " + joined.closed()
+                            + " of them while joining (" + distinct(room, TimedMember::closeReason) + ")", "0")
                     .row("latency p50, send to member", latency.formatMillis(50), "")
                     .row("latency p95", latency.formatMillis(95), "")
                     .row("latency p99", latency.formatMillis(99), "<= 500 ms")
                     .row("latency max", latency.formatMillis(100), "")
-                    .row("offered rate achieved", String.format(Locale.ROOT, "%.2f msg/s", (total - 1) / sendSeconds),
+                    .row("offered rate achieved", String.format(Locale.ROOT, "%.2f msg/s", broadcast.achievedRate()),
                             String.format(Locale.ROOT, "%.2f msg/s", rate))
                     .row("deliveries per second", String.format(Locale.ROOT, "%.0f", delivered / deliverSeconds),
                             String.format(Locale.ROOT, "%.0f", rate * members))
-                    .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joinSeconds), "")
-                    .row("presence frames received while joining", String.format(Locale.ROOT, "%.1f MB", presenceBytes / 1e6),
-                            "")
+                    .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joined.seconds()), "")
+                    .row("presence frames received while joining",
+                            String.format(Locale.ROOT, "%.1f MB", joined.presenceChars() / 1e6), "")
                     .note("Latency: System.nanoTime in one JVM, from just before a sender's sendText to the first "
                             + "chunk of the frame reaching each member's listener; every delivery is one sample.")
                     .note("CPU while broadcasting: " + cpu + ". The test JVM's clients compete with the server "
                             + "for the same cores.")
                     .note(String.format(Locale.ROOT, "Clients: %d java.net.http WebSockets on %d HttpClient(s). "
-                            + "Server heartbeat seen: one ping per member every %.1f s (pings and pongs are part of the load).",
-                            members, clients.size(), 1 / pingsPerMemberSecond))
+                            + "Heartbeat pings received per member while broadcasting: %.1f in %.0f s (pings and "
+                            + "pongs are part of the load).", members, clients.size(), pingsPerMember, deliverSeconds))
                     .note("Machine: " + Machine.describe());
-            if (closeReasons(room).contains("No answer to ping")) {
+            if (distinct(room, TimedMember::closeReason).contains("No answer to ping")) {
                 table.note("Closed for a missing pong: the server's ping waits behind its own backlog to that member, "
                         + "so a heartbeat shorter than the backlog closes healthy clients. Try the production heartbeat: "
                         + "-D" + HEARTBEAT_OVERRIDE + "=-Dchat.heartbeat-seconds=20");
@@ -168,12 +155,40 @@ class FanOutExperiment {
             assertThat(closed).as("connections the server closed").isZero();
             assertThat(errors).as("error frames").isZero();
             assertThat(duplicates).as("duplicate deliveries").isZero();
-            assertThat(sendFailure).as("a sender failed").isNull();
+            assertThat(broadcast.failure()).as("a sender failed").isNull();
             assertThat(delivered).as("deliveries").isEqualTo(expected);
         } finally {
             room.forEach(TimedMember::close);
             clients.forEach(HttpClient::shutdownNow);
         }
+    }
+
+    /** How the room filled up: time to sign in and join everyone, and what telling them who is online cost. */
+    private record Joined(double seconds, long presenceChars, long closed) {
+    }
+
+    /** What the paced sending did; a failed send stops it, and the table says why. */
+    private record Broadcast(long startNanos, int sent, double achievedRate, String failure) {
+    }
+
+    /** Sends {@code total} numbered messages at a steady rate, taking turns among the senders. */
+    private static Broadcast broadcast(RoomSenders senders, int total, double rate) {
+        long start = System.nanoTime();
+        Pacer pacer = Pacer.fixedRate(rate);
+        int sent = 0;
+        String failure = null;
+        for (int seq = 0; seq < total; seq++) {
+            pacer.awaitNext();
+            try {
+                senders.say(seq);
+                sent++;
+            } catch (RuntimeException e) {
+                failure = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Broadcast(start, sent, sent > 1 ? (sent - 1) / seconds : 0, failure);
     }
 
     /** Signs in one session per member, a few at a time; short names keep the presence lists small. */
@@ -209,18 +224,14 @@ class FanOutExperiment {
         return joined;
     }
 
-    private static long sum(List<TimedMember> room, java.util.function.ToLongFunction<TimedMember> count) {
+    private static long sum(List<TimedMember> room, ToLongFunction<TimedMember> count) {
         return room.stream().mapToLong(count).sum();
     }
 
-    private static String closeReasons(List<TimedMember> room) {
-        return room.stream().map(TimedMember::closeReason).filter(java.util.Objects::nonNull).distinct()
-                .limit(3).collect(java.util.stream.Collectors.joining("; "));
-    }
-
-    private static String errorTexts(List<TimedMember> room) {
-        return room.stream().map(TimedMember::lastError).filter(java.util.Objects::nonNull).distinct()
-                .limit(3).collect(java.util.stream.Collectors.joining("; "));
+    /** Up to three distinct non-null values, for a table cell. */
+    private static String distinct(List<TimedMember> room, Function<TimedMember, String> value) {
+        return room.stream().map(value).filter(Objects::nonNull).distinct()
+                .limit(3).collect(Collectors.joining("; "));
     }
 
     private static boolean anyClosed(List<TimedMember> room) {
