@@ -1,0 +1,240 @@
+package shop.chat;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import course.testkit.CpuUsage;
+import course.testkit.ExperimentProperties;
+import course.testkit.LatencyRecorder;
+import course.testkit.Machine;
+import course.testkit.ModuleWar;
+import course.testkit.Pacer;
+import course.testkit.Percentiles;
+import course.testkit.ResultTable;
+import course.testkit.SendTimes;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The article's "it scales by how many open connections a server can hold", measured: many members in
+ * one room, a steady rate of broadcasts, and the latency of every single delivery. Prints a table with
+ * the targets next to the measured values; asserts only that every member got every message once.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FanOutExperiment {
+
+    private static final String ROOM = "fan-out";
+    /** Each JDK HttpClient reads all its sockets on one selector thread; a few spread a big room's reading. */
+    private static final int MEMBERS_PER_CLIENT = 250;
+    /**
+     * Handshakes in flight. Kept below the server's HTTP worker count on purpose: every join broadcasts the
+     * online list under the room's lock, and a worker waiting for that lock reads no pongs meanwhile, so a
+     * wide join storm on a busy box gets members closed by the heartbeat (seen with 32 in flight). This
+     * experiment measures the steady broadcast, not the storm.
+     */
+    private static final int JOINS_IN_FLIGHT = 4;
+    /** Arquillian's system-property override of the server's JVM options in arquillian.xml. */
+    private static final String HEARTBEAT_OVERRIDE = "arq.container.payara-micro.configuration.cmdOptions";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ModuleWar.asRoot("chat");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void everyMemberOfABigRoomGetsEveryBroadcastExactlyOnce() throws Exception {
+        int members = ExperimentProperties.integer("experiment.members", 200);
+        int seconds = ExperimentProperties.integer("experiment.seconds", 10);
+        double rate = ExperimentProperties.decimal("experiment.rate", 10);
+        int total = (int) Math.round(seconds * rate);
+        int senderCount = RoomSenders.neededFor(rate);
+        assertThat(members).as("experiment.members must include the %d senders", senderCount)
+                .isGreaterThanOrEqualTo(senderCount);
+
+        SendTimes sendTimes = new SendTimes(total);
+        LatencyRecorder latencies = new LatencyRecorder();
+        ChatApi chat = new ChatApi(base);
+        List<HttpClient> clients = IntStream.range(0, (members + MEMBERS_PER_CLIENT - 1) / MEMBERS_PER_CLIENT)
+                .mapToObj(i -> HttpClient.newHttpClient()).toList();
+        List<TimedMember> room = new ArrayList<>();
+        try {
+            long joinStart = System.nanoTime();
+            room.addAll(join(chat, clients, signIn(chat, members), sendTimes, latencies));
+            // Each join tells everyone online: member k hears members - k joins, so the room is settled
+            // (no presence backlog left in any outbox) when all of them have arrived. The storm's bytes
+            // grow as members^3, hence the bound.
+            long presenceExpected = (long) members * (members + 1) / 2;
+            await("every member hears of every later join")
+                    .atMost(Duration.ofSeconds(60 + (long) members * members / 10_000))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> sum(room, TimedMember::presenceFrames) >= presenceExpected || anyClosed(room));
+            Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, TimedMember::presenceChars),
+                    room.stream().filter(m -> m.closeCode() != -1).count());
+
+            long pingsBefore = sum(room, TimedMember::pings);
+            CpuUsage cpuBefore = CpuUsage.now();
+            Broadcast broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
+            await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+            double deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
+            String cpu = CpuUsage.now().since(cpuBefore);
+            double pingsPerMember = (double) (sum(room, TimedMember::pings) - pingsBefore) / members;
+
+            long expected = (long) total * members;
+            long delivered = sum(room, TimedMember::distinctReceived);
+            long duplicates = sum(room, TimedMember::duplicates);
+            long errors = sum(room, TimedMember::errors);
+            long closed = room.stream().filter(m -> m.closeCode() != -1).count();
+            Percentiles latency = latencies.percentiles();
+            ResultTable table = ResultTable.of(String.format(Locale.ROOT, "FanOutExperiment: one room, %d members, "
+                                    + "%.0f broadcasts/s for %d s (%d messages from %d senders, %d deliveries expected)",
+                            members, rate, seconds, total, senderCount, expected),
+                            "measure", "measured", "target")
+                    .row("messages sent", broadcast.sent() + " / " + total
+                            + (broadcast.failure() == null ? "" : " (" + broadcast.failure() + ")"), total)
+                    .row("deliveries", String.format(Locale.ROOT, "%d / %d (%.3f%%)", delivered, expected,
+                            100.0 * delivered / expected), "100%")
+                    .row("duplicates", duplicates, "0")
+                    .row("error frames", errors == 0 ? "0" : errors + " (" + distinct(room, TimedMember::lastError) + ")", "0")
+                    .row("connections closed by the server", closed == 0 ? "0" : closed + ", " + joined.closed()
+                            + " of them while joining (" + distinct(room, TimedMember::closeReason) + ")", "0")
+                    .row("latency p50, send to member", latency.formatMillis(50), "")
+                    .row("latency p95", latency.formatMillis(95), "")
+                    .row("latency p99", latency.formatMillis(99), "<= 500 ms")
+                    .row("latency max", latency.formatMillis(100), "")
+                    .row("offered rate achieved", String.format(Locale.ROOT, "%.2f msg/s", broadcast.achievedRate()),
+                            String.format(Locale.ROOT, "%.2f msg/s", rate))
+                    .row("deliveries per second", String.format(Locale.ROOT, "%.0f", delivered / deliverSeconds),
+                            String.format(Locale.ROOT, "%.0f", rate * members))
+                    .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joined.seconds()), "")
+                    .row("presence frames received while joining",
+                            String.format(Locale.ROOT, "%.1f MB", joined.presenceChars() / 1e6), "")
+                    .note("Latency: System.nanoTime in one JVM, from just before a sender's sendText to the first "
+                            + "chunk of the frame reaching each member's listener; every delivery is one sample.")
+                    .note("CPU while broadcasting: " + cpu + ". The test JVM's clients compete with the server "
+                            + "for the same cores.")
+                    .note(String.format(Locale.ROOT, "Clients: %d java.net.http WebSockets on %d HttpClient(s). "
+                            + "Heartbeat pings received per member while broadcasting: %.1f in %.0f s (pings and "
+                            + "pongs are part of the load).", members, clients.size(), pingsPerMember, deliverSeconds))
+                    .note("Machine: " + Machine.describe());
+            if (distinct(room, TimedMember::closeReason).contains("No answer to ping")) {
+                table.note("Closed for a missing pong: the server's ping waits behind its own backlog to that member, "
+                        + "so a heartbeat shorter than the backlog closes healthy clients. Try the production heartbeat: "
+                        + "-D" + HEARTBEAT_OVERRIDE + "=-Dchat.heartbeat-seconds=20");
+            }
+            table.print();
+
+            room.forEach(TimedMember::assertHealthy);
+            assertThat(closed).as("connections the server closed").isZero();
+            assertThat(errors).as("error frames").isZero();
+            assertThat(duplicates).as("duplicate deliveries").isZero();
+            assertThat(broadcast.failure()).as("a sender failed").isNull();
+            assertThat(delivered).as("deliveries").isEqualTo(expected);
+        } finally {
+            room.forEach(TimedMember::close);
+            clients.forEach(HttpClient::shutdownNow);
+        }
+    }
+
+    /** How the room filled up: time to sign in and join everyone, and what telling them who is online cost. */
+    private record Joined(double seconds, long presenceChars, long closed) {
+    }
+
+    /** What the paced sending did; a failed send stops it, and the table says why. */
+    private record Broadcast(long startNanos, int sent, double achievedRate, String failure) {
+    }
+
+    /** Sends {@code total} numbered messages at a steady rate, taking turns among the senders. */
+    private static Broadcast broadcast(RoomSenders senders, int total, double rate) {
+        long start = System.nanoTime();
+        Pacer pacer = Pacer.fixedRate(rate);
+        int sent = 0;
+        String failure = null;
+        for (int seq = 0; seq < total; seq++) {
+            pacer.awaitNext();
+            try {
+                senders.say(seq);
+                sent++;
+            } catch (RuntimeException e) {
+                failure = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                break;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Broadcast(start, sent, sent > 1 ? (sent - 1) / seconds : 0, failure);
+    }
+
+    /** Signs in one session per member, a few at a time; short names keep the presence lists small. */
+    private static List<String> signIn(ChatApi chat, int members) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> cookies = new ArrayList<>();
+            for (int i = 0; i < members; i++) {
+                String name = "f" + i;
+                cookies.add(pool.submit(() -> chat.signIn(name)));
+            }
+            List<String> result = new ArrayList<>();
+            for (Future<String> cookie : cookies) {
+                result.add(cookie.get(60, SECONDS));
+            }
+            return result;
+        }
+    }
+
+    /** Opens every member's WebSocket, a bounded number of handshakes at a time. */
+    private static List<TimedMember> join(ChatApi chat, List<HttpClient> clients, List<String> cookies,
+                                          SendTimes sendTimes, LatencyRecorder latencies) throws Exception {
+        Semaphore inFlight = new Semaphore(JOINS_IN_FLIGHT);
+        List<CompletableFuture<TimedMember>> joins = new ArrayList<>();
+        for (int i = 0; i < cookies.size(); i++) {
+            inFlight.acquire();
+            joins.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
+                    sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
+        }
+        List<TimedMember> joined = new ArrayList<>();
+        for (CompletableFuture<TimedMember> member : joins) {
+            joined.add(member.get(60, SECONDS));
+        }
+        return joined;
+    }
+
+    private static long sum(List<TimedMember> room, ToLongFunction<TimedMember> count) {
+        return room.stream().mapToLong(count).sum();
+    }
+
+    /** Up to three distinct non-null values, for a table cell. */
+    private static String distinct(List<TimedMember> room, Function<TimedMember, String> value) {
+        return room.stream().map(value).filter(Objects::nonNull).distinct()
+                .limit(3).collect(Collectors.joining("; "));
+    }
+
+    private static boolean anyClosed(List<TimedMember> room) {
+        return room.stream().anyMatch(m -> m.closeCode() != -1);
+    }
+}
