@@ -8,12 +8,10 @@ import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
-import course.testkit.ModuleWar;
 import course.testkit.Pacer;
 import course.testkit.Percentiles;
 import course.testkit.ResultTable;
 import course.testkit.SendTimes;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,22 +27,14 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The article's "it scales by how many open connections a server can hold", measured: many members in
  * one room, a steady rate of broadcasts, and the latency of every single delivery. Prints a table with
  * the targets next to the measured values; asserts only that every member got every message once.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class FanOutExperiment {
+class FanOutExperiment extends DeployedChat {
 
     private static final String ROOM = "fan-out";
     /** Each JDK HttpClient reads all its sockets on one selector thread; a few spread a big room's reading. */
@@ -56,16 +46,6 @@ class FanOutExperiment {
      * experiment measures the steady broadcast, not the storm.
      */
     private static final int JOINS_IN_FLIGHT = 4;
-    /** Arquillian's system-property override of the server's JVM options in arquillian.xml. */
-    private static final String HEARTBEAT_OVERRIDE = "arq.container.payara-micro.configuration.cmdOptions";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void everyMemberOfABigRoomGetsEveryBroadcastExactlyOnce() throws Exception {
@@ -147,7 +127,7 @@ class FanOutExperiment {
             if (distinct(room, TimedMember::closeReason).contains("No answer to ping")) {
                 table.note("Closed for a missing pong: the server's ping waits behind its own backlog to that member, "
                         + "so a heartbeat shorter than the backlog closes healthy clients. Try the production heartbeat: "
-                        + "-D" + HEARTBEAT_OVERRIDE + "=-Dchat.heartbeat-seconds=20");
+                        + "-Dchat.heartbeat-seconds=20");
             }
             table.print();
 

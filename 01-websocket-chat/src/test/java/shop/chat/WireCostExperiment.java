@@ -9,7 +9,6 @@ import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
-import course.testkit.ModuleWar;
 import course.testkit.Pacer;
 import course.testkit.Percentiles;
 import course.testkit.ResultTable;
@@ -33,32 +32,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The article's "smaller frames than HTTP" and "low latency" claims, measured: the same chat messages
  * reach one reader by WebSocket push and another by HTTP polling every second (the baseline), each
  * through its own byte-counting proxy. Prints a table; asserts only what is deterministic.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class WireCostExperiment {
+class WireCostExperiment extends DeployedChat {
 
     private static final String ROOM = "wire-cost";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("chat");
-    }
-
-    @ArquillianResource
-    URL base;
 
     @Test
     void aPushedMessageCostsFewerBytesOnTheWireThanAPolledOne() throws Exception {
