@@ -142,6 +142,23 @@ class BadInputIT extends DeployedChat {
         }
     }
 
+    @Test
+    void aMalformedAfterIdGetsAnErrorEventAndTheUsualHistory() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket kim = chat.join("history-after", Map.of("Cookie", chat.signIn("kim"), "Origin", chat.origin()))) {
+            kim.send("{\"type\":\"say\",\"text\":\"before\"}");
+            kim.awaitFrame(f -> isMessage(f) && f.getString("text").equals("before"));
+        }
+        try (RecordingWebSocket lee = chat.join("history-after?after=yesterday",
+                Map.of("Cookie", chat.signIn("lee"), "Origin", chat.origin()))) {
+            lee.awaitFrame(f -> isPresence(f, "joined", "lee"));
+
+            assertThat(lee.json()).extracting(f -> f.getString("type")).startsWith("error", "message", "presence");
+            assertThat(lee.json().get(0).getString("code")).isEqualTo("invalid-after");
+            assertThat(lee.json().get(1).getString("text")).isEqualTo("before");
+        }
+    }
+
     private static List<String> concat(List<String> head, String last) {
         return java.util.stream.Stream.concat(head.stream(), java.util.stream.Stream.of(last)).toList();
     }
