@@ -1,0 +1,65 @@
+package shop.tasks;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Pushes one snapshot of the queue, the workers and the counts to every open dashboard, twice a second. */
+@ApplicationScoped
+public class Dashboard {
+
+    private final Set<Session> viewers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "dashboard");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Inject
+    StatusFeed feed;
+    @Inject
+    TaskSettings settings;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        if (settings.role() == TaskSettings.Role.PRODUCER) {
+            ticker.scheduleAtFixedRate(this::push, 500, 500, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void add(Session viewer) {
+        viewers.add(viewer);
+        viewer.getAsyncRemote().sendText(feed.snapshot().toString());
+    }
+
+    void remove(Session viewer) {
+        viewers.remove(viewer);
+    }
+
+    // tag::push[]
+    private void push() {
+        if (viewers.isEmpty()) {
+            return;
+        }
+        String snapshot = feed.snapshot().toString();
+        for (Session viewer : viewers) {
+            if (viewer.isOpen()) {
+                // Async: one slow browser must not hold up the others.
+                viewer.getAsyncRemote().sendText(snapshot);
+            }
+        }
+    }
+    // end::push[]
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+    }
+}

@@ -1,0 +1,64 @@
+package shop.tasks;
+
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Where the broker is: one place that turns the rabbitmq.* config keys into connection factories. */
+@ApplicationScoped
+public class Rabbit {
+
+    @Inject @ConfigProperty(name = "rabbitmq.host")
+    String host;
+    @Inject @ConfigProperty(name = "rabbitmq.port")
+    int port;
+    @Inject @ConfigProperty(name = "rabbitmq.username")
+    String username;
+    @Inject @ConfigProperty(name = "rabbitmq.password")
+    String password;
+    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
+    String virtualHost;
+
+    // tag::jms-factory[]
+    /** A JMS connection factory; prefetch is the number of unacknowledged tasks one consumer may hold. */
+    public RMQConnectionFactory jms(int prefetch) {
+        RMQConnectionFactory factory = new RMQConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        // The client's default is unlimited prefetch: one busy worker would hoard the whole queue.
+        factory.setChannelsQos(prefetch);
+        // Task bodies are plain JSON text on plain AMQP queues, so any AMQP tool can read them;
+        // this flag lets JMS consumers get them back as TextMessage.
+        factory.setKeepTextMessageType(true);
+        // Fail in 2 s when the broker is unreachable instead of the client's 60 s, and reconnect
+        // ourselves (see NewTask, Worker) rather than let the AMQP client replay half a JMS session.
+        factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
+            amqp.setConnectionTimeout(2_000);
+            amqp.setAutomaticRecoveryEnabled(false);
+        });
+        return factory;
+    }
+    // end::jms-factory[]
+
+    /** A plain AMQP connection factory, for what JMS cannot express: queue arguments, passive declares, x-death. */
+    public ConnectionFactory amqp() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setConnectionTimeout(2_000);
+        factory.setNetworkRecoveryInterval(1_000);
+        return factory;
+    }
+
+    public String describe() {
+        return "amqp://" + host + ":" + port + (virtualHost.equals("/") ? "" : "/" + virtualHost);
+    }
+}

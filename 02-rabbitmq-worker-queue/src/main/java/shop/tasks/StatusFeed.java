@@ -1,0 +1,132 @@
+package shop.tasks;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The producer's ear on the broker: it follows the workers' events and the dead-letter exchange
+ * into the {@link TaskBoard}, and reads the queue depths for the dashboard.
+ */
+@ApplicationScoped
+public class StatusFeed {
+
+    private static final Logger LOG = Logger.getLogger(StatusFeed.class.getName());
+
+    @Inject
+    Rabbit rabbit;
+    @Inject
+    TaskSettings settings;
+    @Inject
+    TaskBoard board;
+
+    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "status-feed-connector");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Connection connection;
+    private volatile Channel depthChannel;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        if (settings.role() == TaskSettings.Role.PRODUCER) {
+            connector.execute(this::connect);
+        }
+    }
+
+    private void connect() {
+        try {
+            // After this first connect the AMQP client recovers the connection, the server-named
+            // queue, its bindings and the consumer by itself when the broker comes back.
+            Connection fresh = rabbit.amqp().newConnection("status-feed");
+            TaskTopology.declare(fresh, settings.maxAttempts());
+            Channel channel = fresh.createChannel();
+            // A private, server-named queue: the events are for whoever is watching right now.
+            String queue = channel.queueDeclare().getQueue();
+            channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "#");
+            channel.queueBind(queue, TaskTopology.DEAD_LETTER_EXCHANGE, "");
+            channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    receive(envelope, new String(body, StandardCharsets.UTF_8));
+                }
+            });
+            depthChannel = fresh.createChannel();
+            connection = fresh;
+            LOG.info(" [*] Status feed connected to " + rabbit.describe());
+        } catch (Exception e) {
+            LOG.warning(" [!] Status feed cannot reach the broker at " + rabbit.describe() + " (" + e + "); retrying in 2 s");
+            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private void receive(Envelope envelope, String body) {
+        try {
+            if (envelope.getExchange().equals(TaskTopology.DEAD_LETTER_EXCHANGE)) {
+                Task task = Task.fromJson(body);
+                // The delivery limit is why it is here: it was delivered max-attempts times.
+                board.deadLettered(task, settings.maxAttempts());
+                LOG.info(" [x] Dead-lettered '" + task.label() + "'");
+            } else {
+                try (var reader = Json.createReader(new StringReader(body))) {
+                    board.apply(reader.readObject());
+                }
+            }
+        } catch (RuntimeException e) {
+            // A foreign message on the events exchange must not stop the feed.
+            LOG.warning(" [!] Ignored an unreadable event: " + e);
+        }
+    }
+
+    /** The dashboard's numbers: the board's, plus the queue depths straight from the broker. */
+    public JsonObject snapshot() {
+        JsonObjectBuilder snapshot = board.snapshot();
+        Channel channel = depthChannel;
+        try {
+            if (channel == null) {
+                throw new IllegalStateException("not connected yet");
+            }
+            if (!channel.isOpen()) {
+                channel = depthChannel = connection.createChannel();
+            }
+            AMQP.Queue.DeclareOk tasks = channel.queueDeclarePassive(TaskTopology.QUEUE);
+            AMQP.Queue.DeclareOk dead = channel.queueDeclarePassive(TaskTopology.DEAD_LETTER_QUEUE);
+            snapshot.add("broker", "up")
+                    .add("queued", tasks.getMessageCount())
+                    .add("consumers", tasks.getConsumerCount())
+                    .add("deadLetterQueue", dead.getMessageCount());
+        } catch (Exception e) {
+            snapshot.add("broker", "down");
+        }
+        return snapshot.build();
+    }
+
+    @PreDestroy
+    void stop() {
+        connector.shutdownNow();
+        Connection open = connection;
+        if (open != null && open.isOpen()) {
+            try {
+                open.close(2_000);
+            } catch (Exception e) {
+                LOG.fine("closing: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package shop.tasks;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.StringReader;
+
+/**
+ * One background task as it travels through the queue: plain JSON, so that any AMQP tool, and a
+ * human reading tasks.dead, can understand it.
+ *
+ * @param to            the e-mail's recipient; empty for reports
+ * @param workMs        simulated work; -1 means the worker's default for the type
+ * @param failAttempts  teaching knob: the first this-many attempts throw, so retries and
+ *                      dead-lettering can be watched; 0 in real use
+ */
+public record Task(String id, TaskType type, String orderId, String to, long workMs, int failAttempts) {
+
+    /** How logs and the dashboard name a task: "email #3f2a9c1e". */
+    public String label() {
+        return type.routingKey() + " #" + id.substring(0, Math.min(8, id.length()));
+    }
+
+    public String toJson() {
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("id", id)
+                .add("type", type.routingKey())
+                .add("orderId", orderId);
+        if (!to.isEmpty()) {
+            json.add("to", to);
+        }
+        if (workMs >= 0 || failAttempts > 0) {
+            JsonObjectBuilder simulate = Json.createObjectBuilder();
+            if (workMs >= 0) {
+                simulate.add("workMs", workMs);
+            }
+            if (failAttempts > 0) {
+                simulate.add("failAttempts", failAttempts);
+            }
+            json.add("simulate", simulate);
+        }
+        return json.build().toString();
+    }
+
+    /** Reads a task written by {@link #toJson()}; throws on anything else (the worker treats that as a failure). */
+    public static Task fromJson(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            JsonObject json = reader.readObject();
+            JsonObject simulate = json.containsKey("simulate") ? json.getJsonObject("simulate") : Json.createObjectBuilder().build();
+            return new Task(
+                    json.getString("id"),
+                    TaskType.of(json.getString("type")).orElseThrow(() -> new IllegalArgumentException("unknown type")),
+                    json.getString("orderId"),
+                    json.getString("to", ""),
+                    simulate.getJsonNumber("workMs") == null ? -1 : simulate.getJsonNumber("workMs").longValue(),
+                    simulate.getInt("failAttempts", 0));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package shop.tasks;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The module's MicroProfile Config keys, with defaults in META-INF/microprofile-config.properties. */
+@ApplicationScoped
+public class TaskSettings {
+
+    public enum Role { PRODUCER, WORKER }
+
+    @Inject @ConfigProperty(name = "tasks.role")
+    String role;
+    @Inject @ConfigProperty(name = "tasks.confirm-timeout-ms")
+    long confirmTimeoutMs;
+    @Inject @ConfigProperty(name = "tasks.max-attempts")
+    int maxAttempts;
+    @Inject @ConfigProperty(name = "tasks.worker.concurrency")
+    int concurrency;
+    @Inject @ConfigProperty(name = "tasks.worker.prefetch")
+    int prefetch;
+    @Inject @ConfigProperty(name = "tasks.worker.id")
+    Optional<String> workerId;
+    @Inject @ConfigProperty(name = "tasks.work-ms.email")
+    long emailWorkMs;
+    @Inject @ConfigProperty(name = "tasks.work-ms.report")
+    long reportWorkMs;
+    @Inject @ConfigProperty(name = "tasks.outbox-dir")
+    String outboxDir;
+
+    public Role role() {
+        return Role.valueOf(role.trim().toUpperCase());
+    }
+
+    public long confirmTimeoutMs() {
+        return confirmTimeoutMs;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /** A name for this worker on the dashboard: configured, or "worker-" plus the process id. */
+    public String workerId() {
+        return workerId.filter(id -> !id.isBlank()).orElse("worker-" + ProcessHandle.current().pid());
+    }
+
+    public long workMs(TaskType type) {
+        return type == TaskType.EMAIL ? emailWorkMs : reportWorkMs;
+    }
+
+    public Path outboxDir() {
+        return Path.of(outboxDir);
+    }
+}

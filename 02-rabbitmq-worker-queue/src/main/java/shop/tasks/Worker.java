@@ -1,0 +1,157 @@
+package shop.tasks;
+
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.jms.admin.RMQDestination;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * A worker: receives tasks from the tasks queue on {@code tasks.worker.concurrency} sessions, each
+ * with a prefetch of {@code tasks.worker.prefetch}, and reconnects by itself when the broker goes away.
+ */
+@ApplicationScoped
+public class Worker {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    private static final RMQDestination TASKS = new RMQDestination(TaskTopology.QUEUE, null, null, TaskTopology.QUEUE);
+    private static final RMQDestination HEARTBEATS =
+            new RMQDestination("worker.heartbeat", TaskTopology.EVENTS_EXCHANGE, "worker.heartbeat", null);
+
+    @Inject
+    Rabbit rabbit;
+    @Inject
+    TaskSettings settings;
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "worker-connector");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong done = new AtomicLong();
+    private volatile Connection connection;
+    private MessageProducer heartbeats;
+    private Session heartbeatSession;
+    private long backoffMs = 1_000;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        if (settings.role() == TaskSettings.Role.WORKER) {
+            scheduler.execute(this::connect);
+            scheduler.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    // tag::consume[]
+    private void connect() {
+        Connection fresh = null;
+        try {
+            declareTopology();
+            fresh = rabbit.jms(settings.prefetch()).createConnection();
+            fresh.setExceptionListener(e -> {
+                LOG.warning(" [!] Lost the broker connection: " + e.getMessage() + "; reconnecting");
+                scheduler.execute(this::reconnect);
+            });
+            Outbox outbox = new Outbox(settings.outboxDir());
+            for (int i = 0; i < settings.concurrency(); i++) {
+                // CLIENT_ACKNOWLEDGE: the listener acknowledges each task itself, after the work.
+                // (AUTO_ACKNOWLEDGE would ack before onMessage runs: see AutoAcknowledgeTrapIT.)
+                Session session = fresh.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(TASKS);
+                consumer.setMessageListener(new TaskListener(session, settings, outbox, inFlight, done::incrementAndGet));
+            }
+            heartbeatSession = fresh.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            heartbeats = heartbeatSession.createProducer(HEARTBEATS);
+            heartbeats.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+            fresh.start();
+            connection = fresh;
+            backoffMs = 1_000;
+            LOG.info(" [*] " + settings.workerId() + " waiting for tasks on " + rabbit.describe()
+                    + " (concurrency " + settings.concurrency() + ", prefetch " + settings.prefetch() + ")");
+        } catch (Exception e) {
+            closeQuietly(fresh);
+            LOG.warning(" [!] Cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
+                    + "); retrying in " + backoffMs + " ms");
+            scheduler.schedule(this::connect, backoffMs, TimeUnit.MILLISECONDS);
+            backoffMs = Math.min(backoffMs * 2, 10_000);
+        }
+    }
+    // end::consume[]
+
+    private void declareTopology() throws Exception {
+        ConnectionFactory factory = rabbit.amqp();
+        factory.setAutomaticRecoveryEnabled(false);
+        try (com.rabbitmq.client.Connection amqp = factory.newConnection("worker-topology")) {
+            TaskTopology.declare(amqp, settings.maxAttempts());
+        }
+    }
+
+    private void reconnect() {
+        close();
+        connect();
+    }
+
+    /** Tells the dashboard this worker is alive and what it holds right now. */
+    private void heartbeat() {
+        MessageProducer producer = heartbeats;
+        if (connection == null || producer == null) {
+            return;
+        }
+        JsonArrayBuilder holding = Json.createArrayBuilder();
+        inFlight.forEach(holding::add);
+        try {
+            producer.send(heartbeatSession.createTextMessage(Json.createObjectBuilder()
+                    .add("event", "heartbeat")
+                    .add("worker", settings.workerId())
+                    .add("concurrency", settings.concurrency())
+                    .add("prefetch", settings.prefetch())
+                    .add("inFlight", holding)
+                    .add("done", done.get())
+                    .build().toString()));
+        } catch (JMSException | RuntimeException e) {
+            LOG.fine("heartbeat not sent: " + e);
+        }
+    }
+
+    private void close() {
+        Connection open = connection;
+        connection = null;
+        heartbeats = null;
+        // Waits for running listeners to finish their task: a graceful stop loses nothing.
+        closeQuietly(open);
+    }
+
+    private static void closeQuietly(Connection open) {
+        if (open != null) {
+            try {
+                open.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.fine("closing a dead connection: " + e);
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
+        close();
+        LOG.info(" [*] " + settings.workerId() + " stopped");
+    }
+}

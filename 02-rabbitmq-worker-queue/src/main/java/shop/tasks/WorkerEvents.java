@@ -1,0 +1,55 @@
+package shop.tasks;
+
+import com.rabbitmq.jms.admin.RMQDestination;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * What a worker tells the dashboard: task.running, task.done, task.failed. Sent on the listener's
+ * own session, because a JMS session belongs to one thread.
+ */
+final class WorkerEvents {
+
+    private final Session session;
+    private final MessageProducer producer;
+    private final String workerId;
+
+    WorkerEvents(Session session, String workerId) throws JMSException {
+        this.session = session;
+        this.producer = session.createProducer(null);
+        // Progress reports are worth little once stale: not persisted, not confirmed.
+        this.producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        this.workerId = workerId;
+    }
+
+    void running(Task task, int attempt) throws JMSException {
+        send("running", event(task, attempt));
+    }
+
+    void done(Task task, int attempt, long ms, boolean duplicate) throws JMSException {
+        send("done", event(task, attempt).add("ms", ms).add("duplicate", duplicate));
+    }
+
+    void failed(Task task, int attempt, String error) throws JMSException {
+        send("failed", event(task, attempt).add("error", error));
+    }
+
+    private JsonObjectBuilder event(Task task, int attempt) {
+        return Json.createObjectBuilder()
+                .add("taskId", task.id())
+                .add("label", task.label())
+                .add("type", task.type().routingKey())
+                .add("worker", workerId)
+                .add("attempt", attempt);
+    }
+
+    private void send(String kind, JsonObjectBuilder event) throws JMSException {
+        String routingKey = "task." + kind;
+        producer.send(new RMQDestination(routingKey, TaskTopology.EVENTS_EXCHANGE, routingKey, null),
+                session.createTextMessage(event.add("event", kind).build().toString()));
+    }
+}
