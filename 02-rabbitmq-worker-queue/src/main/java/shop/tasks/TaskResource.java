@@ -41,7 +41,7 @@ public class TaskResource {
         byte[] bytes = body.readNBytes(TaskRequest.MAX_BYTES + 1);
         if (bytes.length > TaskRequest.MAX_BYTES) {
             return Problem.response(413, "too-large", "Task too large",
-                    "A task body may be at most " + TaskRequest.MAX_BYTES + " bytes; nothing was queued.");
+                    "A task body may be at most " + TaskRequest.MAX_BYTES + " bytes. Nothing was queued.");
         }
         Task task;
         try {

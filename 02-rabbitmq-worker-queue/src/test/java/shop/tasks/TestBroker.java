@@ -1,0 +1,76 @@
+package shop.tasks;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import course.testkit.RabbitVhost;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+
+/** The test's own plain AMQP view of the broker: queue depths, and publishing as a foreign producer would. */
+final class TestBroker implements AutoCloseable {
+
+    private final Connection connection;
+
+    private TestBroker(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** The shared broker, in this run's vhost. */
+    static TestBroker connect() {
+        return connect(RabbitVhost.port(), RabbitVhost.name());
+    }
+
+    static TestBroker connect(int port, String vhost) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(RabbitVhost.host());
+        factory.setPort(port);
+        factory.setUsername(RabbitVhost.username());
+        factory.setPassword(RabbitVhost.password());
+        factory.setVirtualHost(vhost);
+        try {
+            return new TestBroker(factory.newConnection("test"));
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot connect to RabbitMQ on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Ready messages: waiting for a consumer, not counting those a worker holds unacknowledged. */
+    long ready(String queue) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    /** Publishes a task straight to the tasks exchange, as a second producer or a retrying client would. */
+    void publish(Task task) throws IOException, TimeoutException, InterruptedException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(TaskTopology.EXCHANGE, task.type().routingKey(),
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build(),
+                    task.toJson().getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
+    void deleteTopology() throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDelete(TaskTopology.QUEUE);
+            channel.queueDelete(TaskTopology.DEAD_LETTER_QUEUE);
+            channel.exchangeDelete(TaskTopology.EXCHANGE);
+            channel.exchangeDelete(TaskTopology.DEAD_LETTER_EXCHANGE);
+            channel.exchangeDelete(TaskTopology.EVENTS_EXCHANGE);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,155 @@
+package course.testkit;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The module's WAR in a Payara Micro process of its own, started the way a learner starts a second
+ * instance from a terminal. Tests use it for processes they must stop, kill -9 or run several of,
+ * next to the one Arquillian manages. Every line the process prints is kept, so tests can wait for
+ * the log markers the README shows.
+ */
+public final class PayaraProcess implements AutoCloseable {
+
+    /** Payara Micro prints this once the application is deployed and the HTTP port is open. */
+    private static final Pattern READY = Pattern.compile("Payara Micro .* ready in");
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private PayaraProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        Thread reader = new Thread(this::readOutput, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code target/<finalName>.war} on a free port, with the given system properties (the
+     * app's MicroProfile Config keys), and returns without waiting: see {@link #awaitReady()}.
+     */
+    public static PayaraProcess start(String name, String finalName, Map<String, String> systemProperties) {
+        String jar = System.getProperty("payara.microJar");
+        if (jar == null || !new File(jar).isFile()) {
+            throw new IllegalStateException("No Payara Micro jar at " + jar + ": run the tests through Maven (mvn verify).");
+        }
+        File war = new File("target", finalName + ".war");
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar, "--deploy", war.getAbsolutePath(), "--contextroot", "/",
+                "--port", String.valueOf(port), "--nocluster", "--nohazelcast"));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new PayaraProcess(name, process, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until Payara Micro says the app is deployed; fails with the process's last lines if it dies. */
+    public PayaraProcess awaitReady() {
+        return awaitLog(READY);
+    }
+
+    /** Waits for a line matching the pattern, for example a log marker such as {@code " [x] Received 'email #"}. */
+    public PayaraProcess awaitLog(Pattern pattern) {
+        await(name + " to print " + pattern).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive() && lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; last lines:\n"
+                                + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                    }
+                    return lines.stream().anyMatch(l -> pattern.matcher(l).find());
+                });
+        return this;
+    }
+
+    /** How many printed lines match: for example how often a task was received. */
+    public long count(Pattern pattern) {
+        return lines.stream().filter(l -> pattern.matcher(l).find()).count();
+    }
+
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the JVM gets no chance to close connections or finish anything, as with a power cut. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: the JVM runs its shutdown hooks, so the app undeploys and closes its connections. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void readOutput() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("(output closed: " + e + ")");
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The java of the JVM running the tests: the toolchain's JDK 21+, as for Arquillian's Payara. */
+    private static String javaExecutable() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+}
