@@ -29,11 +29,13 @@ public final class Outbox {
     // tag::apply-once[]
     public Outcome deliver(Task task) throws IOException {
         Path target = dir.resolve(task.type().routingKey()).resolve(task.id() + ".txt");
+        Path drafts = dir.resolve(".drafts");
         Files.createDirectories(target.getParent());
+        Files.createDirectories(drafts);
         // Write the whole file under a temporary name, then link it under the task's id. link(2)
         // fails when the name exists, so of two workers with the same task exactly one wins, and
         // nobody ever sees a half-written effect.
-        Path draft = Files.createTempFile(target.getParent(), "draft-", ".tmp");
+        Path draft = Files.createTempFile(drafts, task.id(), ".tmp");
         try {
             Files.writeString(draft, content(task), StandardCharsets.UTF_8);
             Files.createLink(target, draft);

@@ -10,6 +10,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Rabbit {
 
+    /** Longer than the longest simulated work (60 s, see TaskRequest), with room to spare. */
+    static final int ON_MESSAGE_TIMEOUT_MS = 120_000;
+
     @Inject @ConfigProperty(name = "rabbitmq.host")
     String host;
     @Inject @ConfigProperty(name = "rabbitmq.port")
@@ -35,6 +38,9 @@ public class Rabbit {
         // Task bodies are plain JSON text on plain AMQP queues, so any AMQP tool can read them;
         // this flag lets JMS consumers get them back as TextMessage.
         factory.setKeepTextMessageType(true);
+        // The client interrupts onMessage after 2 s by default, and then closes the consumer's
+        // channel: the worker would live on, consuming nothing. Work may take a minute here.
+        factory.setOnMessageTimeoutMs(ON_MESSAGE_TIMEOUT_MS);
         // Fail in 2 s when the broker is unreachable instead of the client's 60 s, and reconnect
         // ourselves (see NewTask, Worker) rather than let the AMQP client replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {

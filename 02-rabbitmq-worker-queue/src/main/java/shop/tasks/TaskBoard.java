@@ -78,6 +78,9 @@ public class TaskBoard {
             return;
         }
         String id = event.getString("taskId");
+        if (kind.equals("done") && event.getBoolean("duplicate", false)) {
+            duplicatesSkipped++; // a redelivery of a task whose effect was already applied
+        }
         Entry before = tasks.get(id);
         if (before != null && before.status().isFinal()) {
             return; // a late or duplicate event must not move a finished task backwards
@@ -91,9 +94,6 @@ public class TaskBoard {
                 tasks.put(id, new Entry(id, type, TaskStatus.DONE, attempt, worker, null));
                 done++;
                 throughput.record(System.currentTimeMillis());
-                if (event.getBoolean("duplicate", false)) {
-                    duplicatesSkipped++;
-                }
             }
             case "failed" -> {
                 tasks.put(id, new Entry(id, type, TaskStatus.FAILED, attempt, worker, event.getString("error", "")));

@@ -74,7 +74,7 @@ abstract class DeployedProducer {
             return 0;
         }
         try (Stream<Path> files = Files.walk(OUTBOX)) {
-            return files.filter(f -> f.toString().endsWith(".txt")).count();
+            return files.filter(f -> f.toString().endsWith(".txt") && !f.toString().contains(".drafts")).count();
         }
     }
 

@@ -113,10 +113,16 @@ public final class PayaraProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** Stops the process if it still runs, and keeps its output in target/NAME.log for a look after the test. */
     @Override
     public void close() {
         if (process.isAlive()) {
             kill();
+        }
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of("target", name + ".log"), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
