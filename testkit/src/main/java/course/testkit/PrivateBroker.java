@@ -67,9 +67,30 @@ public final class PrivateBroker implements AutoCloseable {
                 "RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString(),
                 "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString(),
                 "RABBITMQ_PID_FILE", dir.resolve("pid").toString());
-        // -detached returns at once: await_startup is what says the node is ready.
         run(List.of("rabbitmq-server", "-detached"), env, 60);
-        rabbitmqctl("await_startup", "--timeout", "120");
+        // -detached returns at once, before the node is even known to epmd, and await_startup
+        // fails at once on a node that is not known yet: so ask until it is.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                rabbitmqctl("await_startup", "--timeout", "120");
+                return;
+            } catch (IllegalStateException notYetKnown) {
+                if (System.nanoTime() > deadline) {
+                    throw notYetKnown;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500); // between two polls of rabbitmqctl, which itself is the condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Runs {@code rabbitmqctl -n <node> <args>}, for example {@code add_vhost}; fails unless it succeeds. */

@@ -1,0 +1,144 @@
+package shop.tasks;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import course.testkit.PayaraProcess;
+import course.testkit.PrivateBroker;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failure lab 4: the broker itself goes down. It runs on a private RabbitMQ node of its own, so
+ * the shared broker stays up, with the producer and the worker as plain Payara Micro processes
+ * pointed at that node.
+ */
+class BrokerRestartIT {
+
+    private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"R-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
+    private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"), "broker-restart");
+
+    private static PrivateBroker broker;
+    private static PayaraProcess producer;
+    private static final List<PayaraProcess> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrokerAndProducer() {
+        broker = PrivateBroker.start("course-tasks-" + ProcessHandle.current().pid(), freePort());
+        producer = PayaraProcess.start("restart-producer", "tasks", settings("producer", "producer"));
+        producer.awaitReady();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        workers.forEach(PayaraProcess::close);
+        if (producer != null) {
+            producer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void theProducerSays503WhileTheBrokerIsDownAndPersistentTasksSurviveTheRestart() throws Exception {
+        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(api.accepted(EMAIL.formatted(i)));
+        }
+        assertThat(ready()).isEqualTo(20);
+
+        broker.stopNode();
+
+        HttpResponse<String> refused = api.submit(EMAIL.formatted(99));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(TaskApi.json(refused).getString("detail")).contains("The task was not accepted");
+        await().atMost(10, SECONDS).untilAsserted(() ->
+                assertThat(TaskApi.json(api.get("/api/dashboard")).getString("broker")).isEqualTo("down"));
+
+        broker.startNode();
+
+        // Nobody restarts the producer: its next request reconnects.
+        await().atMost(30, SECONDS).pollInterval(1, SECONDS).untilAsserted(() ->
+                assertThat(api.submit(EMAIL.formatted(20)).statusCode()).isEqualTo(202));
+        assertThat(ready()).as("the 20 persistent tasks survived the restart, plus the new one").isEqualTo(21);
+
+        PayaraProcess worker = startWorker("restart-worker-1");
+        await().atMost(60, SECONDS).untilAsserted(() -> assertThat(ready()).isZero());
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertThat(ids).allSatisfy(id -> assertThat(api.status(id).getString("status")).isEqualTo("DONE")));
+        assertThat(worker.count(Pattern.compile(" \\[x\\] Done 'email #"))).isEqualTo(21);
+    }
+
+    @Test
+    void aRunningWorkerReconnectsByItselfAfterTheBrokerRestarts() throws Exception {
+        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        PayaraProcess worker = startWorker("restart-worker-2");
+
+        broker.stopNode();
+        worker.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
+        broker.startNode();
+
+        String id = await().atMost(30, SECONDS).pollInterval(1, SECONDS)
+                .ignoreExceptions().until(() -> api.accepted(EMAIL.formatted(100)), accepted -> accepted != null);
+        await().atMost(60, SECONDS).untilAsserted(() -> {
+            JsonObject status = api.status(id);
+            assertThat(status.getString("status")).isEqualTo("DONE");
+            assertThat(status.getString("worker")).isEqualTo("restart-worker-2");
+        });
+    }
+
+    private static PayaraProcess startWorker(String id) {
+        Map<String, String> settings = settings("worker", id);
+        PayaraProcess worker = PayaraProcess.start(id, "tasks", settings);
+        workers.add(worker);
+        return worker.awaitLog(Pattern.compile(" \\[\\*\\] " + id + " waiting for tasks"));
+    }
+
+    private static Map<String, String> settings(String role, String id) {
+        return Map.of(
+                "tasks.role", role,
+                "tasks.worker.id", id,
+                "rabbitmq.port", String.valueOf(broker.port()),
+                "rabbitmq.virtual-host", "/",
+                "tasks.outbox-dir", OUTBOX.toString());
+    }
+
+    private static long ready() throws Exception {
+        try (TestBroker amqp = TestBroker.connect(broker.port(), "/")) {
+            return amqp.ready(TaskTopology.QUEUE);
+        }
+    }
+
+    /** A free AMQP port whose Erlang distribution port (+20000) is free too. */
+    private static int freePort() {
+        for (int port = 5700; port < 6000; port++) {
+            if (isFree(port) && isFree(port + 20_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free port between 5700 and 5999 for a private RabbitMQ node.");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
