@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,12 +145,29 @@ class DeckIT {
         String notes = (String) page.evaluate("() => Reveal.getCurrentSlide().querySelector('aside.notes').textContent.trim()");
         String firstLine = notes.lines().findFirst().orElseThrow().strip();
 
+        // The speaker view is a popup with the current and the next slide in frames: record its problems from the start.
+        List<String> speakerViewProblems = new CopyOnWriteArrayList<>();
+        List<String> speakerViewRequests = new CopyOnWriteArrayList<>();
+        page.context().onPage(popup -> {
+            popup.onConsoleMessage(m -> {
+                if ("error".equals(m.type())) {
+                    speakerViewProblems.add("console error: " + m.text());
+                }
+            });
+            popup.onPageError(e -> speakerViewProblems.add("page error: " + e));
+            popup.onRequestFailed(r -> speakerViewProblems.add("failed request: " + r.url() + ": " + r.failure()));
+            popup.onRequest(r -> speakerViewRequests.add(r.url()));
+        });
+
         Page speakerView = page.waitForPopup(() -> page.keyboard().press("s"));
 
         PlaywrightAssertions.assertThat(speakerView.locator(".speaker-controls-notes .value")).containsText(firstLine);
         PlaywrightAssertions.assertThat(speakerView.frameLocator("#current-slide iframe").locator("section.present h2"))
                 .hasText((String) page.evaluate("() => Reveal.getCurrentSlide().querySelector('h2').textContent"));
-        assertThat(deck.requests()).allSatisfy(url -> assertThat(url).matches("(file://|about:blank).*"));
+        assertThat(speakerViewProblems).as("problems in the speaker view").isEmpty();
+        assertThat(speakerViewRequests).as("the speaker view's requests").isNotEmpty()
+                .allSatisfy(url -> assertThat(url).matches("(file://|about:blank).*"));
+        assertThat(deck.requests()).allSatisfy(url -> assertThat(url).startsWith("file://"));
         deck.page().assertNoProblems();
     }
 
