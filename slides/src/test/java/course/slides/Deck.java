@@ -1,5 +1,6 @@
 package course.slides;
 
+import com.microsoft.playwright.Page;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class Deck {
     }
 
     /**
-     * Opens the deck at {@code url} with every request recorded, and waits until reveal.js is ready, every web font
+     * Opens the deck, with {@code query} appended to its URL and every request recorded, and waits until reveal.js is ready, every web font
      * has loaded and every image (the diagrams) has finished loading, successfully or not.
      */
     static Opened open(Browser browser, String query) {
@@ -42,10 +43,10 @@ final class Deck {
         page.page().onRequest(request -> requests.add(request.url()));
         page.page().navigate(url() + query);
         page.page().waitForFunction("() => window.Reveal && Reveal.isReady()", null,
-                new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(WAIT_MILLIS));
+                new Page.WaitForFunctionOptions().setTimeout(WAIT_MILLIS));
         page.page().waitForFunction("() => document.fonts.status === 'loaded'"
                         + " && Array.from(document.images).every(image => image.complete)", null,
-                new com.microsoft.playwright.Page.WaitForFunctionOptions().setTimeout(WAIT_MILLIS));
+                new Page.WaitForFunctionOptions().setTimeout(WAIT_MILLIS));
         return new Opened(page, requests);
     }
 }

@@ -1,6 +1,7 @@
 package course.slides;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.microsoft.playwright.Page;
 import course.testkit.Browser;
@@ -56,7 +57,7 @@ class DeckPdfIT {
             assertThat(document.getNumberOfPages()).as("pages in " + pdf).isEqualTo(slides);
             PDRectangle first = document.getPage(0).getMediaBox();
             assertThat(first.getWidth() / first.getHeight()).as("page shape (width / height)")
-                    .isCloseTo((float) width / height, org.assertj.core.data.Offset.offset(0.02f));
+                    .isCloseTo((float) width / height, offset(0.02f));
         }
         assertThat(print.requests()).allSatisfy(url -> assertThat(url).startsWith("file://"));
         print.page().assertNoProblems();
