@@ -1,0 +1,107 @@
+package shop.tasks;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import course.testkit.Browser;
+import course.testkit.BrowserPage;
+import course.testkit.PayaraProcess;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The live dashboard in a real Chromium: tasks submitted on the page, a worker's progress pushed back
+ * over the WebSocket. In order: the queue is empty at first, and the worker started in the second
+ * test stays for the third.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT extends DeployedProducer {
+
+    private static Browser browser;
+    private static PayaraProcess worker;
+
+    @BeforeAll
+    static void launchBrowser() {
+        PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+        browser = Browser.launch();
+    }
+
+    @AfterAll
+    static void closeBrowserAndWorker() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theDashboardShowsTasksWaitingThenAWorkerDoingThemLive() {
+        BrowserPage page = browser.open(base.toString());
+        assertThat(page.byTestId("connection")).hasAttribute("data-state", "connected");
+        assertThat(page.byTestId("broker")).hasText("up");
+        assertThat(page.byTestId("no-workers")).isVisible();
+
+        // No worker yet: three tasks wait in the queue, and the page says so.
+        page.byTestId("type").selectOption("report");
+        for (int i = 0; i < 3; i++) {
+            page.byTestId("submit").click();
+        }
+        assertThat(page.byTestId("my-tasks").locator("li")).hasCount(3);
+        assertThat(page.byTestId("queued")).hasText("3");
+        assertThat(page.byTestId("my-tasks").locator("li[data-status=QUEUED]")).hasCount(3);
+
+        // A worker starts: it appears on the dashboard, holds one report at a time (prefetch 1), and drains the queue.
+        worker = startWorker("dashboard-worker", Map.of("tasks.work-ms.report", "1500"));
+        assertThat(page.byTestId("workers").locator("tr[data-worker=dashboard-worker]")).isVisible();
+        assertThat(page.byTestId("no-workers")).isHidden();
+        assertThat(page.byTestId("workers").locator("tr[data-worker=dashboard-worker] td").nth(4))
+                .hasText(Pattern.compile("^report #[0-9a-f]{8}$"));
+        assertThat(page.byTestId("consumers")).hasText("1");
+        assertThat(page.byTestId("my-tasks").locator("li[data-status=DONE]")).hasCount(3);
+        assertThat(page.byTestId("queued")).hasText("0");
+        assertThat(page.byTestId("done")).hasText("3");
+
+        page.assertNoProblems();
+        assertThat(page.webSocketUrls()).singleElement().asString().endsWith("/dashboard");
+    }
+
+    @Test
+    @Order(3)
+    void aPoisonTaskShowsUpAsDeadLetteredAndInTasksDead() {
+        BrowserPage page = browser.open(base.toString());
+        page.byTestId("type").selectOption("email");
+        page.byTestId("fail-attempts").fill("99");
+        page.byTestId("submit").click();
+
+        assertThat(page.byTestId("my-tasks").locator("li").first()).hasAttribute("data-status", "DEAD_LETTERED",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
+        assertThat(page.byTestId("dead-lettered")).hasText("1");
+        assertThat(page.byTestId("dead-letter-queue")).hasText("1");
+
+        page.assertNoProblems();
+    }
+
+    @Test
+    @Order(1)
+    void aRefusedTaskIsExplainedOnThePage() {
+        BrowserPage page = browser.open(base.toString());
+        page.byTestId("type").selectOption("email");
+        page.byTestId("to").fill("not-an-address");
+        page.byTestId("submit").click();
+
+        assertThat(page.byTestId("error")).containsText("\"to\" must be an e-mail address");
+        assertThat(page.byTestId("error")).containsText("Nothing was queued");
+        // Chromium logs every 4xx response as a console error; this 400 is the expected answer.
+        page.assertNoProblems(Pattern.compile("Failed to load resource: the server responded with a status of 400.*"));
+    }
+}
