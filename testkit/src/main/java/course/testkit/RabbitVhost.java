@@ -1,0 +1,197 @@
+package course.testkit;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A RabbitMQ virtual host of this test run's own, so that nothing a test declares (exchanges, queues,
+ * policies, the JMS client's {@code jms.durable.topic}) can meet another run on the same shared broker.
+ *
+ * <p>Register it before Arquillian, {@code @ExtendWith({RabbitVhost.class, ArquillianExtension.class})}: on
+ * the first test class it checks the broker (AMQP port, management API, {@code x-jms-topic} exchange type),
+ * creating the vhost through the management HTTP API, grants the test user all permissions on it, and sets
+ * the system property {@value #PROPERTY}, which arquillian.xml passes to the server
+ * ({@code -Drabbitmq.virtual-host=${rabbitmq.test-vhost}}). It deletes the vhost, and everything in it,
+ * when the whole run ends. Vhosts of the same module left behind by a killed run are removed after two hours.
+ *
+ * <p>Broker settings come from the environment: {@code RABBITMQ_HOST} (localhost), {@code RABBITMQ_PORT}
+ * (5672), {@code RABBITMQ_MANAGEMENT_PORT} (15672), {@code RABBITMQ_USERNAME}/{@code RABBITMQ_PASSWORD} (guest).
+ */
+public final class RabbitVhost implements BeforeAllCallback {
+
+    /** The system property that names this run's vhost. */
+    public static final String PROPERTY = "rabbitmq.test-vhost";
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RabbitVhost.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        // The root store lives for the whole run and closes its resources when the run ends.
+        Created created = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Created.class, k -> create(), Created.class);
+        System.setProperty(PROPERTY, created.name());
+    }
+
+    /** This run's vhost; only valid after the extension ran. */
+    public static String name() {
+        return Optional.ofNullable(System.getProperty(PROPERTY)).orElseThrow(() -> new IllegalStateException(
+                "No test vhost yet: register @ExtendWith(RabbitVhost.class) on the test class, before Arquillian."));
+    }
+
+    public static String host() {
+        return env("RABBITMQ_HOST", "localhost");
+    }
+
+    public static int port() {
+        return Integer.parseInt(env("RABBITMQ_PORT", "5672"));
+    }
+
+    public static String username() {
+        return env("RABBITMQ_USERNAME", "guest");
+    }
+
+    public static String password() {
+        return env("RABBITMQ_PASSWORD", "guest");
+    }
+
+    /** GET on the management API, for example {@code "/api/queues/" + vhost} (the caller encodes path parts). */
+    public static JsonValue get(String path) {
+        HttpResponse<String> response = send(request(path).GET());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.createReader(new StringReader(response.body())).readValue();
+    }
+
+    /** PUT on the management API, for example a policy; fails unless the broker accepted it. */
+    public static void put(String path, String json) {
+        HttpResponse<String> response = send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** A path segment for the management API: vhost and queue names must be URL-encoded ({@code /} is {@code %2F}). */
+    public static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Created create() {
+        checkAmqpPort();
+        JsonObject overview = overview();
+        List<String> types = overview.getJsonArray("exchange_types").getValuesAs(JsonObject.class).stream()
+                .map(t -> t.getString("name")).toList();
+        if (!types.contains("x-jms-topic")) {
+            throw new IllegalStateException("The RabbitMQ plugin rabbitmq_jms_topic_exchange is not enabled: "
+                    + "run `rabbitmq-plugins enable rabbitmq_jms_topic_exchange` and start the tests again.");
+        }
+        String prefix = "test-" + Path.of("").toAbsolutePath().getFileName() + "-";
+        removeAbandoned(prefix);
+        String name = prefix + LocalDateTime.now().format(STAMP) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        put("/api/vhosts/" + encode(name), "{}");
+        put("/api/permissions/" + encode(name) + "/" + encode(username()),
+                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        return new Created(name);
+    }
+
+    /** Deletes vhosts of this module whose time stamp is over two hours old: runs that were killed. */
+    private static void removeAbandoned(String prefix) {
+        LocalDateTime cutoff = LocalDateTime.now().minusHours(2);
+        JsonArray vhosts = get("/api/vhosts").asJsonArray();
+        for (JsonObject vhost : vhosts.getValuesAs(JsonObject.class)) {
+            String name = vhost.getString("name");
+            if (name.startsWith(prefix) && name.length() >= prefix.length() + 15) {
+                try {
+                    LocalDateTime stamp = LocalDateTime.parse(name.substring(prefix.length(), prefix.length() + 15), STAMP);
+                    if (stamp.isBefore(cutoff)) {
+                        delete(name);
+                    }
+                } catch (RuntimeException notOurs) {
+                    // a name that only looks like ours: leave it alone
+                }
+            }
+        }
+    }
+
+    private static void checkAmqpPort() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host(), port()), 3000);
+        } catch (IOException e) {
+            throw new IllegalStateException("RabbitMQ is not running on " + host() + ":" + port()
+                    + ": start it (see the course README, Prerequisites) and run the tests again.", e);
+        }
+    }
+
+    private static JsonObject overview() {
+        try {
+            return get("/api/overview").asJsonObject();
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("The RabbitMQ management API does not answer on " + host() + ":"
+                    + managementPort() + ": run `rabbitmq-plugins enable rabbitmq_management` and start the tests again.", e);
+        }
+    }
+
+    private static void delete(String vhost) {
+        send(request("/api/vhosts/" + encode(vhost)).DELETE());
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        String credentials = Base64.getEncoder().encodeToString((username() + ":" + password()).getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create("http://" + host() + ":" + managementPort() + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + credentials);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int managementPort() {
+        return Integer.parseInt(env("RABBITMQ_MANAGEMENT_PORT", "15672"));
+    }
+
+    private static String env(String key, String fallback) {
+        return Optional.ofNullable(System.getenv(key)).filter(v -> !v.isBlank()).orElse(fallback);
+    }
+
+    /** Deletes the vhost when the run's root context closes. */
+    private record Created(String name) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            delete(name);
+        }
+    }
+}
