@@ -40,7 +40,39 @@ public class Services {
                 running.add(ServiceInstance.start(configured, i, broker, deliveries));
             }
         }
+        try {
+            UnroutedWatcher.start(broker.channel(), deliveries);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Could not watch " + Topology.ORDERS_UNROUTED + ": " + e.getMessage(), e);
+        }
         LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS);
+    }
+
+    /**
+     * Subscribes one more service by its rule alone, while the shop runs; the publisher does not change.
+     * Teaching aid for trying rules live: real services subscribe themselves when they start.
+     */
+    public synchronized ServiceInstance subscribe(Rule rule) {
+        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries);
+        running.add(instance);
+        return instance;
+    }
+
+    /** Stops the instances of {@code subscription} and deletes its queue; false if there was none. */
+    public synchronized boolean unsubscribe(String subscription) {
+        java.util.List<ServiceInstance> matching = running.stream()
+                .filter(i -> i.rule().subscription().equals(subscription)).toList();
+        if (matching.isEmpty()) {
+            return false;
+        }
+        matching.forEach(ServiceInstance::close);
+        running.removeAll(matching);
+        try (com.rabbitmq.client.Channel channel = broker.channel()) {
+            channel.queueDelete(matching.get(0).rule().queue());
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Could not delete the queue of " + subscription + ": " + e.getMessage(), e);
+        }
+        return true;
     }
 
     /** Every running instance, for {@code GET /api/services}. */

@@ -25,7 +25,9 @@ public class ServicesResource {
             JsonObjectBuilder json = Json.createObjectBuilder()
                     .add("instance", instance.name()).add("service", rule.service())
                     .add("subscription", rule.subscription()).add("queue", rule.queue())
-                    .add("pattern", rule.pattern());
+                    .add("pattern", rule.pattern())
+                    // added while running, through POST /api/subscriptions, rather than one of RoutingRules
+                    .add("added", RoutingRules.ORDERS.stream().noneMatch(r -> r.subscription().equals(rule.subscription())));
             if (rule.selector() == null) {
                 json.addNull("selector");
             } else {
