@@ -16,13 +16,23 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServiceInstance.class.getName());
 
+    /** What a service does with an order event after it has been logged; most services only log it. */
+    @FunctionalInterface
+    public interface Work {
+        Work NONE = event -> { };
+
+        void handle(OrderEvent event) throws JMSException;
+    }
+
     private final String name;
     private final Rule rule;
+    private final Work work;
     private final Session session;
     private final Deliveries deliveries;
 
-    private ServiceInstance(Rule rule, String name, Session session, Deliveries deliveries) {
+    private ServiceInstance(Rule rule, String name, Session session, Deliveries deliveries, Work work) {
         this.rule = rule;
+        this.work = work;
         this.name = name;
         this.session = session;
         this.deliveries = deliveries;
@@ -30,10 +40,10 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
 
     // tag::subscribe[]
     /** Subscribes instance {@code index} of {@code rule}; fails at once if the selector is not valid. */
-    static ServiceInstance start(Rule rule, int index, Broker broker, Deliveries deliveries) {
+    static ServiceInstance start(Rule rule, int index, Broker broker, Deliveries deliveries, Work work) {
         Session session = broker.session();
         try {
-            ServiceInstance instance = new ServiceInstance(rule, rule.instanceName(index), session, deliveries);
+            ServiceInstance instance = new ServiceInstance(rule, rule.instanceName(index), session, deliveries, work);
             // Shared: every instance that uses this subscription name reads the same queue, so they split it.
             // Durable: the queue outlives this server, and keeps what arrives while no instance runs.
             MessageConsumer consumer = session.createSharedDurableConsumer(
@@ -54,6 +64,7 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
         try {
             OrderEvent event = OrderEvent.fromMessage(message);
             deliveries.received(name, rule.subscription(), event.key().toString(), event.orderId());
+            work.handle(event);
         } catch (JMSException | RuntimeException e) {
             // Not an order event this service can read: say so loudly, then ack, or it would come back for ever.
             LOG.log(Level.WARNING, " [" + name + "] Rejected a message it cannot read: " + e, e);

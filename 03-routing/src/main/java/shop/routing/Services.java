@@ -26,10 +26,17 @@ public class Services {
     Deliveries deliveries;
 
     @Inject
+    OrderPublisher publisher;
+
+    @Inject
+    WarehouseGateway warehouse;
+
+    @Inject
     @ConfigProperty(name = "routing.billing-instances")
     int billingInstances;
 
     private final List<ServiceInstance> running = new ArrayList<>();
+    private jakarta.jms.Session confirmations;
 
     synchronized void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         broker.open();
@@ -37,13 +44,21 @@ public class Services {
         for (Rule rule : RoutingRules.ORDERS) {
             Rule configured = rule.service().equals("billing") ? rule.instances(billingInstances) : rule;
             for (int i = 1; i <= configured.instances(); i++) {
-                running.add(ServiceInstance.start(configured, i, broker, deliveries));
+                // Shipping's work on a paid order: ask the warehouse, a plain AMQP service, to pick it.
+                ServiceInstance.Work work = configured.subscription().equals("shipping-paid")
+                        ? warehouse::requestPick : ServiceInstance.Work.NONE;
+                running.add(ServiceInstance.start(configured, i, broker, deliveries, work));
             }
         }
         try {
             UnroutedWatcher.start(broker.channel(), deliveries);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Could not watch " + Topology.ORDERS_UNROUTED + ": " + e.getMessage(), e);
+            Warehouse.start(broker.channel(), deliveries);
+            confirmations = ShipmentConfirmations.start(broker, deliveries, publisher);
+            // Two cache instances stand in for two servers: each hears every invalidation.
+            CacheInvalidation.start("cache-1", broker.channel(), deliveries);
+            CacheInvalidation.start("cache-2", broker.channel(), deliveries);
+        } catch (java.io.IOException | jakarta.jms.JMSException e) {
+            throw new IllegalStateException("Could not start the shop's services: " + e.getMessage(), e);
         }
         LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS);
     }
@@ -53,7 +68,7 @@ public class Services {
      * Teaching aid for trying rules live: real services subscribe themselves when they start.
      */
     public synchronized ServiceInstance subscribe(Rule rule) {
-        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries);
+        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries, ServiceInstance.Work.NONE);
         running.add(instance);
         return instance;
     }
@@ -84,5 +99,12 @@ public class Services {
     synchronized void stop() {
         running.forEach(ServiceInstance::close);
         running.clear();
+        if (confirmations != null) {
+            try {
+                confirmations.close();
+            } catch (jakarta.jms.JMSException | RuntimeException e) {
+                // already closed with the shared connection
+            }
+        }
     }
 }

@@ -41,8 +41,8 @@ class RoutingIT extends DeployedRouting {
 
         Barrier.awaitEverySubscriptionPassed(api); // afterwards, a service that has not got it never will
 
-        List<JsonObject> receipts = api.receiptsOf(id);
-        assertThat(receipts).allSatisfy(r -> assertThat(r.getString("key")).isEqualTo(row.key()));
+        // (a paid order also comes back later as order.<region>.shipped, from the warehouse: another key)
+        List<JsonObject> receipts = api.receiptsOf(id).stream().filter(r -> r.getString("key").equals(row.key())).toList();
         assertThat(receipts).extracting(r -> serviceOf(r.getString("service")))
                 .as("services that received %s", row)
                 .containsExactlyInAnyOrderElementsOf(row.receivers()); // each exactly once
