@@ -66,8 +66,13 @@ public class Broker {
      * "Impossible to access context session" even when they take turns.
      */
     public Session session() {
+        return session(Session.CLIENT_ACKNOWLEDGE);
+    }
+
+    /** A new session with another acknowledge mode, for data where a lost message is acceptable (ticks). */
+    public Session session(int acknowledgeMode) {
         try {
-            return jms.createSession(Session.CLIENT_ACKNOWLEDGE);
+            return jms.createSession(acknowledgeMode);
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot open a JMS session on " + settings.describe() + ": " + e.getMessage(), e);
         }

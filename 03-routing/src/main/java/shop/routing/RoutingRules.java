@@ -17,4 +17,11 @@ public final class RoutingRules {
             new Rule("audit", "order.#"),
             new Rule("fraud-review", "order.#").where("amount > 1000 AND region = 'us'"));
     // end::rules[]
+
+    // tag::tick-rules[]
+    public static final List<Rule> TICKS = List.of(
+            new Rule("aapl-watch", "tick.*.AAPL"),                   // one symbol, every venue
+            new Rule("nasdaq-board", "tick.xnas.*"),                 // one venue, every symbol
+            new Rule("tick-recorder", "tick.#"));                    // everything, for the record
+    // end::tick-rules[]
 }

@@ -32,6 +32,12 @@ public class Services {
     WarehouseGateway warehouse;
 
     @Inject
+    TickSubscribers tickSubscribers;
+
+    @Inject
+    TickFeed tickFeed;
+
+    @Inject
     @ConfigProperty(name = "routing.billing-instances")
     int billingInstances;
 
@@ -57,6 +63,8 @@ public class Services {
             // Two cache instances stand in for two servers: each hears every invalidation.
             CacheInvalidation.start("cache-1", broker.channel(), deliveries);
             CacheInvalidation.start("cache-2", broker.channel(), deliveries);
+            tickSubscribers.start();
+            tickFeed.start();
         } catch (java.io.IOException | jakarta.jms.JMSException e) {
             throw new IllegalStateException("Could not start the shop's services: " + e.getMessage(), e);
         }

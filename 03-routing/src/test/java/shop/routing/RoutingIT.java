@@ -114,6 +114,37 @@ class RoutingIT extends DeployedRouting {
         assertThat(audited.getString("line")).isEqualTo(" [audit] Received 'order.apac.created' " + id);
     }
 
+    // tag::ticks-test[]
+    @Test
+    void eachTickReachesExactlyTheSubscribersWhosePatternMatchesItsKey() {
+        RoutingApi api = api();
+        long n = System.nanoTime() % 100_000;
+        String vod = "tick.xlon.VOD " + n + ".01";
+        String msft = "tick.xnas.MSFT " + n + ".02";
+        String aaplLondon = "tick.xlon.AAPL " + n + ".03";
+        String marker = "tick.xnas.AAPL " + n + ".04"; // last, and matched by all three: the barrier
+        assertThat(api.post("api/ticks", "[" + Stream.of(vod, msft, aaplLondon, marker).map(RoutingIT::tickJson)
+                .collect(Collectors.joining(",")) + "]").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentTicks(api).values().stream().allMatch(l -> l.contains(marker)));
+        Map<String, List<String>> recent = recentTicks(api);
+        assertThat(recent.get("aapl-watch")).containsSubsequence(aaplLondon, marker).doesNotContain(vod, msft);
+        assertThat(recent.get("nasdaq-board")).containsSubsequence(msft, marker).doesNotContain(vod, aaplLondon);
+        assertThat(recent.get("tick-recorder")).containsSubsequence(vod, msft, aaplLondon, marker);
+    }
+    // end::ticks-test[]
+
+    private static String tickJson(String seen) {
+        String[] parts = seen.split("[. ]", 4); // tick, venue, symbol, price
+        return "{\"venue\":\"" + parts[1] + "\",\"symbol\":\"" + parts[2] + "\",\"price\":" + parts[3] + "}";
+    }
+
+    private static Map<String, List<String>> recentTicks(RoutingApi api) {
+        JsonObject recent = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("recent");
+        return recent.keySet().stream().collect(Collectors.toMap(k -> k,
+                k -> recent.getJsonArray(k).getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList()));
+    }
+
     /** billing-1 and billing-2 are instances of billing; the truth table names services. */
     private static String serviceOf(String instance) {
         return instance.replaceFirst("-\\d+$", "");
