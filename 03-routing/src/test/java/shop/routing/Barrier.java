@@ -25,14 +25,17 @@ final class Barrier {
         Set<String> markers = new HashSet<>();
         await("a marker through every subscription and instance").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    // Together these two reach every subscription: paid (billing, shipping-paid, audit, fraud-review
-                    // through its selector) and cancelled in the EU (shipping-cancelled, eu-analytics, audit).
+                    // Together these reach every subscription: paid in the US (billing, shipping-paid, audit, fraud-review
+                    // through its selector), cancelled in the EU (shipping-cancelled, eu-analytics) and APAC (apac-analytics).
                     String paid = RoutingApi.newId("marker");
                     String cancelled = RoutingApi.newId("marker");
+                    String apac = RoutingApi.newId("marker");
                     api.publish("order.us.paid", paid, "5000");
                     api.publish("order.eu.cancelled", cancelled, "1");
+                    api.publish("order.apac.created", apac, "1");
                     markers.add(paid);
                     markers.add(cancelled);
+                    markers.add(apac);
                     List<JsonObject> seen = api.deliveries().stream()
                             .filter(d -> markers.contains(d.getString("id")) && !d.getString("service").equals("x"))
                             .toList();
