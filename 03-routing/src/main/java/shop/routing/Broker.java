@@ -1,0 +1,118 @@
+package shop.routing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The application's two ways into RabbitMQ: one JMS connection, shared by every service as separate
+ * sessions, and one plain AMQP connection for what JMS cannot express (exchange types, alternate
+ * exchanges, exclusive queues, non-JMS peers).
+ */
+@ApplicationScoped
+public class Broker {
+
+    private static final Logger LOG = Logger.getLogger(Broker.class.getName());
+
+    @Inject
+    BrokerSettings settings;
+
+    private jakarta.jms.Connection jms;
+    private Connection amqp;
+
+    /** Opens both connections, or fails with one sentence that says what to start. */
+    synchronized void open() {
+        if (jms != null) {
+            return;
+        }
+        try {
+            amqp = amqpFactory().newConnection("03-routing");
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
+                    + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
+        }
+        RMQConnectionFactory factory = new RMQConnectionFactory();
+        factory.setHost(settings.host());
+        factory.setPort(settings.port());
+        factory.setUsername(settings.username());
+        factory.setPassword(settings.password());
+        factory.setVirtualHost(settings.virtualHost());
+        // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
+        factory.setChannelsQos(settings.prefetch());
+        try {
+            jms = factory.createConnection();
+            jms.start();
+        } catch (JMSException e) {
+            throw new IllegalStateException("Cannot open a JMS connection to " + settings.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new session on the shared JMS connection. CLIENT_ACKNOWLEDGE because this client acks AUTO_ACKNOWLEDGE
+     * deliveries before onMessage runs: a listener that fails would lose the message.
+     *
+     * <p>A classic {@link Session}, not a {@code JMSContext}: in RabbitMQ JMS 3.7 a JMSContext's session belongs
+     * to the first thread that touches it (its lock is never released), so other threads get
+     * "Impossible to access context session" even when they take turns.
+     */
+    public Session session() {
+        return session(Session.CLIENT_ACKNOWLEDGE);
+    }
+
+    /** A new session with another acknowledge mode, for data where a lost message is acceptable (ticks). */
+    public Session session(int acknowledgeMode) {
+        try {
+            return jms.createSession(acknowledgeMode);
+        } catch (JMSException e) {
+            throw new IllegalStateException("Cannot open a JMS session on " + settings.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A new channel on the plain AMQP connection; its owner closes it. */
+    public Channel channel() {
+        try {
+            return amqp.createChannel();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot open an AMQP channel on " + settings.describe(), e);
+        }
+    }
+
+    ConnectionFactory amqpFactory() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(settings.host());
+        factory.setPort(settings.port());
+        factory.setUsername(settings.username());
+        factory.setPassword(settings.password());
+        factory.setVirtualHost(settings.virtualHost());
+        return factory;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (jms != null) {
+            try {
+                jms.close();
+            } catch (JMSException e) {
+                LOG.log(Level.FINE, "JMS connection already closing", e);
+            }
+            jms = null;
+        }
+        if (amqp != null && amqp.isOpen()) {
+            try {
+                amqp.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "AMQP connection already closing", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package shop.routing;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/subscriptions}: adds a service by a routing rule alone, while the shop runs, for example
+ * {@code {"name":"big-eu","pattern":"order.eu.#","selector":"amount > 500"}}; {@code DELETE /api/subscriptions/{name}}
+ * removes it and its queue. A bad pattern or selector is refused before anything is created on the broker.
+ * Teaching aid: in production a service subscribes itself, and nobody else may add queues.
+ */
+@Path("/subscriptions")
+public class SubscriptionsResource {
+
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    /** A binding pattern: words of letters and digits, or the wildcards {@code *} (one word) and {@code #} (any number). */
+    static final Pattern BINDING = Pattern.compile("(\\*|#|[a-z0-9]+)(\\.(\\*|#|[a-z0-9]+))*");
+
+    @Inject
+    Services services;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response subscribe(String body) {
+        JsonObject json;
+        try {
+            JsonValue value = Json.createReader(new StringReader(body)).readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                return Problem.badRequest("malformed-json", "Not a JSON object",
+                        "The body is a JSON object: {\"name\":\"big-eu\",\"pattern\":\"order.eu.#\",\"selector\":\"amount > 500\"}.");
+            }
+            json = value.asJsonObject();
+        } catch (JsonException e) {
+            return Problem.badRequest("malformed-json", "Not valid JSON", "The body is not valid JSON.");
+        }
+        if (!Set.of("name", "pattern", "selector").containsAll(json.keySet())) {
+            return Problem.badRequest("unknown-field", "Unknown field", "Only the fields name, pattern and selector are allowed.");
+        }
+        if (!(json.get("name") instanceof JsonString name) || !NAME.matcher(name.getString()).matches()) {
+            return Problem.badRequest("invalid-name", "Invalid service name",
+                    "name is 1-32 characters of a-z, 0-9 or '-', starting with a letter.");
+        }
+        if (!(json.get("pattern") instanceof JsonString pattern) || !BINDING.matcher(pattern.getString()).matches()) {
+            return Problem.badRequest("invalid-pattern", "Invalid binding pattern",
+                    "pattern is words of a-z and 0-9 separated by dots, where '*' stands for exactly one word and "
+                            + "'#' for zero or more, for example order.*.paid or order.eu.#.");
+        }
+        String selector = null;
+        if (json.containsKey("selector") && json.get("selector") != JsonValue.NULL) {
+            if (!(json.get("selector") instanceof JsonString s) || s.getString().isBlank()) {
+                return Problem.badRequest("invalid-selector", "Invalid selector", "selector is a non-empty string, or leave it out.");
+            }
+            selector = s.getString();
+            // tag::selector-check[]
+            Optional<String> problem = SelectorCheck.problem(selector);
+            if (problem.isPresent()) {
+                return Problem.badRequest("invalid-selector", "Invalid JMS selector",
+                        "'" + selector + "' is not a JMS selector (" + problem.get() + "). A selector is an SQL-92 "
+                                + "condition over message properties, for example amount > 1000 AND region = 'us'; "
+                                + "nothing was subscribed.");
+            }
+            // end::selector-check[]
+        }
+        if (services.running().stream().anyMatch(i -> i.rule().subscription().equals(name.getString()))) {
+            return Problem.response(409, "subscription-exists", "Subscription exists",
+                    "A service named '" + name.getString() + "' is already subscribed; DELETE it first.");
+        }
+        Rule rule = new Rule(name.getString(), pattern.getString());
+        if (selector != null) {
+            rule = rule.where(selector);
+        }
+        ServiceInstance instance = services.subscribe(rule);
+        return Response.status(201).entity(Json.createObjectBuilder().add("instance", instance.name())
+                .add("queue", rule.queue()).build().toString()).build();
+    }
+
+    @DELETE
+    @Path("/{name}")
+    public Response unsubscribe(@PathParam("name") String name) {
+        if (!NAME.matcher(name).matches() || RoutingRules.ORDERS.stream().anyMatch(r -> r.subscription().equals(name))) {
+            return Problem.response(404, "no-such-subscription", "No such subscription",
+                    "Only subscriptions added with POST /api/subscriptions can be removed here.");
+        }
+        return services.unsubscribe(name) ? Response.noContent().build()
+                : Problem.response(404, "no-such-subscription", "No such subscription", "No service named '" + name + "' is subscribed.");
+    }
+}

@@ -1,0 +1,54 @@
+package shop.routing;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.List;
+
+/**
+ * The high-volume entrance for market data: publishes each tick to {@code shop.ticks} under its own
+ * routing key, and lets the subscribers' patterns pick. No log line per tick: at thousands a second,
+ * logging would cost more than routing.
+ */
+@ApplicationScoped
+public class TickIngester {
+
+    @Inject
+    Broker broker;
+
+    private Session session;
+    private MessageProducer producer;
+
+    // tag::ingest[]
+    public synchronized void publish(List<Tick> ticks) throws JMSException {
+        if (session == null) {
+            session = broker.session();
+            producer = session.createProducer(null);
+            // A tick is stale a second later: not worth a disk write, nor a redelivery after a broker restart.
+            producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        }
+        for (Tick tick : ticks) {
+            TextMessage message = session.createTextMessage(tick.price().toPlainString());
+            message.setStringProperty("venue", tick.venue());
+            message.setStringProperty("symbol", tick.symbol());
+            producer.send(Topics.on(Topology.TICKS, tick.key()), message);
+        }
+    }
+    // end::ingest[]
+
+    @PreDestroy
+    synchronized void close() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                // already closed with the shared connection
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package shop.routing;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The market-data subscribers: each counts the ticks its pattern selects, and the recorder keeps the last
+ * price per venue and symbol for the live ticker. Not durable: a tick missed while a subscriber was down
+ * is worthless afterwards.
+ */
+@ApplicationScoped
+public class TickSubscribers {
+
+    private static final Logger LOG = Logger.getLogger(TickSubscribers.class.getName());
+
+    @Inject
+    Broker broker;
+
+    private final Map<String, AtomicLong> received = new LinkedHashMap<>();
+    private final Map<String, String> lastPrices = new ConcurrentHashMap<>();
+    /** The last ticks per subscriber as "key price", so a test can tell exactly which ticks arrived. Teaching aid. */
+    private final Map<String, java.util.Deque<String>> recent = new ConcurrentHashMap<>();
+    private final List<Session> sessions = new java.util.ArrayList<>();
+
+    synchronized void start() throws JMSException {
+        for (Rule rule : RoutingRules.TICKS) {
+            AtomicLong count = new AtomicLong();
+            received.put(rule.service(), count);
+            java.util.Deque<String> last = new java.util.ArrayDeque<>();
+            recent.put(rule.service(), last);
+            // AUTO_ACKNOWLEDGE: this client acks before onMessage, so a failing listener loses the tick; accepted here.
+            Session session = broker.session(Session.AUTO_ACKNOWLEDGE);
+            sessions.add(session);
+            session.createSharedConsumer(Topics.on(Topology.TICKS, rule.pattern()), Topology.TICKS + "." + rule.service())
+                    .setMessageListener(message -> {
+                        count.incrementAndGet();
+                        try {
+                            String seen = "tick." + message.getStringProperty("venue") + "." + message.getStringProperty("symbol")
+                                    + " " + ((TextMessage) message).getText();
+                            synchronized (last) {
+                                last.addLast(seen);
+                                if (last.size() > 200) {
+                                    last.removeFirst();
+                                }
+                            }
+                        } catch (JMSException e) {
+                            LOG.fine("unreadable tick: " + e);
+                        }
+                        if (rule.pattern().equals("tick.#")) {
+                            try {
+                                lastPrices.put(message.getStringProperty("symbol") + "@" + message.getStringProperty("venue"),
+                                        ((TextMessage) message).getText());
+                            } catch (JMSException e) {
+                                LOG.fine("unreadable tick: " + e);
+                            }
+                        }
+                    });
+        }
+    }
+
+    /** Ticks received so far, per subscriber, in the order of the rules. */
+    public synchronized Map<String, Long> counts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        received.forEach((name, count) -> counts.put(name, count.get()));
+        return counts;
+    }
+
+    /** The last ticks each subscriber received, oldest first, as "tick.xnas.AAPL 231.50". */
+    public Map<String, List<String>> recent() {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        recent.forEach((name, last) -> {
+            synchronized (last) {
+                copy.put(name, List.copyOf(last));
+            }
+        });
+        return copy;
+    }
+
+    /** The last price per symbol, as the recorder saw it. */
+    public Map<String, String> lastPrices() {
+        return Map.copyOf(lastPrices);
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        for (Session session : sessions) {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                // already closed with the shared connection
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package shop.routing;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.json.Json;
+
+/** JMS to plain AMQP: shipping asks the warehouse, a non-JMS service, to pick a paid order. */
+@ApplicationScoped
+public class WarehouseGateway {
+
+    @Inject
+    Broker broker;
+
+    private Session session;
+    private MessageProducer producer;
+
+    // tag::pick[]
+    public synchronized void requestPick(OrderEvent paid) throws JMSException {
+        if (session == null) {
+            session = broker.session();
+            producer = session.createProducer(AmqpDestinations.publishTo(Topology.WAREHOUSE, "pick"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+        TextMessage pick = session.createTextMessage(Json.createObjectBuilder().add("orderId", paid.orderId())
+                .add("region", paid.key().region()).add("amount", paid.amount()).build().toString());
+        pick.setStringProperty("orderId", paid.orderId()); // arrives as the AMQP header "orderId"
+        producer.send(pick);
+    }
+    // end::pick[]
+
+    @PreDestroy
+    synchronized void close() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (JMSException | RuntimeException e) {
+                // already closed with the shared connection
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package shop.routing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The module's HTTP API as a test drives it: publish order events, read who got what. */
+final class RoutingApi {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
+
+    private final URI base;
+
+    RoutingApi(URL base) {
+        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+    }
+
+    /** A fresh order id, unique in this run, so a test recognises its own messages. */
+    static String newId(String prefix) {
+        return prefix + "-" + IDS.incrementAndGet();
+    }
+
+    HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
+    /** Publishes one order event through the REST API; fails unless it was accepted. */
+    void publish(String key, String orderId, String amount) {
+        HttpResponse<String> response = post("api/orders/events",
+                "{\"key\":\"" + key + "\",\"orderId\":\"" + orderId + "\",\"amount\":" + amount + "}");
+        if (response.statusCode() != 202) {
+            throw new AssertionError("publishing " + key + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    List<JsonObject> deliveries() {
+        return array(get("api/deliveries?after=0").body()).getValuesAs(JsonObject.class);
+    }
+
+    /** The receipts (not the sends) of one message id. */
+    List<JsonObject> receiptsOf(String id) {
+        return deliveries().stream().filter(d -> !d.getString("service").equals("x") && d.getString("id").equals(id)).toList();
+    }
+
+    List<JsonObject> services() {
+        return array(get("api/services").body()).getValuesAs(JsonObject.class);
+    }
+
+    static JsonObject object(String json) {
+        return Json.createReader(new StringReader(json)).readObject();
+    }
+
+    static JsonArray array(String json) {
+        return Json.createReader(new StringReader(json)).readArray();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package shop.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The lesson's core, against the real broker: one publisher, and the bindings alone decide which
+ * services get each order event; a selector narrows one service; two instances split one subscription.
+ */
+class RoutingIT extends DeployedRouting {
+
+    static Stream<TruthTable.Row> truthTable() {
+        return TruthTable.fromReadme().rows().stream();
+    }
+
+    @Test
+    void theReadmeTruthTableHasAColumnForEveryRunningService() {
+        Set<String> running = api().services().stream().filter(s -> !s.getBoolean("added")).map(s -> s.getString("service")).collect(Collectors.toSet());
+        assertThat(TruthTable.fromReadme().services()).containsExactlyInAnyOrderElementsOf(running);
+    }
+
+    // tag::truth-table-test[]
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("truthTable")
+    void eachOrderEventReachesExactlyTheServicesOfItsTruthTableRow(TruthTable.Row row) {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("T");
+        api.publish(row.key(), id, row.amount());
+
+        Barrier.awaitEverySubscriptionPassed(api); // afterwards, a service that has not got it never will
+
+        // (a paid order also comes back later as order.<region>.shipped, from the warehouse: another key)
+        List<JsonObject> receipts = api.receiptsOf(id).stream().filter(r -> r.getString("key").equals(row.key())).toList();
+        assertThat(receipts).extracting(r -> serviceOf(r.getString("service")))
+                .as("services that received %s", row)
+                .containsExactlyInAnyOrderElementsOf(row.receivers()); // each exactly once
+    }
+    // end::truth-table-test[]
+
+    @Test
+    void theFraudSelectorLetsThroughOnlyUsOrdersOver1000AndNothingElse() {
+        RoutingApi api = api();
+        Map<String, String> amountById = Map.of(
+                RoutingApi.newId("F"), "1000.01",
+                RoutingApi.newId("F"), "1000",
+                RoutingApi.newId("F"), "250");
+        amountById.forEach((id, amount) -> api.publish("order.us.created", id, amount));
+        String euId = RoutingApi.newId("F");
+        api.publish("order.eu.created", euId, "99999");
+
+        Barrier.awaitEverySubscriptionPassed(api);
+
+        List<String> reviewed = api.deliveries().stream().filter(d -> d.getString("service").equals("fraud-review"))
+                .map(d -> d.getString("id")).toList();
+        String over = amountById.entrySet().stream().filter(e -> e.getValue().equals("1000.01")).findFirst().orElseThrow().getKey();
+        assertThat(reviewed).contains(over);
+        assertThat(reviewed).doesNotContainAnyElementsOf(amountById.keySet().stream().filter(id -> !id.equals(over)).toList());
+        assertThat(reviewed).doesNotContain(euId);
+        // audit has no selector: it saw all four, so the three were published, routed, and then filtered out
+        assertThat(api.deliveries().stream().filter(d -> d.getString("service").equals("audit")).map(d -> d.getString("id")))
+                .containsAll(amountById.keySet()).contains(euId);
+    }
+
+    @Test
+    void twoBillingInstancesSplitTheStreamAndNoOrderIsBilledTwice() {
+        RoutingApi api = api();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = RoutingApi.newId("B");
+            ids.add(id);
+            api.publish("order.eu.paid", id, "10");
+        }
+
+        List<JsonObject> billed = await().atMost(Duration.ofSeconds(20)).until(() -> api.deliveries().stream()
+                .filter(d -> d.getString("service").startsWith("billing-") && ids.contains(d.getString("id"))).toList(),
+                list -> list.size() >= ids.size());
+        Barrier.awaitEverySubscriptionPassed(api); // so a duplicate, had there been one, would be counted too
+
+        List<JsonObject> all = api.deliveries().stream()
+                .filter(d -> d.getString("service").startsWith("billing-") && ids.contains(d.getString("id"))).toList();
+        Map<String, Long> timesBilled = all.stream().collect(Collectors.groupingBy(d -> d.getString("id"), Collectors.counting()));
+        assertThat(timesBilled).hasSize(ids.size()).allSatisfy((id, times) -> assertThat(times).as(id).isEqualTo(1));
+        Map<String, Long> perInstance = all.stream().collect(Collectors.groupingBy(d -> d.getString("service"), Collectors.counting()));
+        assertThat(perInstance).as("orders per billing instance").containsOnlyKeys("billing-1", "billing-2")
+                .allSatisfy((instance, count) -> assertThat(count).isGreaterThan(0));
+        assertThat(billed).first().satisfies(d -> assertThat(d.getString("line"))
+                .matches(" \\[billing-[12]\\] Received 'order\\.eu\\.paid' B-\\d+"));
+    }
+
+    @Test
+    void thePublisherLogsTheReadmeMarkerForEverySend() {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("A");
+        api.publish("order.apac.created", id, "12.50");
+
+        JsonObject sent = await().atMost(Duration.ofSeconds(10)).until(() -> api.deliveries().stream()
+                .filter(d -> d.getString("service").equals("x") && d.getString("id").equals(id)).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(sent.getString("line")).isEqualTo(" [x] Sent 'order.apac.created' " + id);
+        JsonObject audited = await().atMost(Duration.ofSeconds(10)).until(() -> api.receiptsOf(id).stream().findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(audited.getString("line")).isEqualTo(" [audit] Received 'order.apac.created' " + id);
+    }
+
+    // tag::ticks-test[]
+    @Test
+    void eachTickReachesExactlyTheSubscribersWhosePatternMatchesItsKey() {
+        RoutingApi api = api();
+        long n = System.nanoTime() % 100_000;
+        String vod = "tick.xlon.VOD " + n + ".01";
+        String msft = "tick.xnas.MSFT " + n + ".02";
+        String aaplLondon = "tick.xlon.AAPL " + n + ".03";
+        String marker = "tick.xnas.AAPL " + n + ".04"; // last, and matched by all three: the barrier
+        assertThat(api.post("api/ticks", "[" + Stream.of(vod, msft, aaplLondon, marker).map(RoutingIT::tickJson)
+                .collect(Collectors.joining(",")) + "]").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentTicks(api).values().stream().allMatch(l -> l.contains(marker)));
+        Map<String, List<String>> recent = recentTicks(api);
+        assertThat(recent.get("aapl-watch")).containsSubsequence(aaplLondon, marker).doesNotContain(vod, msft);
+        assertThat(recent.get("nasdaq-board")).containsSubsequence(msft, marker).doesNotContain(vod, aaplLondon);
+        assertThat(recent.get("tick-recorder")).containsSubsequence(vod, msft, aaplLondon, marker);
+    }
+    // end::ticks-test[]
+
+    private static String tickJson(String seen) {
+        String[] parts = seen.split("[. ]", 4); // tick, venue, symbol, price
+        return "{\"venue\":\"" + parts[1] + "\",\"symbol\":\"" + parts[2] + "\",\"price\":" + parts[3] + "}";
+    }
+
+    private static Map<String, List<String>> recentTicks(RoutingApi api) {
+        JsonObject recent = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("recent");
+        return recent.keySet().stream().collect(Collectors.toMap(k -> k,
+                k -> recent.getJsonArray(k).getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList()));
+    }
+
+    /** billing-1 and billing-2 are instances of billing; the truth table names services. */
+    private static String serviceOf(String instance) {
+        return instance.replaceFirst("-\\d+$", "");
+    }
+
+}
