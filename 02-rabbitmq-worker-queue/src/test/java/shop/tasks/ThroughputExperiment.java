@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.perf.PerfTest;
-import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
 import course.testkit.Machine;
 import course.testkit.PayaraProcess;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,24 +74,23 @@ class ThroughputExperiment extends DeployedProducer {
                 double perfTest = drainWithPerfTest(broker, prefetch, warmup + tasks, tasks, notes);
 
                 List<String> ids = preloadTasks(broker, warmup + tasks);
-                CpuUsage before = CpuUsage.now();
                 PayaraProcess worker = startWorker("throughput-p" + prefetch, Map.of(
                         "tasks.worker.prefetch", String.valueOf(prefetch),
                         "tasks.worker.concurrency", String.valueOf(concurrency)));
                 WORKERS.add(worker);
-                Drain drain = timeDrain(broker, TaskTopology.QUEUE, tasks, Duration.ofSeconds(180 + tasks / 100));
+                Drain drain = timeDrain(broker, TaskTopology.QUEUE, tasks, Duration.ofSeconds(180 + tasks / 100),
+                        () -> cpuNanos("-Dtasks.worker.id=throughput-p" + prefetch));
                 await("every preloaded task is seen done").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> ids.stream().allMatch(tap::isDone));
-                String cpu = CpuUsage.now().since(before);
                 worker.stop();
                 expectedEffects += ids.size();
 
                 double workers = drain.perSecond();
                 table.row(prefetch, rate(workers), rate(perfTest),
                         String.format(Locale.ROOT, "%.0f%%", 100 * workers / perfTest), ">= 50% (stretch 80%)");
-                notes.add("prefetch " + prefetch + ", worker drain incl. its boot: " + cpu
-                        + " (server = worker + producer, which also reads every event)");
+                notes.add(String.format(Locale.ROOT, "prefetch %d: the worker process used %.2f cores while timed, "
+                        + "the producer (which reads every event) %.2f", prefetch, drain.cores(), drain.otherCores()));
                 tap.assertHealthy();
                 assertThat(tap.duplicates()).as("tasks done more than once").isZero();
             }
@@ -165,7 +164,7 @@ class ThroughputExperiment extends DeployedProducer {
             CompletableFuture<String> consumer = CompletableFuture.supplyAsync(() -> perfTest("drain",
                     "-h", uri, "-x", "0", "-y", "1", "-D", String.valueOf(total), "-q", String.valueOf(prefetch),
                     "-u", PERF_QUEUE, "-p"));
-            Drain drain = timeDrain(broker, PERF_QUEUE, timed, Duration.ofSeconds(120 + timed / 100));
+            Drain drain = timeDrain(broker, PERF_QUEUE, timed, Duration.ofSeconds(120 + timed / 100), () -> 0);
             String summary = consumer.get(60, TimeUnit.SECONDS);
             notes.add("PerfTest --qos " + prefetch + " says: " + summary.lines()
                     .filter(l -> l.contains("receiving rate avg")).map(String::strip).findFirst().orElse("(no summary)"));
@@ -217,10 +216,25 @@ class ThroughputExperiment extends DeployedProducer {
     }
 
     /** How long the ready count took to fall from {@code timed} to zero: exactly {@code timed} deliveries. */
-    private record Drain(int messages, long nanos) {
+    private record Drain(int messages, long nanos, long cpuNanos, long otherCpuNanos) {
         double perSecond() {
             return messages * 1e9 / nanos;
         }
+
+        double cores() {
+            return (double) cpuNanos / nanos;
+        }
+
+        double otherCores() {
+            return (double) otherCpuNanos / nanos;
+        }
+    }
+
+    /** CPU time of the child processes whose command line contains {@code marker}, for example one worker. */
+    private static long cpuNanos(String marker) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false))
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
     }
 
     /**
@@ -228,9 +242,10 @@ class ThroughputExperiment extends DeployedProducer {
      * consumer's prefetched, unacknowledged ones are outside it at both ends, and the window holds
      * exactly {@code timed} deliveries.
      */
-    private static Drain timeDrain(TestBroker broker, String queue, int timed, Duration atMost) {
+    private static Drain timeDrain(TestBroker broker, String queue, int timed, Duration atMost, LongSupplier cpu) {
         AtomicLong start = new AtomicLong();
         AtomicLong end = new AtomicLong();
+        long[] cpuAt = new long[4];
         AtomicLong firstReady = new AtomicLong(-1);
         await("queue " + queue + " drained").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
                 .until(() -> {
@@ -239,9 +254,13 @@ class ThroughputExperiment extends DeployedProducer {
                     firstReady.compareAndSet(-1, ready);
                     if (start.get() == 0 && ready <= timed) {
                         start.set(now);
+                        cpuAt[0] = cpu.getAsLong();
+                        cpuAt[2] = cpuNanos("-Dtasks.role=producer");
                     }
                     if (ready == 0) {
                         end.set(now);
+                        cpuAt[1] = cpu.getAsLong();
+                        cpuAt[3] = cpuNanos("-Dtasks.role=producer");
                         return true;
                     }
                     return false;
@@ -250,7 +269,7 @@ class ThroughputExperiment extends DeployedProducer {
             throw new IllegalStateException("the first sample of " + queue + " already showed " + firstReady.get()
                     + " ready, so the timed window began before it; raise -Dexperiment.warmup");
         }
-        return new Drain(timed, end.get() - start.get());
+        return new Drain(timed, end.get() - start.get(), cpuAt[1] - cpuAt[0], cpuAt[3] - cpuAt[2]);
     }
 
     private static String rate(double perSecond) {
