@@ -15,9 +15,9 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * acks, with one consumer. Prints the ratio; asserts only that every task was done exactly once.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000}
- * (also {@code -Dexperiment.warmup}, {@code -Dexperiment.concurrency}, and {@code -Dexperiment.prefetch} for one setting only).
+ * (also {@code -Dexperiment.warmup}, and {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
  */
 class ThroughputExperiment extends DeployedProducer {
 
@@ -48,7 +46,8 @@ class ThroughputExperiment extends DeployedProducer {
     private static final String PERF_QUEUE = "perftest.tasks";
     /** PerfTest's -s and our task bodies: the same number of bytes. */
     private static final int BODY_BYTES = 1_000;
-    private static final int[] PREFETCHES = {1, 100};
+    /** prefetch x consumers (tasks.worker.concurrency for the worker, -y for PerfTest). */
+    private static final String SETTINGS = "1x1,100x1,100x4";
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();
 
     @AfterAll
@@ -62,24 +61,26 @@ class ThroughputExperiment extends DeployedProducer {
         // Drained first and not timed: both consumers are past connection set-up and JIT warm-up when
         // the clock starts, and the queue still holds `tasks` more behind them.
         int warmup = ExperimentProperties.integer("experiment.warmup", 500);
-        int concurrency = ExperimentProperties.integer("experiment.concurrency", 1);
         ResultTable table = ResultTable.of(String.format(Locale.ROOT, "ThroughputExperiment: drain %,d preloaded zero-work "
                         + "%,d-byte persistent tasks (after %,d untimed), one consumer process, manual ack", tasks, BODY_BYTES, warmup),
-                "prefetch", "worker msg/s", "PerfTest msg/s", "ratio", "target");
+                "prefetch x consumers", "worker msg/s", "PerfTest msg/s", "ratio", "target");
         List<String> notes = new ArrayList<>();
         long expectedEffects = 0;
 
         try (TestBroker broker = TestBroker.connect(); DoneTap tap = DoneTap.open(broker)) {
-            for (int prefetch : prefetches()) {
-                double perfTest = drainWithPerfTest(broker, prefetch, warmup + tasks, tasks, notes);
+            for (String setting : System.getProperty("experiment.settings", SETTINGS).split(",")) {
+                int prefetch = Integer.parseInt(setting.strip().split("x")[0]);
+                int concurrency = Integer.parseInt(setting.strip().split("x")[1]);
+                String name = "throughput-p" + prefetch + "-c" + concurrency;
+                double perfTest = drainWithPerfTest(broker, prefetch, concurrency, warmup + tasks, tasks, notes);
 
                 List<String> ids = preloadTasks(broker, warmup + tasks);
-                PayaraProcess worker = startWorker("throughput-p" + prefetch, Map.of(
+                PayaraProcess worker = startWorker(name, Map.of(
                         "tasks.worker.prefetch", String.valueOf(prefetch),
                         "tasks.worker.concurrency", String.valueOf(concurrency)));
                 WORKERS.add(worker);
                 Drain drain = timeDrain(broker, TaskTopology.QUEUE, tasks, Duration.ofSeconds(180 + tasks / 100),
-                        () -> cpuNanos("-Dtasks.worker.id=throughput-p" + prefetch));
+                        () -> cpuNanos("-Dtasks.worker.id=" + name + " "));
                 await("every preloaded task is seen done").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> ids.stream().allMatch(tap::isDone));
@@ -87,10 +88,10 @@ class ThroughputExperiment extends DeployedProducer {
                 expectedEffects += ids.size();
 
                 double workers = drain.perSecond();
-                table.row(prefetch, rate(workers), rate(perfTest),
+                table.row(prefetch + " x " + concurrency, rate(workers), rate(perfTest),
                         String.format(Locale.ROOT, "%.0f%%", 100 * workers / perfTest), ">= 50% (stretch 80%)");
-                notes.add(String.format(Locale.ROOT, "prefetch %d: the worker process used %.2f cores while timed, "
-                        + "the producer (which reads every event) %.2f", prefetch, drain.cores(), drain.otherCores()));
+                notes.add(String.format(Locale.ROOT, "%d x %d: the worker process used %.2f cores while timed, "
+                        + "the producer (which reads every event) %.2f", prefetch, concurrency, drain.cores(), drain.otherCores()));
                 tap.assertHealthy();
                 assertThat(tap.duplicates()).as("tasks done more than once").isZero();
             }
@@ -98,19 +99,13 @@ class ThroughputExperiment extends DeployedProducer {
             assertThat(effects()).as("effects in the outbox").isEqualTo(expectedEffects);
             assertThat(broker.ready(TaskTopology.QUEUE)).isZero();
         }
-        table.note("Worker: one Payara Micro process, concurrency " + concurrency + " (tasks.worker.concurrency), "
-                        + "CLIENT_ACKNOWLEDGE after the work, 2 events and one outbox file per task, 2 log lines per task.")
-                .note("PerfTest " + PerfTest.class.getPackage().getImplementationVersion() + ": -x 0 -y 1 --qos N, manual ack, "
+        table.note("Worker: one Payara Micro process; consumers = tasks.worker.concurrency sessions, each with "
+                        + "that prefetch; CLIENT_ACKNOWLEDGE after the work, 2 events and one outbox file per task, 2 log lines per task.")
+                .note("PerfTest " + PerfTest.class.getPackage().getImplementationVersion() + " (own JVM): -x 0 -y <consumers> --qos <prefetch>, manual ack, "
                         + "its own 1,000-byte persistent messages, on a quorum queue with the tasks queue's arguments.")
                 .note("Both timed the same way: passive declares every 5 ms, from 'ready <= tasks' to 'ready = 0'.");
         notes.forEach(table::note);
         table.note("Machine: " + Machine.describe()).print();
-    }
-
-    /** Both settings, or only the one in -Dexperiment.prefetch (handy while tuning one of them). */
-    private static int[] prefetches() {
-        return System.getProperty("experiment.prefetch") == null ? PREFETCHES
-                : new int[] {ExperimentProperties.integer("experiment.prefetch", 1)};
     }
 
     /** Publishes tasks straight to the tasks exchange, as a foreign producer would, and waits for the broker's confirms. */
@@ -148,25 +143,34 @@ class ThroughputExperiment extends DeployedProducer {
     }
 
     /** Preloads PerfTest's queue with PerfTest's own producer, then drains it with one PerfTest consumer. */
-    private static double drainWithPerfTest(TestBroker broker, int prefetch, int total, int timed, List<String> notes)
+    private static double drainWithPerfTest(TestBroker broker, int prefetch, int consumers, int total, int timed,
+                                            List<String> notes)
             throws Exception {
         Map<String, Object> arguments = tasksQueueArguments();
+        int preload = total;
         try (Channel channel = broker.connection().createChannel()) {
             channel.queueDeclare(PERF_QUEUE, true, false, false, arguments);
         }
         try {
             String uri = "amqp://" + RabbitVhost.username() + ":" + RabbitVhost.password() + "@" + RabbitVhost.host() + ":"
                     + RabbitVhost.port() + "/" + RabbitVhost.encode(RabbitVhost.name());
-            perfTest("preload", "-h", uri, "-x", "1", "-y", "0", "-C", String.valueOf(total), "-s", String.valueOf(BODY_BYTES),
-                    "-f", "persistent", "-c", "1000", "-u", PERF_QUEUE, "-p");
-            assertThat(broker.ready(PERF_QUEUE)).as("PerfTest's preloaded queue").isEqualTo(total);
+            PerfTestRun preloading = PerfTestRun.start("preload-" + prefetch + "x" + consumers, "-h", uri, "-x", "1", "-y", "0",
+                    "-C", String.valueOf(preload), "-s", String.valueOf(BODY_BYTES), "-f", "persistent", "-c", "1000",
+                    "-u", PERF_QUEUE, "-p");
+            preloading.awaitExit(Duration.ofSeconds(120 + preload / 100));
+            assertThat(broker.ready(PERF_QUEUE)).as("PerfTest's preloaded queue").isEqualTo(preload);
 
-            CompletableFuture<String> consumer = CompletableFuture.supplyAsync(() -> perfTest("drain",
-                    "-h", uri, "-x", "0", "-y", "1", "-D", String.valueOf(total), "-q", String.valueOf(prefetch),
-                    "-u", PERF_QUEUE, "-p"));
-            Drain drain = timeDrain(broker, PERF_QUEUE, timed, Duration.ofSeconds(120 + timed / 100), () -> 0);
-            String summary = consumer.get(60, TimeUnit.SECONDS);
-            notes.add("PerfTest --qos " + prefetch + " says: " + summary.lines()
+            // No -D: a consumer that reaches its -D quota stops acking while holding its prefetch, so the
+            // others starved and PerfTest never ended (seen with 4 consumers). It is stopped once drained.
+            PerfTestRun draining = PerfTestRun.start("drain-" + prefetch + "x" + consumers, "-h", uri, "-x", "0",
+                    "-y", String.valueOf(consumers), "-q", String.valueOf(prefetch), "-u", PERF_QUEUE, "-p");
+            Drain drain;
+            try {
+                drain = timeDrain(broker, PERF_QUEUE, timed, Duration.ofSeconds(120 + timed / 100), () -> 0);
+            } finally {
+                draining.close();
+            }
+            notes.add("PerfTest " + prefetch + " x " + consumers + " says: " + draining.output().lines()
                     .filter(l -> l.contains("receiving rate avg")).map(String::strip).findFirst().orElse("(no summary)"));
             return drain.perSecond();
         } finally {
@@ -176,23 +180,49 @@ class ThroughputExperiment extends DeployedProducer {
         }
     }
 
-    /** Runs PerfTest in this JVM; its System.exit is replaced, and a non-zero status fails the test. */
-    private static String perfTest(String what, String... args) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
-        AtomicInteger status = new AtomicInteger(-1);
-        PerfTest.main(args, new PerfTest.PerfTestOptions()
-                .setSystemExiter(status::set)
-                .setConsoleOut(console)
-                .setConsoleErr(console)
-                .setSkipSslContextConfiguration(true)
-                // only the arguments given here: no RABBITMQ_PERF_TEST_* variables from the environment
-                .setArgumentLookup(name -> null));
-        String text = output.toString(StandardCharsets.UTF_8);
-        if (status.get() != 0) {
-            throw new AssertionError("PerfTest (" + what + ") exited with " + status.get() + ":\n" + text);
+    /**
+     * PerfTest in a JVM of its own, as from a terminal, on this test's class path; its output goes to
+     * target/perftest-NAME.log. A drain runs until it is stopped, which prints its summary.
+     */
+    private record PerfTestRun(String name, Process process, Path log) implements AutoCloseable {
+
+        static PerfTestRun start(String name, String... args) throws java.io.IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), PerfTest.class.getName()));
+            command.addAll(List.of(args));
+            Path log = Path.of("target", "perftest-" + name + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new PerfTestRun(name, process, log);
         }
-        return text;
+
+        /** Waits for PerfTest to stop by itself; fails with its output when it does not, or fails. */
+        void awaitExit(Duration atMost) throws Exception {
+            if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("PerfTest " + name + " still runs after " + atMost.toSeconds() + " s:\n" + output());
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError("PerfTest " + name + " exited with " + process.exitValue() + ":\n" + output());
+            }
+        }
+
+        String output() {
+            try {
+                return Files.readString(log);
+            } catch (java.io.IOException e) {
+                return "(no output: " + e + ")";
+            }
+        }
+
+        /** SIGTERM: PerfTest prints its summary and exits; forcibly after 10 s. */
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 
     /** The tasks queue's arguments as the broker has them (management API), for PerfTest's queue. */
