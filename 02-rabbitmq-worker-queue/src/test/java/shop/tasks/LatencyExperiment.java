@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -35,17 +37,23 @@ import org.junit.jupiter.api.Test;
 /**
  * Latency from submit to done at a fixed rate: tasks are POSTed to the producer's REST API at a steady
  * 200 per second (an unthrottled sender would only measure how long the queue gets), two workers with
- * prefetch 1 do 0-5 ms of work each, and the test's tap on tasks.events sees each task.done. Prints
+ * prefetch 1, first with one consumer each and then with four, do 0-5 ms of work per task, and the test's tap on tasks.events sees each task.done. Prints
  * the percentiles and the deepest queue seen; asserts only that every accepted task was done exactly once.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=LatencyExperiment -Dexperiment.seconds=60}
- * (also {@code -Dexperiment.rate}, {@code -Dexperiment.workers}, {@code -Dexperiment.max-work-ms}).
+ * (also {@code -Dexperiment.rate}, {@code -Dexperiment.workers}, {@code -Dexperiment.max-work-ms},
+ * {@code -Dexperiment.concurrency=1,4}).
  */
 class LatencyExperiment extends DeployedProducer {
 
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();
     /** Sent at the same rate before the measured ones, and not measured: JIT and connection set-up. */
     private static final int WARMUP_SECONDS = 2;
+    /**
+     * Consumers per worker, one run each: the default 1, then 4. At prefetch 1 every task costs a round
+     * trip to the quorum queue besides its work, so one consumer does far fewer than 1000/workMs a second.
+     */
+    private static final String CONCURRENCY = "1,4";
 
     @AfterAll
     static void stopWorkers() {
@@ -58,14 +66,72 @@ class LatencyExperiment extends DeployedProducer {
         int seconds = ExperimentProperties.integer("experiment.seconds", 10);
         int workerCount = ExperimentProperties.integer("experiment.workers", 2);
         int maxWorkMs = ExperimentProperties.integer("experiment.max-work-ms", 5);
+        List<Integer> concurrencies = Arrays.stream(System.getProperty("experiment.concurrency", CONCURRENCY).split(","))
+                .map(c -> Integer.parseInt(c.strip())).toList();
+
+        List<Run> runs = new ArrayList<>();
+        long expected = 0;
+        try (TestBroker broker = TestBroker.connect(); DoneTap tap = DoneTap.open(broker)) {
+            for (int concurrency : concurrencies) {
+                List<PayaraProcess> workers = new ArrayList<>();
+                for (int i = 1; i <= workerCount; i++) {
+                    workers.add(startWorker("latency-c" + concurrency + "-w" + i,
+                            Map.of("tasks.worker.concurrency", String.valueOf(concurrency))));
+                }
+                WORKERS.addAll(workers);
+                workers.forEach(w -> w.awaitLog(Pattern.compile(" \\[\\*] latency-c\\d+-w\\d+ waiting for tasks")));
+                Run run = submitAtRate(broker, tap, rate, seconds, maxWorkMs, concurrency);
+                runs.add(run);
+                expected += run.total();
+                workers.forEach(PayaraProcess::stop);
+            }
+
+            List<String> header = new ArrayList<>(List.of("measure"));
+            runs.forEach(r -> header.add("concurrency " + r.concurrency()));
+            header.add("target");
+            ResultTable table = ResultTable.of(String.format(Locale.ROOT, "LatencyExperiment: %.0f tasks/s for %d s through "
+                            + "POST /api/tasks, %d workers at prefetch 1 and tasks.worker.concurrency as shown, 0-%d ms of "
+                            + "work per task", rate, seconds, workerCount, maxWorkMs), header.toArray(String[]::new));
+            row(table, runs, "submit to done p50", r -> r.done().formatMillis(50), "");
+            row(table, runs, "submit to done p90", r -> r.done().formatMillis(90), "");
+            row(table, runs, "submit to done p99", r -> r.done().formatMillis(99), "<= 250 ms");
+            row(table, runs, "submit to done max", r -> r.done().formatMillis(100), "");
+            row(table, runs, "submit to 202 p50 / p99", r -> r.accepted().formatMillis(50) + " / " + r.accepted().formatMillis(99), "");
+            row(table, runs, "max queue depth (ready, every 100 ms)", r -> String.valueOf(r.maxDepth()), "near empty");
+            row(table, runs, "tasks measured", r -> String.valueOf(r.done().count()), "");
+            row(table, runs, "offered rate achieved", r -> String.format(Locale.ROOT, "%.1f tasks/s", r.achievedRate()),
+                    String.format(Locale.ROOT, "%.0f tasks/s", rate));
+            table.note("Latency: System.nanoTime in the test JVM, from just before the POST to the arrival of the "
+                            + "task's task.done event at the test's own queue on tasks.events. The 202 is sent after the "
+                            + "broker's publisher confirm, so 'submit to 202' is the price of 'the broker has it'.")
+                    .note("The first " + WARMUP_SECONDS + " s of each run are sent at the same rate and not measured. "
+                            + "The producer, the workers, the broker and this JVM share the machine.")
+                    .note("Machine: " + Machine.describe())
+                    .print();
+
+            tap.assertHealthy();
+            assertThat(tap.distinctDone()).as("accepted tasks seen done").isEqualTo(expected);
+            assertThat(tap.duplicates()).as("tasks done more than once").isZero();
+            assertThat(effects()).as("effects in the outbox").isEqualTo(expected);
+        }
+    }
+
+    /** One run's results: latencies of the measured tasks, the deepest queue seen, and the rate really offered. */
+    private record Run(int concurrency, int total, Percentiles done, Percentiles accepted, long maxDepth, double achievedRate) {
+    }
+
+    private static void row(ResultTable table, List<Run> runs, String measure, Function<Run, String> cell, String target) {
+        List<Object> cells = new ArrayList<>(List.of(measure));
+        runs.forEach(r -> cells.add(cell.apply(r)));
+        cells.add(target);
+        table.row(cells.toArray());
+    }
+
+    /** POSTs tasks at a fixed rate, waits until every one is accepted and done, and measures each. */
+    private Run submitAtRate(TestBroker broker, DoneTap tap, double rate, int seconds, int maxWorkMs, int concurrency)
+            throws Exception {
         int warmup = (int) Math.round(WARMUP_SECONDS * rate);
         int total = warmup + (int) Math.round(seconds * rate);
-
-        for (int i = 1; i <= workerCount; i++) {
-            WORKERS.add(startWorker("latency-w" + i, Map.of()));
-        }
-        WORKERS.forEach(w -> w.awaitLog(Pattern.compile(" \\[\\*] latency-w\\d+ waiting for tasks")));
-
         AtomicLongArray sentAt = new AtomicLongArray(total);
         AtomicLongArray answeredAt = new AtomicLongArray(total);
         AtomicReferenceArray<String> ids = new AtomicReferenceArray<>(total);
@@ -77,8 +143,7 @@ class LatencyExperiment extends DeployedProducer {
         URI submit = URI.create(base.toString()).resolve("/api/tasks");
         SplittableRandom random = new SplittableRandom(42);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-
-        try (TestBroker broker = TestBroker.connect(); DoneTap tap = DoneTap.open(broker)) {
+        try {
             // Queue depth (ready tasks) every 100 ms, by passive declare: "near empty" means nobody waits long.
             sampler.scheduleAtFixedRate(() -> {
                 try {
@@ -93,7 +158,7 @@ class LatencyExperiment extends DeployedProducer {
             for (int seq = 0; seq < total; seq++) {
                 pacer.awaitNext();
                 int n = seq;
-                String json = "{\"type\":\"email\",\"orderId\":\"LAT-" + seq + "\",\"to\":\"ada@example.com\","
+                String json = "{\"type\":\"email\",\"orderId\":\"LAT-" + concurrency + "-" + seq + "\",\"to\":\"ada@example.com\","
                         + "\"simulate\":{\"workMs\":" + random.nextInt(maxWorkMs + 1) + "}}";
                 HttpRequest request = HttpRequest.newBuilder(submit).timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
@@ -103,7 +168,6 @@ class LatencyExperiment extends DeployedProducer {
                 }
                 sentAt.set(seq, System.nanoTime());
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                    answeredAt.set(n, System.nanoTime());
                     if (error != null) {
                         refused.put(n, String.valueOf(error));
                     } else if (response.statusCode() != 202) {
@@ -111,6 +175,7 @@ class LatencyExperiment extends DeployedProducer {
                     } else {
                         ids.set(n, TaskApi.json(response).getString("id"));
                     }
+                    answeredAt.set(n, System.nanoTime());
                 });
             }
             double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
@@ -118,9 +183,10 @@ class LatencyExperiment extends DeployedProducer {
             await("every POST answered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> answered(answeredAt) == total);
             assertThat(refused).as("POSTs not answered 202").isEmpty();
-            await("every accepted task done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            await("every accepted task done").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                     .until(() -> allDone(ids, tap));
             sampler.shutdown();
+            assertThat(samplerFailure.get()).as("queue depth sampler").isNull();
 
             LatencyRecorder doneLatency = new LatencyRecorder();
             LatencyRecorder acceptLatency = new LatencyRecorder();
@@ -128,34 +194,8 @@ class LatencyExperiment extends DeployedProducer {
                 doneLatency.record(tap.doneNanos(ids.get(seq)) - sentAt.get(seq));
                 acceptLatency.record(answeredAt.get(seq) - sentAt.get(seq));
             }
-            Percentiles done = doneLatency.percentiles();
-            Percentiles accepted = acceptLatency.percentiles();
-            ResultTable.of(String.format(Locale.ROOT, "LatencyExperiment: %.0f tasks/s for %d s through POST /api/tasks, "
-                                    + "%d workers (concurrency 1, prefetch 1), 0-%d ms of work per task",
-                            rate, seconds, workerCount, maxWorkMs),
-                            "measure", "submit to done", "submit to 202", "target")
-                    .row("p50", done.formatMillis(50), accepted.formatMillis(50), "")
-                    .row("p90", done.formatMillis(90), accepted.formatMillis(90), "")
-                    .row("p99", done.formatMillis(99), accepted.formatMillis(99), "<= 250 ms")
-                    .row("max", done.formatMillis(100), accepted.formatMillis(100), "")
-                    .row("max queue depth (ready, sampled every 100 ms)", maxDepth.get(), "", "near empty")
-                    .row("tasks measured", done.count(), "", "")
-                    .row("offered rate achieved", String.format(Locale.ROOT, "%.1f tasks/s", (total - warmup - 1) / sendSeconds),
-                            "", String.format(Locale.ROOT, "%.0f tasks/s", rate))
-                    .row("lost / done twice", (total - tap.distinctDone()) + " / " + tap.duplicates(), "", "0 / 0")
-                    .note("Latency: System.nanoTime in the test JVM, from just before the POST to the arrival of the "
-                            + "task's task.done event at the test's own queue on tasks.events. The 202 is sent after the "
-                            + "broker's publisher confirm, so 'submit to 202' is the price of 'the broker has it'.")
-                    .note("The first " + WARMUP_SECONDS + " s (" + warmup + " tasks) are sent at the same rate and not "
-                            + "measured. The producer, both workers, the broker and this JVM share the machine.")
-                    .note("Machine: " + Machine.describe())
-                    .print();
-
-            tap.assertHealthy();
-            assertThat(samplerFailure.get()).as("queue depth sampler").isNull();
-            assertThat(tap.distinctDone()).as("accepted tasks seen done").isEqualTo(total);
-            assertThat(tap.duplicates()).as("tasks done more than once").isZero();
-            assertThat(effects()).as("effects in the outbox").isEqualTo(total);
+            return new Run(concurrency, total, doneLatency.percentiles(), acceptLatency.percentiles(), maxDepth.get(),
+                    (total - warmup - 1) / sendSeconds);
         } finally {
             sampler.shutdownNow();
             http.shutdownNow();
