@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -29,13 +30,22 @@ public final class Outbox {
     // tag::apply-once[]
     public Outcome deliver(Task task) throws IOException {
         Path target = dir.resolve(task.type().routingKey()).resolve(task.id() + ".txt");
-        Path drafts = dir.resolve(".drafts");
-        Files.createDirectories(target.getParent());
-        Files.createDirectories(drafts);
+        try {
+            return link(task, target);
+        } catch (NoSuchFileException e) {
+            // The first task of its type, or someone cleared the folder: create the folders now, not
+            // before every task (that was four syscalls and four exceptions per task).
+            Files.createDirectories(target.getParent());
+            Files.createDirectories(drafts());
+            return link(task, target);
+        }
+    }
+
+    private Outcome link(Task task, Path target) throws IOException {
         // Write the whole file under a temporary name, then link it under the task's id. link(2)
         // fails when the name exists, so of two workers with the same task exactly one wins, and
         // nobody ever sees a half-written effect.
-        Path draft = Files.createTempFile(drafts, task.id(), ".tmp");
+        Path draft = Files.createTempFile(drafts(), task.id(), ".tmp");
         try {
             Files.writeString(draft, content(task), StandardCharsets.UTF_8);
             Files.createLink(target, draft);
@@ -47,6 +57,10 @@ public final class Outbox {
         }
     }
     // end::apply-once[]
+
+    private Path drafts() {
+        return dir.resolve(".drafts");
+    }
 
     public Path dir() {
         return dir;

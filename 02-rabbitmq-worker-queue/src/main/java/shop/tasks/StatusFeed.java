@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
@@ -26,6 +26,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class StatusFeed {
+
+    /** Looked up once, not per call: see Task.JSON. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(StatusFeed.class.getName());
 
@@ -84,7 +87,7 @@ public class StatusFeed {
                 board.deadLettered(task, settings.maxAttempts());
                 LOG.info(" [x] Dead-lettered '" + task.label() + "'");
             } else {
-                try (var reader = Json.createReader(new StringReader(body))) {
+                try (var reader = JSON.createReader(new StringReader(body))) {
                     board.apply(reader.readObject());
                 }
             }

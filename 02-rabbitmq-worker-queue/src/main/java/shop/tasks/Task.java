@@ -1,8 +1,8 @@
 package shop.tasks;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
 /**
@@ -16,13 +16,19 @@ import java.io.StringReader;
  */
 public record Task(String id, TaskType type, String orderId, String to, long workMs, int failAttempts) {
 
+    /**
+     * Looked up once: every static Json.createXxx() call asks the ServiceLoader for the provider again,
+     * scanning the class path, which cost most of a worker's CPU per task (ThroughputExperiment, JFR).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** How logs and the dashboard name a task: "email #3f2a9c1e". */
     public String label() {
         return type.routingKey() + " #" + id.substring(0, Math.min(8, id.length()));
     }
 
     public String toJson() {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("id", id)
                 .add("type", type.routingKey())
                 .add("orderId", orderId);
@@ -30,7 +36,7 @@ public record Task(String id, TaskType type, String orderId, String to, long wor
             json.add("to", to);
         }
         if (workMs >= 0 || failAttempts > 0) {
-            JsonObjectBuilder simulate = Json.createObjectBuilder();
+            JsonObjectBuilder simulate = JSON.createObjectBuilder();
             if (workMs >= 0) {
                 simulate.add("workMs", workMs);
             }
@@ -44,9 +50,9 @@ public record Task(String id, TaskType type, String orderId, String to, long wor
 
     /** Reads a task written by {@link #toJson()}; throws on anything else (the worker treats that as a failure). */
     public static Task fromJson(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = JSON.createReader(new StringReader(text))) {
             JsonObject json = reader.readObject();
-            JsonObject simulate = json.containsKey("simulate") ? json.getJsonObject("simulate") : Json.createObjectBuilder().build();
+            JsonObject simulate = json.containsKey("simulate") ? json.getJsonObject("simulate") : JSON.createObjectBuilder().build();
             return new Task(
                     json.getString("id"),
                     TaskType.of(json.getString("type")).orElseThrow(() -> new IllegalArgumentException("unknown type")),

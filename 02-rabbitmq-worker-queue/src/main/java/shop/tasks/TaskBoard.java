@@ -1,10 +1,10 @@
 package shop.tasks;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +17,9 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class TaskBoard {
 
+    /** Looked up once, not per call: see Task.JSON. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** Enough for the experiments; older tasks are forgotten first. */
     private static final int MAX_TASKS = 200_000;
     /** A worker not heard from for this long is shown as gone. */
@@ -25,7 +28,7 @@ public class TaskBoard {
     /** One task's status, as the API shows it. */
     public record Entry(String id, String type, TaskStatus status, int attempts, String worker, String error) {
         JsonObject toJson() {
-            JsonObjectBuilder json = Json.createObjectBuilder()
+            JsonObjectBuilder json = JSON.createObjectBuilder()
                     .add("id", id).add("type", type).add("status", status.name()).add("attempts", attempts);
             if (worker != null) {
                 json.add("worker", worker);
@@ -117,10 +120,10 @@ public class TaskBoard {
     /** Everything the dashboard shows, but the queue depths, which come from the broker. */
     public synchronized JsonObjectBuilder snapshot() {
         long now = System.currentTimeMillis();
-        JsonArrayBuilder live = Json.createArrayBuilder();
+        JsonArrayBuilder live = JSON.createArrayBuilder();
         workers.values().removeIf(w -> now - w.lastSeen() > WORKER_TIMEOUT_MS);
         workers.values().forEach(w -> live.add(w.heartbeat()));
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("accepted", accepted)
                 .add("done", done)
                 .add("failedAttempts", failedAttempts)

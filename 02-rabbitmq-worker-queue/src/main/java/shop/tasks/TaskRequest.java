@@ -1,11 +1,11 @@
 package shop.tasks;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 
 /** Validates a POST /api/tasks body into a {@link Task}, or explains in one sentence what is wrong with it. */
 public final class TaskRequest {
+
+    /** Looked up once, not per call: see Task.JSON. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** A body bigger than this is refused before it is parsed. */
     public static final int MAX_BYTES = 16 * 1024;
@@ -78,7 +81,7 @@ public final class TaskRequest {
         if (body == null || body.isBlank()) {
             throw new Invalid("The body is empty; send a JSON object such as {\"type\":\"report\",\"orderId\":\"A-1001\"}.");
         }
-        try (var reader = Json.createReader(new StringReader(body))) {
+        try (var reader = JSON.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new Invalid("The body must be a JSON object.");

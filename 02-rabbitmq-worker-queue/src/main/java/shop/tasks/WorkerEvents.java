@@ -5,14 +5,17 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * What a worker tells the dashboard: task.running, task.done, task.failed. Sent on the listener's
  * own session, because a JMS session belongs to one thread.
  */
 final class WorkerEvents {
+
+    /** Looked up once, not per call: see Task.JSON. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private final Session session;
     private final MessageProducer producer;
@@ -39,7 +42,7 @@ final class WorkerEvents {
     }
 
     private JsonObjectBuilder event(Task task, int attempt) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("taskId", task.id())
                 .add("label", task.label())
                 .add("type", task.type().routingKey())

@@ -55,6 +55,19 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
+    /** Publishes many tasks on one channel and waits once for all the broker's confirms, as a batch job would. */
+    void publishAll(java.util.List<Task> tasks) throws IOException, TimeoutException, InterruptedException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
+            for (Task task : tasks) {
+                channel.basicPublish(TaskTopology.EXCHANGE, task.type().routingKey(), persistent,
+                        task.toJson().getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(60_000);
+        }
+    }
+
     void deleteTopology() throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.queueDelete(TaskTopology.QUEUE);
