@@ -38,7 +38,7 @@ class ScalingExperiment extends DeployedProducer {
     }
 
     @Test
-    void doublingTheWorkersRoughlyHalvesTheTimeToDrainABatch() throws Exception {
+    void everyBatchIsDoneExactlyOnceAsWorkersAreAdded() throws Exception {
         int maxWorkers = ExperimentProperties.integer("experiment.max-workers", 4);
         // Each phase's batch grows with its workers, so every phase lasts about as long.
         int perWorker = ExperimentProperties.integer("experiment.tasks-per-worker", 60);

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Throughput against the broker's own ceiling, in the same run: one worker process drains a preloaded
- * queue of zero-work 1,000-byte tasks at prefetch 1 and at prefetch 100, and RabbitMQ PerfTest drains
- * the same amount from a quorum queue with the same arguments, message size, persistence and manual
- * acks, with one consumer. Prints the ratio; asserts only that every task was done exactly once.
+ * queue of zero-work 1,000-byte tasks at prefetch 1 and at prefetch 100 (with one consumer, and with four
+ * through tasks.worker.concurrency), and RabbitMQ PerfTest drains the same amount from a quorum queue with
+ * the same arguments, message size, persistence, manual acks and number of consumers. Prints the ratio;
+ * asserts only that every task was done exactly once.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000}
  * (also {@code -Dexperiment.warmup}, and {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
