@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -31,7 +30,8 @@ public final class PayaraProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Appended to by the reader thread; read through {@link #lines()}, which copies under the lock. */
+    private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private PayaraProcess(String name, Process process, int port) {
         this.name = name;
@@ -75,22 +75,25 @@ public final class PayaraProcess implements AutoCloseable {
     public PayaraProcess awaitLog(Pattern pattern) {
         await(name + " to print " + pattern).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    if (!process.isAlive() && lines.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                    List<String> seen = lines();
+                    if (!process.isAlive() && seen.stream().noneMatch(l -> pattern.matcher(l).find())) {
                         throw new IllegalStateException(name + " exited with " + process.exitValue() + "; last lines:\n"
-                                + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                                + String.join("\n", seen.subList(Math.max(0, seen.size() - 30), seen.size())));
                     }
-                    return lines.stream().anyMatch(l -> pattern.matcher(l).find());
+                    return seen.stream().anyMatch(l -> pattern.matcher(l).find());
                 });
         return this;
     }
 
     /** How many printed lines match: for example how often a task was received. */
     public long count(Pattern pattern) {
-        return lines.stream().filter(l -> pattern.matcher(l).find()).count();
+        return lines().stream().filter(l -> pattern.matcher(l).find()).count();
     }
 
     public List<String> lines() {
-        return List.copyOf(lines);
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
     }
 
     public int port() {
@@ -120,7 +123,7 @@ public final class PayaraProcess implements AutoCloseable {
             kill();
         }
         try {
-            java.nio.file.Files.write(java.nio.file.Path.of("target", name + ".log"), lines);
+            java.nio.file.Files.write(java.nio.file.Path.of("target", name + ".log"), lines());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
