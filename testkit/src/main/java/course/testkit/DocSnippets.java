@@ -34,6 +34,22 @@ public final class DocSnippets {
     }
 
     /** Every marked quote in {@code markdown}; paths in the markers are relative to {@code moduleDir}. */
+    /**
+     * Asserts that every quote in the markdown file equals its tagged source region, and returns how
+     * many quotes there are, so the caller can insist there are some.
+     */
+    public static int assertQuotesMatchSources(Path markdown) {
+        List<Quote> quotes = quotes(markdown);
+        for (Quote quote : quotes) {
+            String source = tagged(Path.of(quote.file()), quote.tag());
+            if (!quote.text().equals(source)) {
+                throw new AssertionError(markdown + " quotes " + quote.file() + "#" + quote.tag()
+                        + " differently from the source.\nquoted:\n" + quote.text() + "\nsource:\n" + source);
+            }
+        }
+        return quotes.size();
+    }
+
     public static List<Quote> quotes(Path markdown) {
         Matcher m = QUOTE.matcher(read(markdown));
         List<Quote> quotes = new ArrayList<>();
