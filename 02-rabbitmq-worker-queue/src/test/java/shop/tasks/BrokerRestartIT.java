@@ -55,6 +55,7 @@ class BrokerRestartIT {
     @Test
     void theProducerSays503WhileTheBrokerIsDownAndPersistentTasksSurviveTheRestart() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        assertThat(workers).noneMatch(PayaraProcess::isAlive); // the tasks must wait for a worker
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ids.add(api.accepted(EMAIL.formatted(i)));
@@ -77,29 +78,36 @@ class BrokerRestartIT {
                 assertThat(api.submit(EMAIL.formatted(20)).statusCode()).isEqualTo(202));
         assertThat(ready()).as("the 20 persistent tasks survived the restart, plus the new one").isEqualTo(21);
 
-        PayaraProcess worker = startWorker("restart-worker-1");
-        await().atMost(60, SECONDS).untilAsserted(() -> assertThat(ready()).isZero());
-        await().atMost(30, SECONDS).untilAsserted(() ->
-                assertThat(ids).allSatisfy(id -> assertThat(api.status(id).getString("status")).isEqualTo("DONE")));
-        assertThat(worker.count(Pattern.compile(" \\[x\\] Done 'email #"))).isEqualTo(21);
+        try (PayaraProcess worker = startWorker("restart-worker-1")) {
+            await().atMost(60, SECONDS).untilAsserted(() -> assertThat(ready()).isZero());
+            await().atMost(30, SECONDS).untilAsserted(() ->
+                    assertThat(ids).allSatisfy(id -> assertThat(api.status(id).getString("status")).isEqualTo("DONE")));
+            assertThat(worker.count(Pattern.compile(" \\[x\\] Done 'email #"))).isEqualTo(21);
+            worker.stop(); // the other test needs to be sure which worker does its task
+        }
     }
 
     @Test
     void aRunningWorkerReconnectsByItselfAfterTheBrokerRestarts() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
-        PayaraProcess worker = startWorker("restart-worker-2");
+        try (PayaraProcess worker = startWorker("restart-worker-2")) {
+            assertThat(workers).filteredOn(PayaraProcess::isAlive).containsExactly(worker);
 
-        broker.stopNode();
-        worker.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
-        broker.startNode();
+            broker.stopNode();
+            worker.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
+            broker.startNode();
 
-        String id = await().atMost(30, SECONDS).pollInterval(1, SECONDS)
-                .ignoreExceptions().until(() -> api.accepted(EMAIL.formatted(100)), accepted -> accepted != null);
-        await().atMost(60, SECONDS).untilAsserted(() -> {
-            JsonObject status = api.status(id);
-            assertThat(status.getString("status")).isEqualTo("DONE");
-            assertThat(status.getString("worker")).isEqualTo("restart-worker-2");
-        });
+            String id = await().atMost(30, SECONDS).pollInterval(1, SECONDS)
+                    .ignoreExceptions().until(() -> api.accepted(EMAIL.formatted(100)), accepted -> accepted != null);
+            await().atMost(60, SECONDS).untilAsserted(() -> {
+                JsonObject status = api.status(id);
+                assertThat(status.getString("status")).isEqualTo("DONE");
+                assertThat(status.getString("worker")).isEqualTo("restart-worker-2");
+            });
+            assertThat(worker.count(Pattern.compile(" \\[\\*\\] restart-worker-2 waiting for tasks")))
+                    .as("connected, then reconnected").isEqualTo(2);
+            worker.stop(); // each test starts with no worker running, whatever the order
+        }
     }
 
     private static PayaraProcess startWorker(String id) {
