@@ -64,6 +64,7 @@ public class NewTask {
     }
 
     // tag::send[]
+    // tag::confirm[]
     public void send(Task task) throws BrokerUnavailable {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         unconfirmed.add(confirmed);
@@ -83,6 +84,7 @@ public class NewTask {
             // The broker confirms once the task is safely in the queue (for a quorum queue: on a
             // majority of nodes' disks). Only then may the caller be told "202 Accepted".
             confirmed.get(settings.confirmTimeoutMs(), TimeUnit.MILLISECONDS);
+            // end::confirm[]
         } catch (ExecutionException e) {
             throw new BrokerUnavailable("The broker did not confirm the task: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

@@ -58,7 +58,7 @@ public class StatusFeed {
             // After this first connect the AMQP client recovers the connection, the server-named
             // queue, its bindings and the consumer by itself when the broker comes back.
             Connection fresh = rabbit.amqp().newConnection("status-feed");
-            TaskTopology.declare(fresh, settings.maxAttempts());
+            TaskTopology.declare(fresh, settings);
             Channel channel = fresh.createChannel();
             // A private, server-named queue: the events are for whoever is watching right now.
             String queue = channel.queueDeclare().getQueue();
@@ -110,9 +110,16 @@ public class StatusFeed {
             }
             AMQP.Queue.DeclareOk tasks = channel.queueDeclarePassive(TaskTopology.QUEUE);
             AMQP.Queue.DeclareOk dead = channel.queueDeclarePassive(TaskTopology.DEAD_LETTER_QUEUE);
+            long queued = tasks.getMessageCount();
+            long consumers = tasks.getConsumerCount();
+            if (settings.reportsQueue()) {
+                AMQP.Queue.DeclareOk reports = channel.queueDeclarePassive(ReportsQueue.QUEUE);
+                queued += reports.getMessageCount();
+                consumers += reports.getConsumerCount();
+            }
             snapshot.add("broker", "up")
-                    .add("queued", tasks.getMessageCount())
-                    .add("consumers", tasks.getConsumerCount())
+                    .add("queued", queued)
+                    .add("consumers", consumers)
                     .add("deadLetterQueue", dead.getMessageCount());
         } catch (Exception e) {
             snapshot.add("broker", "down");

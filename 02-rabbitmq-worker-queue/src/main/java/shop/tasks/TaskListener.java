@@ -42,6 +42,7 @@ final class TaskListener implements MessageListener {
         Task task = null;
         int attempt = 0;
         try {
+            // tag::ack-after-work[]
             // Set by the client from the quorum queue's x-delivery-count: 1 on the first delivery.
             attempt = message.getIntProperty("JMSXDeliveryCount");
             task = Task.fromJson(body(message));
@@ -50,7 +51,7 @@ final class TaskListener implements MessageListener {
             events.running(task, attempt);
             long start = System.nanoTime();
 
-            work(task, attempt);
+            work(settings, task, attempt);
             Outbox.Outcome outcome = outbox.deliver(task);
 
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -63,6 +64,7 @@ final class TaskListener implements MessageListener {
                     ? " [x] Done '" + task.label() + "' in " + ms + " ms (already applied: redelivery skipped)"
                     : " [x] Done '" + task.label() + "' in " + ms + " ms");
             onDone.run();
+            // end::ack-after-work[]
         } catch (Exception e) {
             fail(task, attempt, e);
         } finally {
@@ -90,7 +92,7 @@ final class TaskListener implements MessageListener {
 
     // tag::work[]
     /** Simulated work: the e-mail is rendered, the report computed. */
-    private void work(Task task, int attempt) throws InterruptedException, SimulatedFailure {
+    static void work(TaskSettings settings, Task task, int attempt) throws InterruptedException, SimulatedFailure {
         long ms = task.workMs() >= 0 ? task.workMs() : settings.workMs(task.type());
         Thread.sleep(ms);
         if (attempt <= task.failAttempts()) {
@@ -99,7 +101,7 @@ final class TaskListener implements MessageListener {
     }
     // end::work[]
 
-    private static String body(Message message) throws JMSException {
+    static String body(Message message) throws JMSException {
         if (message instanceof TextMessage text) {
             return text.getText();
         }

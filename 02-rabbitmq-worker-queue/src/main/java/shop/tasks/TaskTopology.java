@@ -14,7 +14,7 @@ public final class TaskTopology {
 
     /** Producers publish here, with the task type as routing key. */
     public static final String EXCHANGE = "tasks";
-    /** The work queue every worker consumes. */
+    /** The work queue every worker consumes (with exercise 1's solution: every e-mail worker). */
     public static final String QUEUE = "tasks";
     /** Where the broker sends a task that has failed too often. */
     public static final String DEAD_LETTER_EXCHANGE = "tasks.dlx";
@@ -30,16 +30,7 @@ public final class TaskTopology {
     public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.exchangeDeclare(EXCHANGE, "direct", true);
-            channel.queueDeclare(QUEUE, true, false, false, Map.of(
-                    // A quorum queue is replicated and counts deliveries: x-delivery-count.
-                    "x-queue-type", "quorum",
-                    // After maxAttempts failed deliveries the broker itself dead-letters the task,
-                    // even when the "failure" is a worker that crashed on it every time.
-                    "x-delivery-limit", maxAttempts - 1,
-                    "x-dead-letter-exchange", DEAD_LETTER_EXCHANGE,
-                    // At-least-once dead-lettering: the task leaves the queue only once tasks.dead has it.
-                    "x-dead-letter-strategy", "at-least-once",
-                    "x-overflow", "reject-publish"));
+            channel.queueDeclare(QUEUE, true, false, false, workQueueArguments(maxAttempts));
             for (TaskType type : TaskType.values()) {
                 channel.queueBind(QUEUE, EXCHANGE, type.routingKey());
             }
@@ -52,4 +43,34 @@ public final class TaskTopology {
         }
     }
     // end::declare[]
+
+    // tag::work-queue-arguments[]
+    public static Map<String, Object> workQueueArguments(int maxAttempts) {
+        return Map.of(
+                // A quorum queue is replicated and counts deliveries: x-delivery-count.
+                "x-queue-type", "quorum",
+                // After maxAttempts failed deliveries the broker itself dead-letters the task,
+                // even when the "failure" is a worker that crashed on it every time.
+                "x-delivery-limit", maxAttempts - 1,
+                "x-dead-letter-exchange", DEAD_LETTER_EXCHANGE,
+                // At-least-once dead-lettering: the task leaves the queue only once tasks.dead has it.
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
+    }
+    // end::work-queue-arguments[]
+
+    /**
+     * The topology, plus what the exercises' solutions add when their switch is on: a queue for
+     * reports ({@code tasks.reports-queue}, {@link ReportsQueue}) and delay queues between retries
+     * ({@code tasks.retry-backoff}, {@link RetryQueues}).
+     */
+    public static void declare(Connection connection, TaskSettings settings) throws IOException, TimeoutException {
+        declare(connection, settings.maxAttempts());
+        if (settings.reportsQueue()) {
+            ReportsQueue.declare(connection, settings.maxAttempts());
+        }
+        if (settings.retryBackoff()) {
+            RetryQueues.declare(connection, settings.maxAttempts());
+        }
+    }
 }

@@ -24,14 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * A worker: receives tasks from the tasks queue on {@code tasks.worker.concurrency} sessions, each
+ * A worker: receives tasks from the tasks queue (or tasks.worker.queue) on {@code tasks.worker.concurrency} sessions, each
  * with a prefetch of {@code tasks.worker.prefetch}, and reconnects by itself when the broker goes away.
  */
 @ApplicationScoped
 public class Worker {
 
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    private static final RMQDestination TASKS = new RMQDestination(TaskTopology.QUEUE, null, null, TaskTopology.QUEUE);
     private static final RMQDestination HEARTBEATS =
             new RMQDestination("worker.heartbeat", TaskTopology.EVENTS_EXCHANGE, "worker.heartbeat", null);
 
@@ -70,12 +69,19 @@ public class Worker {
                 scheduler.execute(this::reconnect);
             });
             Outbox outbox = new Outbox(settings.outboxDir());
+            // tasks by default; tasks.reports for a reports worker (exercise 1)
+            RMQDestination queue = new RMQDestination(settings.workerQueue(), null, null, settings.workerQueue());
             for (int i = 0; i < settings.concurrency(); i++) {
-                // CLIENT_ACKNOWLEDGE: the listener acknowledges each task itself, after the work.
-                // (AUTO_ACKNOWLEDGE would ack before onMessage runs: see AutoAcknowledgeTrapIT.)
-                Session session = fresh.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-                MessageConsumer consumer = session.createConsumer(TASKS);
-                consumer.setMessageListener(new TaskListener(session, settings, outbox, inFlight, done::incrementAndGet));
+                if (settings.retryBackoff()) {
+                    // Exercise 2: a transacted session, and failed tasks wait in a delay queue.
+                    BackoffTaskListener.consume(fresh, queue, settings, outbox, inFlight, done::incrementAndGet);
+                } else {
+                    // CLIENT_ACKNOWLEDGE: the listener acknowledges each task itself, after the work.
+                    // (AUTO_ACKNOWLEDGE would ack before onMessage runs: see AutoAcknowledgeTrapIT.)
+                    Session session = fresh.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                    MessageConsumer consumer = session.createConsumer(queue);
+                    consumer.setMessageListener(new TaskListener(session, settings, outbox, inFlight, done::incrementAndGet));
+                }
             }
             heartbeatSession = fresh.createSession(false, Session.AUTO_ACKNOWLEDGE);
             heartbeats = heartbeatSession.createProducer(HEARTBEATS);
@@ -84,7 +90,8 @@ public class Worker {
             connection = fresh;
             backoffMs = 1_000;
             LOG.info(" [*] " + settings.workerId() + " waiting for tasks on " + rabbit.describe()
-                    + " (concurrency " + settings.concurrency() + ", prefetch " + settings.prefetch() + ")");
+                    + " (queue " + settings.workerQueue() + ", concurrency " + settings.concurrency()
+                    + ", prefetch " + settings.prefetch() + (settings.retryBackoff() ? ", retries with backoff" : "") + ")");
         } catch (Exception e) {
             closeQuietly(fresh);
             LOG.warning(" [!] Cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
@@ -99,7 +106,7 @@ public class Worker {
         ConnectionFactory factory = rabbit.amqp();
         factory.setAutomaticRecoveryEnabled(false);
         try (com.rabbitmq.client.Connection amqp = factory.newConnection("worker-topology")) {
-            TaskTopology.declare(amqp, settings.maxAttempts());
+            TaskTopology.declare(amqp, settings);
         }
     }
 

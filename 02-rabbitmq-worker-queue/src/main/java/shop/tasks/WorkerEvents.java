@@ -47,7 +47,9 @@ final class WorkerEvents {
                 .add("label", task.label())
                 .add("type", task.type().routingKey())
                 .add("worker", workerId)
-                .add("attempt", attempt);
+                .add("attempt", attempt)
+                // The worker's clock, for measuring gaps between attempts (see RetryBackoffIT).
+                .add("at", System.currentTimeMillis());
     }
 
     private void send(String kind, JsonObjectBuilder event) throws JMSException {

@@ -62,6 +62,9 @@ class DashboardBrowserIT extends DeployedProducer {
 
         // A worker starts: it appears on the dashboard, holds one report at a time (prefetch 1), and drains the queue.
         worker = startWorker("dashboard-worker", Map.of("tasks.work-ms.report", "1500"));
+        // Booting takes 12-20 s on a quiet machine and over a minute on a busy one: wait for it here,
+        // so that the page's 20 s timeouts below measure the dashboard, not the boot.
+        worker.awaitLog(Pattern.compile(" \\[\\*] dashboard-worker waiting for tasks"));
         assertThat(page.byTestId("workers").locator("tr[data-worker=dashboard-worker]")).isVisible();
         assertThat(page.byTestId("no-workers")).isHidden();
         assertThat(page.byTestId("workers").locator("tr[data-worker=dashboard-worker] td").nth(4))

@@ -1,5 +1,8 @@
 package shop.tasks;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+
 import course.testkit.ModuleWar;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
@@ -17,6 +20,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -46,6 +50,15 @@ abstract class DeployedProducer {
     @BeforeAll
     static void emptyOutbox() throws IOException {
         deleteOutbox();
+    }
+
+    @BeforeEach
+    void producerHasDeclaredTheTopology() {
+        // The producer connects to the broker in the background once it is deployed (it must start,
+        // and answer 503, while the broker is down), so on a busy machine a class's first test could
+        // otherwise look for the queues before the producer has declared them.
+        await("the producer is connected to the broker").atMost(30, SECONDS)
+                .until(() -> TaskApi.json(api().get("/api/dashboard")).getString("broker").equals("up"));
     }
 
     @AfterAll

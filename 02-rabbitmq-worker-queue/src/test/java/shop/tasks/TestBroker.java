@@ -72,6 +72,12 @@ final class TestBroker implements AutoCloseable {
         try (Channel channel = connection.createChannel()) {
             channel.queueDelete(TaskTopology.QUEUE);
             channel.queueDelete(TaskTopology.DEAD_LETTER_QUEUE);
+            // The exercises' solutions, where a test switched them on (RabbitMQ's deletes are idempotent).
+            channel.queueDelete(ReportsQueue.QUEUE);
+            for (int attempt = 1; attempt < 10; attempt++) {
+                channel.queueDelete(RetryQueues.name(attempt));
+                channel.exchangeDelete(RetryQueues.name(attempt));
+            }
             channel.exchangeDelete(TaskTopology.EXCHANGE);
             channel.exchangeDelete(TaskTopology.DEAD_LETTER_EXCHANGE);
             channel.exchangeDelete(TaskTopology.EVENTS_EXCHANGE);

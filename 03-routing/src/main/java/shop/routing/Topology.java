@@ -27,6 +27,7 @@ public final class Topology {
     public static final String WAREHOUSE_SHIPPED = "shop.warehouse.shipped";
 
     static void declare(Channel channel) throws IOException {
+        // tag::alternate-exchange[]
         // An alternate exchange can only be set when an exchange is declared (or by an operator's policy),
         // and JMS has no way to say it: that is why this exchange is declared here, not by the JMS client.
         channel.exchangeDeclare(ORDERS, BuiltinExchangeType.TOPIC, true, false,
@@ -34,6 +35,7 @@ public final class Topology {
         channel.exchangeDeclare(ORDERS_UNROUTED, BuiltinExchangeType.FANOUT, true);
         channel.queueDeclare(ORDERS_UNROUTED, true, false, false, null);
         channel.queueBind(ORDERS_UNROUTED, ORDERS_UNROUTED, "");
+        // end::alternate-exchange[]
 
         // A tick nobody subscribed to is worthless a second later: dropping it is the right design here.
         channel.exchangeDeclare(TICKS, BuiltinExchangeType.TOPIC, true);

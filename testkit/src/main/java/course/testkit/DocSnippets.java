@@ -25,6 +25,8 @@ public final class DocSnippets {
 
     private static final Pattern QUOTE = Pattern.compile(
             "<!-- include: (\\S+)#(\\S+) -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
+    /** A tag directive, as Asciidoctor recognises it: a line holding one is never part of an included region. */
+    private static final Pattern TAG_DIRECTIVE = Pattern.compile("\\b(?:tag|end)::\\S+?\\[\\](?=$|[ \\r])");
 
     private DocSnippets() {
     }
@@ -59,7 +61,11 @@ public final class DocSnippets {
         return quotes;
     }
 
-    /** The lines between {@code tag::name[]} and {@code end::name[]} in {@code source}, de-indented, ending in a newline. */
+    /**
+     * The lines between {@code tag::name[]} and {@code end::name[]} in {@code source}, de-indented, ending in a newline.
+     * Lines that hold the markers of a smaller region nested inside (one a slide includes) are left out, as Asciidoctor
+     * leaves them out, so the README quotes the same text the slides would show.
+     */
     public static String tagged(Path source, String tag) {
         List<String> lines = read(source).lines().toList();
         int start = indexOf(lines, "tag::" + tag + "[]", 0);
@@ -67,7 +73,8 @@ public final class DocSnippets {
         if (start < 0 || end < 0) {
             throw new AssertionError("tag '" + tag + "' not found in " + source);
         }
-        List<String> body = lines.subList(start + 1, end);
+        List<String> body = lines.subList(start + 1, end).stream()
+                .filter(l -> !TAG_DIRECTIVE.matcher(l).find()).toList();
         int indent = body.stream().filter(l -> !l.isBlank())
                 .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
         StringBuilder text = new StringBuilder();

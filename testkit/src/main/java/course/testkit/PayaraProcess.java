@@ -47,17 +47,31 @@ public final class PayaraProcess implements AutoCloseable {
      * app's MicroProfile Config keys), and returns without waiting: see {@link #awaitReady()}.
      */
     public static PayaraProcess start(String name, String finalName, Map<String, String> systemProperties) {
+        return start(name, finalName, freePort(), systemProperties);
+    }
+
+    /** As {@link #start(String, String, Map)}, on a port the caller chose (see {@link #freePort()}). */
+    public static PayaraProcess start(String name, String finalName, int port, Map<String, String> systemProperties) {
+        return start(name, finalName, port, systemProperties, List.of());
+    }
+
+    /**
+     * As {@link #start(String, String, int, Map)}, with more Payara Micro options, for example
+     * {@code --sslport 8443 --sslcert shop} for HTTPS.
+     */
+    public static PayaraProcess start(String name, String finalName, int port, Map<String, String> systemProperties,
+            List<String> microOptions) {
         String jar = System.getProperty("payara.microJar");
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("No Payara Micro jar at " + jar + ": run the tests through Maven (mvn verify).");
         }
         File war = new File("target", finalName + ".war");
-        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar, "--deploy", war.getAbsolutePath(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster", "--nohazelcast"));
+        command.addAll(microOptions);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             return new PayaraProcess(name, process, port);
@@ -149,7 +163,8 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port nothing listens on right now: for instances that must know each other's address before they start. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

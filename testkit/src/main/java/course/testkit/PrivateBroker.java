@@ -22,20 +22,34 @@ public final class PrivateBroker implements AutoCloseable {
 
     private final String node;
     private final int port;
+    /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
+    private final int distPort;
     private final Path dir;
 
     private PrivateBroker(String node, int port, Path dir) {
         this.node = node;
         this.port = port;
+        this.distPort = port + 20000 <= 65535 ? port + 20000 : PayaraProcess.freePort();
         this.dir = dir;
     }
 
     /** Starts a node named {@code <name>@localhost} on the AMQP port given, and waits until it is up. */
     public static PrivateBroker start(String name, int port) {
+        return start(name, port, List.of());
+    }
+
+    /**
+     * As {@link #start(String, int)}, with more rabbitmq.conf lines, for example a TLS listener:
+     * {@code listeners.ssl.default = 5671} and the {@code ssl_options.*} it needs. Files those lines
+     * name must be readable by the {@code rabbitmq} user.
+     */
+    public static PrivateBroker start(String name, int port, List<String> configLines) {
         try {
             Path dir = Files.createTempDirectory("private-rabbitmq-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwxrwxrwx")));
-            Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.default = " + port + "\nloopback_users = none\n");
+            List<String> config = new ArrayList<>(List.of("listeners.tcp.default = " + port, "loopback_users = none"));
+            config.addAll(configLines);
+            Files.write(dir.resolve("rabbitmq.conf"), config);
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
             // Debian's rabbitmq-server runs the node as the rabbitmq user, which must own the folder.
             run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir.toString()), Map.of(), 30);
@@ -61,7 +75,7 @@ public final class PrivateBroker implements AutoCloseable {
         Map<String, String> env = Map.of(
                 "RABBITMQ_NODENAME", node,
                 "RABBITMQ_NODE_PORT", String.valueOf(port),
-                "RABBITMQ_DIST_PORT", String.valueOf(port + 20000),
+                "RABBITMQ_DIST_PORT", String.valueOf(distPort),
                 "RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString(),
                 "RABBITMQ_LOG_BASE", dir.resolve("log").toString(),
                 "RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString(),
@@ -93,11 +107,14 @@ public final class PrivateBroker implements AutoCloseable {
         }
     }
 
-    /** Runs {@code rabbitmqctl -n <node> <args>}, for example {@code add_vhost}; fails unless it succeeds. */
-    public void rabbitmqctl(String... args) {
+    /**
+     * Runs {@code rabbitmqctl -n <node> <args>}, for example {@code add_vhost}; fails unless it
+     * succeeds, and returns what it printed (for example {@code list_connections ... --formatter json}).
+     */
+    public String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
         command.addAll(List.of(args));
-        run(command, Map.of(), 150);
+        return run(command, Map.of(), 150);
     }
 
     @Override
@@ -114,7 +131,7 @@ public final class PrivateBroker implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> command, Map<String, String> env, int timeoutSeconds) {
+    private static String run(List<String> command, Map<String, String> env, int timeoutSeconds) {
         Path output = null;
         try {
             // Output goes to a file, not a pipe: a detached node keeps its parent's pipes open.
@@ -127,6 +144,7 @@ public final class PrivateBroker implements AutoCloseable {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + Files.readString(output));
             }
+            return Files.readString(output);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot run " + command.get(0)
                     + ": this test starts a private RabbitMQ node and needs a local RabbitMQ installation.", e);

@@ -188,7 +188,7 @@ public final class RabbitVhost implements BeforeAllCallback {
     }
 
     /** Deletes the vhost when the run's root context closes. */
-    private record Created(String name) implements ExtensionContext.Store.CloseableResource {
+    private record Created(String name) implements AutoCloseable {
         @Override
         public void close() {
             delete(name);

@@ -43,8 +43,13 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
 
     /** Opens a connection, failing the test if the handshake is refused. */
     public static RecordingWebSocket open(URI uri, Map<String, String> headers) {
+        return open(HTTP, uri, headers);
+    }
+
+    /** As {@link #open(URI, Map)}, through the given client: for wss, one whose SSLContext trusts the server. */
+    public static RecordingWebSocket open(HttpClient client, URI uri, Map<String, String> headers) {
         RecordingWebSocket recorder = new RecordingWebSocket();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         recorder.socket = builder.buildAsync(uri, recorder).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         return recorder;

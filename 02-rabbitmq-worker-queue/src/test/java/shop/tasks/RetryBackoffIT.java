@@ -1,0 +1,105 @@
+package shop.tasks;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import course.testkit.PayaraProcess;
+import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exercise 2's solution against the real broker: with {@code tasks.retry-backoff=true} a failed task
+ * waits 1 s, 2 s, then 4 s in the delay queues before its next attempt, and after its last attempt it
+ * lands in {@code tasks.dead}. The gaps are measured on the worker's own clock, from its events.
+ */
+class RetryBackoffIT extends DeployedProducer {
+
+    private static PayaraProcess worker;
+
+    @BeforeAll
+    static void startWorkerWithBackoff() {
+        worker = startWorker("backoff-w1", Map.of("tasks.retry-backoff", "true")).awaitReady();
+        worker.awaitLog(Pattern.compile(" \\[\\*] backoff-w1 waiting for tasks .*retries with backoff"));
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    @Test
+    void aTaskThatFailsThreeTimesWaitsOneThenTwoThenFourSecondsAndIsThenDone() throws Exception {
+        try (TestBroker broker = TestBroker.connect(); EventTap events = EventTap.open(broker)) {
+            String id = api().accepted(
+                    "{\"type\":\"email\",\"orderId\":\"RB-1\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0,\"failAttempts\":3}}");
+
+            await().atMost(30, SECONDS).untilAsserted(() -> {
+                JsonObject status = api().status(id);
+                assertThat(status.getString("status")).isEqualTo("DONE");
+                assertThat(status.getInt("attempts")).isEqualTo(4);
+            });
+            await().atMost(5, SECONDS).until(() -> events.of(id).size() == 8); // running+failed x3, running+done
+
+            StringBuilder gaps = new StringBuilder();
+            for (int failed = 1; failed <= 3; failed++) {
+                long gap = events.at(id, "running", failed + 1) - events.at(id, "failed", failed);
+                gaps.append(failed == 1 ? "" : ", ").append(gap).append(" ms");
+                assertThat(gap).as("wait after failed attempt %d", failed).isGreaterThanOrEqualTo(RetryQueues.delayMs(failed));
+            }
+            System.out.println(" [i] waits before attempts 2, 3, 4: " + gaps + " (at least 1000, 2000, 4000 ms)");
+            assertThat(RetryQueues.delayMs(1)).isEqualTo(1_000);
+            assertThat(RetryQueues.delayMs(3)).isEqualTo(4_000);
+            assertThat(effectExists("email", id)).isTrue();
+            assertThat(worker.count(Pattern.compile(" \\[x] Retrying '" + Pattern.quote(label(id, "email")) + "' in \\d+ ms"))).isEqualTo(3);
+            assertEmpty(broker, TaskTopology.QUEUE, RetryQueues.name(1), RetryQueues.name(2), RetryQueues.name(3));
+        }
+    }
+
+    @Test
+    void aTaskThatAlwaysFailsIsDeadLetteredAfterItsFourthAttemptAndWaitedSevenSecondsInAll() throws Exception {
+        try (TestBroker broker = TestBroker.connect(); EventTap events = EventTap.open(broker)) {
+            String id = api().accepted("{\"type\":\"report\",\"orderId\":\"RB-poison\",\"simulate\":{\"workMs\":0,\"failAttempts\":99}}");
+
+            await().atMost(30, SECONDS).untilAsserted(() -> {
+                JsonObject status = api().status(id);
+                assertThat(status.getString("status")).isEqualTo("DEAD_LETTERED");
+                assertThat(status.getInt("attempts")).isEqualTo(4);
+            });
+            // The events travel on a channel of their own: wait for the last one too.
+            await().atMost(5, SECONDS).until(() -> events.of(id).size() == 8); // running+failed x4
+            assertThat(events.at(id, "failed", 4) - events.at(id, "failed", 1))
+                    .as("1 s + 2 s + 4 s between the first and the last failure").isGreaterThanOrEqualTo(7_000);
+            assertThat(effectExists("report", id)).as("a dead-lettered task has no effect").isFalse();
+            assertEmpty(broker, TaskTopology.QUEUE, RetryQueues.name(1), RetryQueues.name(2), RetryQueues.name(3));
+
+            try (Channel channel = broker.connection().createChannel()) {
+                // The worker put it there, not the broker's delivery limit: no x-death, but the attempt count.
+                GetResponse dead = channel.basicGet(TaskTopology.DEAD_LETTER_QUEUE, false);
+                assertThat(dead).isNotNull();
+                assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).contains(id).contains("RB-poison");
+                assertThat(String.valueOf(dead.getProps().getHeaders().get(BackoffTaskListener.ATTEMPT))).isEqualTo("5");
+                channel.basicNack(dead.getEnvelope().getDeliveryTag(), false, true); // leave it there
+            }
+        }
+    }
+
+    private static String label(String id, String type) {
+        return type + " #" + id.substring(0, 8);
+    }
+
+    private static void assertEmpty(TestBroker broker, String... queues) throws Exception {
+        for (String queue : queues) {
+            assertThat(broker.ready(queue)).as("ready in %s", queue).isZero();
+        }
+    }
+}

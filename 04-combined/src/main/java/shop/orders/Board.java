@@ -1,0 +1,120 @@
+package shop.orders;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The read-only order board's access to RabbitMQ: where its page connects (Web-STOMP), as whom, and, for the
+ * local demo only, creating that least-privilege user at start through the management API.
+ */
+@ApplicationScoped
+public class Board {
+
+    private static final Logger LOG = Logger.getLogger(Board.class.getName());
+    /** HTTP/1.1: the management API (Cowboy) drops a PUT that comes with the JDK client's HTTP/2 upgrade offer. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What the page subscribes to: every stage of every order, on the redacted copy of the progress. */
+    public static final String DESTINATION = "/exchange/" + OrderTopology.BOARD + "/order.#";
+
+    // tag::permissions[]
+    /** Queues the STOMP plugin creates for a subscription to an exchange are named stomp-subscription-...: */
+    static final String SUBSCRIPTION_QUEUES = "^stomp-subscription-.*";
+    /** configure: declare its subscription queues; none of the shop's queues or exchanges. */
+    static final String CONFIGURE = SUBSCRIPTION_QUEUES;
+    /** write: bind its own queue (queue.bind needs write on the queue); it can publish to no shop exchange. */
+    static final String WRITE = SUBSCRIPTION_QUEUES;
+    /** read: bind to orders.board (read on the exchange) and consume its own queue (read on the queue). */
+    static final String READ = "^(orders\\.board|stomp-subscription-.*)$";
+    // end::permissions[]
+
+    @Inject @ConfigProperty(name = "board.stomp-url")
+    String stompUrl;
+    @Inject @ConfigProperty(name = "board.username")
+    String username;
+    @Inject @ConfigProperty(name = "board.password")
+    String password;
+    @Inject @ConfigProperty(name = "board.provision")
+    boolean provision;
+    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
+    String virtualHost;
+    @Inject @ConfigProperty(name = "rabbitmq.management-url")
+    String managementUrl;
+    @Inject @ConfigProperty(name = "rabbitmq.username")
+    String adminUsername;
+    @Inject @ConfigProperty(name = "rabbitmq.password")
+    String adminPassword;
+
+    public String stompUrl() {
+        return stompUrl;
+    }
+
+    /** What the page needs to connect; every field of it is public, by design: anyone can open the page. */
+    public String toJson() {
+        return Json.object().add("url", stompUrl).add("vhost", virtualHost).add("login", username)
+                .add("passcode", password).add("destination", DESTINATION).build().toString();
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        if (!provision) {
+            return;
+        }
+        try {
+            provision();
+            LOG.info(" [*] Board user '" + username + "' may subscribe to " + OrderTopology.BOARD + " in vhost "
+                    + virtualHost + " (configure '" + CONFIGURE + "', write '" + WRITE + "', read '" + READ + "')");
+        } catch (IOException | RuntimeException e) {
+            // The shop works without its board: say why the board will not connect, and carry on.
+            LOG.warning(" [!] Cannot provision the board user '" + username + "' at " + managementUrl + ": " + e.getMessage()
+                    + " (set board.provision=false and create the user out of band, see docs/web-stomp.md)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // tag::provision[]
+    /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and the queue policy. */
+    private void provision() throws IOException, InterruptedException {
+        // tags "": no management UI, no monitoring, nothing but the permissions below.
+        put("/api/users/" + encode(username), Json.object().add("password", password).add("tags", "").build().toString());
+        put("/api/permissions/" + encode(virtualHost) + "/" + encode(username), Json.object()
+                .add("configure", CONFIGURE).add("write", WRITE).add("read", READ).build().toString());
+        // The public login may also ask for a durable subscription queue that outlives the page: cap every
+        // subscription queue's length, and delete one that has had no consumer for ten minutes.
+        put("/api/policies/" + encode(virtualHost) + "/orders-board-subscriptions", Json.object()
+                .add("pattern", SUBSCRIPTION_QUEUES).add("apply-to", "queues").add("priority", 0)
+                .add("definition", Json.object().add("max-length", 1000).add("overflow", "drop-head")
+                        .add("expires", 600_000)).build().toString());
+    }
+    // end::provision[]
+
+    private void put(String path, String json) throws IOException, InterruptedException {
+        String credentials = Base64.getEncoder().encodeToString(
+                (adminUsername + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + credentials)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("PUT " + path + " answered " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

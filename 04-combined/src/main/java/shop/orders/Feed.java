@@ -1,0 +1,119 @@
+package shop.orders;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One customer's WebSocket: every update of their orders, in stream order, each once. After a
+ * reconnect it first replays what the customer missed, holding back live updates until the replay
+ * has caught up, so nothing is lost, doubled or reordered at the seam. Duplicates in the stream
+ * never get here: {@link OrderViews} filters them the same way on every instance.
+ */
+public final class Feed {
+
+    private static final Logger LOG = Logger.getLogger(Feed.class.getName());
+    /** A page this far behind is closed (1008); it reconnects and resumes where it was. */
+    static final int MAX_QUEUED_FRAMES = 1_000;
+
+    private final Session session;
+    private final String customer;
+    /** The stream offset of the last update pushed, or where the page said it resumes. */
+    private long lastOffset;
+    /** Live updates that arrive while the replay catches up; null once it has. */
+    private List<Progress> held;
+    private final Deque<String> outgoing = new ArrayDeque<>();
+    private boolean sending;
+
+    Feed(Session session, String customer, long resumeAfter) {
+        this.session = session;
+        this.customer = customer;
+        this.lastOffset = resumeAfter;
+    }
+
+    public String customer() {
+        return customer;
+    }
+
+    public long resumeAfter() {
+        return lastOffset;
+    }
+
+    // tag::seam[]
+    synchronized void catchingUp() {
+        held = new ArrayList<>();
+    }
+
+    /** An update from the live stream, as it happens. */
+    synchronized void live(Progress progress) {
+        if (held != null) {
+            held.add(progress);
+        } else {
+            push(progress);
+        }
+    }
+
+    /** An update the replay found; when it is done, the held live updates follow, in order. */
+    synchronized void replayed(Progress progress) {
+        push(progress);
+    }
+
+    synchronized void caughtUp() {
+        List<Progress> waiting = held;
+        held = null;
+        if (waiting != null) {
+            waiting.forEach(this::push);
+        }
+    }
+
+    // tag::push[]
+    private void push(Progress progress) {
+        if (progress.offset() <= lastOffset) {
+            return; // already pushed, or before where the page resumed
+        }
+        lastOffset = progress.offset();
+        send(progress.toFrame());
+    }
+    // end::push[]
+    // end::seam[]
+
+    /** Sends a frame after every frame queued before it; a page that cannot keep up is closed. */
+    synchronized void send(String frame) {
+        if (outgoing.size() >= MAX_QUEUED_FRAMES) {
+            close(CloseReason.CloseCodes.VIOLATED_POLICY, "too slow: reconnect and resume");
+            return;
+        }
+        outgoing.add(frame);
+        if (!sending) {
+            sending = true;
+            sendNext();
+        }
+    }
+
+    private synchronized void sendNext() {
+        String frame = outgoing.poll();
+        if (frame == null || !session.isOpen()) {
+            sending = false;
+            return;
+        }
+        session.getAsyncRemote().sendText(frame, result -> {
+            if (!result.isOK()) {
+                LOG.fine("push failed: " + result.getException());
+            }
+            sendNext();
+        });
+    }
+
+    void close(CloseReason.CloseCode code, String reason) {
+        try {
+            session.close(new CloseReason(code, reason));
+        } catch (IOException e) {
+            LOG.fine("closing: " + e);
+        }
+    }
+}

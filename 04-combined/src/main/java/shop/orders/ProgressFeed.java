@@ -1,0 +1,206 @@
+package shop.orders;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.AMQP;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The web instance's side of the backplane: reads the {@code orders.progress} stream live, keeps
+ * {@link OrderViews} up to date, and pushes each update to the feeds of the customer who owns the
+ * order, if any is connected to this instance. Whatever instance or service produced the update,
+ * every instance reads it: RabbitMQ is the backplane, with no sticky sessions and no shared memory.
+ *
+ * <p>A customer who reconnects says which offset they saw last; this instance replays the rest
+ * from the stream with a second reader, then hands over to the live one (see {@link Feed}).
+ */
+@ApplicationScoped
+public class ProgressFeed {
+
+    private static final Logger LOG = Logger.getLogger(ProgressFeed.class.getName());
+    private static final String OFFSET = "x-stream-offset";
+
+    @Inject
+    Rabbit rabbit;
+    @Inject
+    ShopSettings settings;
+    @Inject
+    OrderViews views;
+
+    private final Map<String, Set<Feed>> feeds = new ConcurrentHashMap<>();
+    /** Held while an update is dispatched, and while a feed joins: a joining feed misses nothing. */
+    private final Object dispatching = new Object();
+    /** The offset of the last update this instance's live reader has dispatched. */
+    private long dispatched = -1;
+    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "progress-connector"));
+    private final ExecutorService replays = Executors.newFixedThreadPool(2, r -> daemon(r, "progress-replay"));
+    private volatile Connection connection;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        connector.execute(this::connect);
+    }
+
+    // tag::live[]
+    private void connect() {
+        try {
+            ConnectionFactory factory = rabbit.amqp();
+            factory.setAutomaticRecoveryEnabled(false); // we resume ourselves, from the last offset dispatched
+            Connection fresh = factory.newConnection("progress-feed");
+            OrderTopology.declare(fresh, settings.maxAttempts());
+            Channel channel = fresh.createChannel();
+            channel.basicQos(500); // a stream consumer must have a prefetch; it bounds what is in flight
+            long from;
+            synchronized (dispatching) {
+                from = dispatched + 1;
+            }
+            // From the start of the stream: this instance's view of every order is built from it.
+            // After a reconnect: from the first offset not dispatched yet.
+            Object offset = from == 0 ? "first" : (Object) from;
+            channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of(OFFSET, offset), new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                        throws IOException {
+                    long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
+                    dispatch(Progress.parse(new String(body, StandardCharsets.UTF_8), at));
+                    channel.basicAck(envelope.getDeliveryTag(), false);
+                }
+            });
+            fresh.addShutdownListener(cause -> {
+                if (!cause.isInitiatedByApplication()) {
+                    LOG.warning(" [!] Progress feed lost the broker: " + cause.getMessage() + "; reconnecting");
+                    connector.schedule(this::connect, 1, TimeUnit.SECONDS);
+                }
+            });
+            connection = fresh;
+            LOG.info(" [*] Progress feed reading " + OrderTopology.PROGRESS_STREAM + " from offset " + offset);
+        } catch (Exception e) {
+            LOG.warning(" [!] Progress feed cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
+                    + "); retrying in 2 s");
+            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    // tag::dispatch[]
+    private void dispatch(Progress progress) {
+        synchronized (dispatching) {
+            if (progress.offset() <= dispatched) {
+                return; // a stream reader may start at the beginning of a chunk: seen already
+            }
+            dispatched = progress.offset();
+            if (views.apply(progress)) {
+                feeds.getOrDefault(progress.customer(), Set.of()).forEach(feed -> feed.live(progress));
+            }
+        }
+    }
+    // end::dispatch[]
+    // end::live[]
+
+    // tag::join[]
+    /** Connects a customer's feed: everything after {@code resumeAfter}, then everything live. */
+    public void join(Feed feed) {
+        long upTo;
+        synchronized (dispatching) {
+            upTo = dispatched;
+            if (feed.resumeAfter() < upTo) {
+                feed.catchingUp();
+            }
+            feeds.computeIfAbsent(feed.customer(), c -> ConcurrentHashMap.newKeySet()).add(feed);
+        }
+        // Updates up to upTo come from a replay; the live reader delivers everything after it.
+        if (feed.resumeAfter() < upTo) {
+            replays.execute(() -> replay(feed, upTo));
+        }
+    }
+    // end::join[]
+
+    public void leave(Feed feed) {
+        feeds.computeIfPresent(feed.customer(), (c, set) -> {
+            set.remove(feed);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Reads the stream from after the feed's resume point up to {@code upTo}, pushing the customer's news. */
+    private void replay(Feed feed, long upTo) {
+        Connection open = connection;
+        try {
+            if (open == null) {
+                throw new IOException("not connected to the broker");
+            }
+            Channel channel = open.createChannel();
+            channel.basicQos(500);
+            long from = feed.resumeAfter() + 1;
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            String tag = channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of(OFFSET, from), new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String t, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                        throws IOException {
+                    long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
+                    if (at >= from && at <= upTo && !done.isDone()) {
+                        Progress progress = Progress.parse(new String(body, StandardCharsets.UTF_8), at);
+                        if (progress.customer().equals(feed.customer()) && views.wasNews(progress)) {
+                            feed.replayed(progress);
+                        }
+                    }
+                    channel.basicAck(envelope.getDeliveryTag(), false);
+                    if (at >= upTo) {
+                        done.complete(null);
+                    }
+                }
+            });
+            done.get(30, TimeUnit.SECONDS);
+            channel.basicCancel(tag);
+            channel.close();
+            feed.caughtUp();
+        } catch (Exception e) {
+            LOG.warning(" [!] Replay for " + feed.customer() + " failed: " + e + "; closing, the page will resume");
+            leave(feed);
+            feed.close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "replay failed: reconnect to resume");
+        }
+    }
+
+    /** The offset of the last update dispatched: how far this instance has read (for tests and the page). */
+    public long position() {
+        synchronized (dispatching) {
+            return dispatched;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        connector.shutdownNow();
+        replays.shutdownNow();
+        Connection open = connection;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.fine("closing: " + e);
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,42 @@
+package shop.orders;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the step services this process runs ({@code shop.services}), and stops them on undeploy. */
+@ApplicationScoped
+public class Services {
+
+    @Inject
+    Rabbit rabbit;
+    @Inject
+    ShopSettings settings;
+
+    private final List<StepService> running = new ArrayList<>();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
+        // shop.step-consumers: each service's consumers in this process, each with its own connection (prefetch 1).
+        for (int i = 0; i < settings.stepConsumers(); i++) {
+            if (settings.runs(Step.PAYMENT)) {
+                running.add(new PaymentService(rabbit, settings));
+            }
+            if (settings.runs(Step.INVENTORY)) {
+                running.add(new InventoryService(rabbit, settings));
+            }
+            if (settings.runs(Step.SHIPPING)) {
+                running.add(new ShippingService(rabbit, settings));
+            }
+        }
+        running.forEach(StepService::start);
+    }
+
+    @PreDestroy
+    void stop() {
+        running.forEach(StepService::stop);
+    }
+}

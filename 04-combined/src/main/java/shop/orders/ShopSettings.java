@@ -1,0 +1,88 @@
+package shop.orders;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The shop.* configuration keys, in one place; defaults are in META-INF/microprofile-config.properties. */
+@ApplicationScoped
+public class ShopSettings {
+
+    /** A comma-separated list, or "none": an empty value would fall back to the default, all three. */
+    @Inject @ConfigProperty(name = "shop.services")
+    String services;
+    @Inject @ConfigProperty(name = "shop.work-ms")
+    long workMs;
+    @Inject @ConfigProperty(name = "shop.step-consumers")
+    int stepConsumers;
+    @Inject @ConfigProperty(name = "shop.max-attempts")
+    int maxAttempts;
+    @Inject @ConfigProperty(name = "shop.confirm-timeout-ms")
+    long confirmTimeoutMs;
+    @Inject @ConfigProperty(name = "shop.data-dir")
+    String dataDir;
+    @Inject @ConfigProperty(name = "shop.session-secret")
+    String sessionSecret;
+    @Inject @ConfigProperty(name = "shop.session-lifetime")
+    Duration sessionLifetime;
+    @Inject @ConfigProperty(name = "shop.instances")
+    List<String> instances;
+    @Inject @ConfigProperty(name = "shop.allowed-origins")
+    Optional<String> allowedOrigins;
+
+    /** Whether this process runs the given step service. */
+    public boolean runs(Step step) {
+        return split(Optional.of(services)).contains(step.service());
+    }
+
+    public long workMs() {
+        return workMs;
+    }
+
+    /** Consumers per step service in this process: the broker shares a queue's commands between them. */
+    public int stepConsumers() {
+        return Math.max(1, stepConsumers);
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public long confirmTimeoutMs() {
+        return confirmTimeoutMs;
+    }
+
+    public Path dataDir() {
+        return Path.of(dataDir);
+    }
+
+    public String sessionSecret() {
+        return sessionSecret;
+    }
+
+    public Duration sessionLifetime() {
+        return sessionLifetime;
+    }
+
+    /** The web instances' base URLs, in the order a page tries them. */
+    public List<String> instances() {
+        return instances;
+    }
+
+    /** The page origins that may open the order WebSocket: every instance's, and any configured. */
+    public List<String> allowedOrigins() {
+        List<String> origins = new ArrayList<>(instances);
+        origins.addAll(split(allowedOrigins));
+        return origins;
+    }
+
+    private static List<String> split(Optional<String> list) {
+        return list.stream().flatMap(s -> java.util.Arrays.stream(s.split(","))).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,77 @@
+package shop.orders;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and checks sign-in tokens, kept in an HttpOnly cookie, as in module 01, with one change
+ * for two instances: the token is signed (HMAC-SHA256) instead of stored. Any instance that knows
+ * {@code shop.session-secret} can check it, so a customer who fails over to the other instance is
+ * still signed in: no sticky sessions, no shared memory.
+ *
+ * <p>Teaching scope: a name is all it takes to sign in. A real shop puts its identity provider in
+ * front and keeps the rest: cookie, signature check, handshake check, ownership check.
+ */
+@ApplicationScoped
+public class SignIns {
+
+    public static final String COOKIE = "shop_session";
+    static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    @Inject
+    ShopSettings settings;
+
+    private final Clock clock = Clock.systemUTC();
+
+    // tag::token[]
+    // tag::sign-in[]
+    public String signIn(String customer) {
+        Instant expires = clock.instant().plus(settings.sessionLifetime());
+        String payload = customer + "." + expires.getEpochSecond();
+        return payload + "." + signature(payload);
+    }
+    // end::sign-in[]
+
+    public Optional<SignIn> find(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        String[] parts = token.split("\\.");
+        if (parts.length != 3 || !VALID_NAME.matcher(parts[0]).matches()) {
+            return Optional.empty();
+        }
+        String payload = parts[0] + "." + parts[1];
+        // Constant-time comparison: a timing difference must not reveal how much of a forgery was right.
+        if (!MessageDigest.isEqual(signature(payload).getBytes(StandardCharsets.US_ASCII),
+                parts[2].getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.empty();
+        }
+        try {
+            Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[1]));
+            return clock.instant().isBefore(expires) ? Optional.of(new SignIn(parts[0], expires)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+    // end::token[]
+
+    private String signature(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(settings.sessionSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}

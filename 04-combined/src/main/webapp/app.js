@@ -1,0 +1,172 @@
+// The customer's page: one WebSocket to the shop, which fails over to the next instance and resumes
+// after the last update it saw. Every text from the server is rendered with textContent.
+const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+const state = {
+    instances: [],      // the shop's instances, from /api/instances; the page's own comes first
+    current: 0,         // index of the instance connected to
+    lastOffset: -1,     // stream offset of the last update received: where a reconnect resumes
+    socket: null,
+    orders: new Map(),  // orderId -> { item, steps: [], element }
+};
+
+function showError(text) {
+    const error = $("error");
+    error.textContent = text;
+    error.hidden = !text;
+}
+
+async function start() {
+    const me = await fetch("api/session");
+    if (me.status !== 200) {
+        $("sign-in").hidden = false;
+        return;
+    }
+    $("customer").textContent = `(signed in as ${(await me.json()).customer})`;
+    $("shop").hidden = false;
+    const items = await (await fetch("api/catalog")).json();
+    for (const item of items) {
+        const option = document.createElement("option");
+        option.value = item.sku;
+        option.textContent = `${item.name}, €${item.price}${item.inStock ? "" : " (back-ordered)"}`;
+        $("item").append(option);
+    }
+    const own = location.origin;
+    const listed = (await (await fetch("api/instances")).json()).instances;
+    state.instances = [own, ...listed.filter((url) => url !== own)];
+    connect();
+}
+
+// tag::failover[]
+function connect() {
+    const base = state.instances[state.current].replace(/^http/, "ws");
+    const socket = new WebSocket(`${base}/orders?after=${state.lastOffset}`);
+    state.socket = socket;
+    const status = $("connection");
+    socket.onopen = () => {
+        status.dataset.state = "connected";
+        status.dataset.instance = new URL(base).host;
+        status.textContent = `connected to ${new URL(base).host}`;
+        showError("");
+    };
+    socket.onmessage = (event) => receive(JSON.parse(event.data));
+    socket.onclose = () => {
+        if (state.socket !== socket) {
+            return;
+        }
+        status.dataset.state = "closed";
+        status.textContent = "reconnecting";
+        // The next instance, after a short pause; ?after= makes it replay exactly what was missed.
+        state.current = (state.current + 1) % state.instances.length;
+        setTimeout(connect, 500);
+    };
+}
+// end::failover[]
+
+setInterval(() => {
+    if (state.socket?.readyState === WebSocket.OPEN) {
+        state.socket.send(JSON.stringify({ type: "ping" }));
+    }
+}, 30_000);
+
+function receive(frame) {
+    switch (frame.type) {
+        case "progress":
+            state.lastOffset = frame.offset;
+            render(frame);
+            break;
+        case "error":
+            showError(`${frame.detail} (${frame.code})`);
+            break;
+        default:
+            break; // welcome, accepted, answered, pong: the progress updates tell the story
+    }
+}
+
+function orderElement(frame) {
+    let order = state.orders.get(frame.orderId);
+    if (!order) {
+        const element = document.createElement("li");
+        element.className = "order";
+        element.dataset.testid = "order";
+        element.dataset.order = frame.orderId;
+        const header = document.createElement("header");
+        const item = document.createElement("strong");
+        item.textContent = frame.item;
+        const id = document.createElement("span");
+        id.className = "id";
+        id.textContent = ` ${frame.orderId.slice(0, 8)} · ${frame.correlationId}`;
+        header.append(item, id);
+        const steps = document.createElement("ol");
+        element.append(header, steps);
+        $("orders").prepend(element);
+        $("no-orders").hidden = true;
+        order = { element, steps };
+        state.orders.set(frame.orderId, order);
+    }
+    return order;
+}
+
+function render(frame) {
+    const order = orderElement(frame);
+    const step = document.createElement("li");
+    step.dataset.testid = "step";
+    step.dataset.stage = frame.stage;
+    step.textContent = frame.detail;
+    order.steps.append(step);
+    order.element.dataset.stage = frame.stage;
+    order.element.querySelector(".question")?.remove();
+    if (frame.stage === "backordered") {
+        order.element.append(question(frame));
+    }
+}
+
+function question(frame) {
+    const box = document.createElement("div");
+    box.className = "question";
+    box.dataset.testid = "question";
+    const text = document.createElement("p");
+    text.textContent = frame.detail;
+    const accept = document.createElement("button");
+    accept.textContent = "Accept the delay";
+    accept.dataset.testid = "accept";
+    const cancel = document.createElement("button");
+    cancel.textContent = "Cancel the order";
+    cancel.className = "secondary";
+    cancel.dataset.testid = "cancel";
+    for (const [button, choice] of [[accept, "accept"], [cancel, "cancel"]]) {
+        button.addEventListener("click", () => {
+            state.socket.send(JSON.stringify({
+                type: "answer", orderId: frame.orderId, choice, correlationId: frame.correlationId,
+            }));
+            box.remove();
+        });
+    }
+    box.append(text, accept, " ", cancel);
+    return box;
+}
+
+$("order-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    // One id from this click through every message of the workflow to every update pushed back.
+    state.socket.send(JSON.stringify({
+        type: "place", item: form.get("item"), payment: form.get("payment"), correlationId: crypto.randomUUID(),
+    }));
+});
+
+$("sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await fetch("api/session", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: new FormData(event.target).get("name") }),
+    });
+    if (!response.ok) {
+        showError((await response.json()).detail);
+        return;
+    }
+    $("sign-in").hidden = true;
+    start();
+});
+
+start();

@@ -1,0 +1,164 @@
+package shop.orders;
+
+import course.testkit.RecordingWebSocket;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failure lab 4: bad input over the WebSocket gets a clear error frame, nothing is started, the
+ * connection stays usable, and other customers are not affected. Refused handshakes get a problem.
+ */
+class BadInputIT extends DeployedShop {
+
+    private static final Duration WORKFLOW = Duration.ofSeconds(20);
+    private Customer carol;
+
+    @BeforeEach
+    void connect() {
+        carol = Customer.signIn(base, WorkflowIT.unique("carol")).connect(base);
+    }
+
+    @AfterEach
+    void disconnect() {
+        carol.close();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{not json                                                             | malformed-json",
+        "[1,2,3]                                                               | malformed-json",
+        "{\"type\":\"refund\"}                                                 | unknown-type",
+        "{\"type\":\"ping\",\"admin\":\"true\"}                                | unknown-field",
+        "{\"type\":\"place\",\"item\":\"mug\",\"payment\":\"tok_visa\"}         | invalid-correlationid",
+        "{\"type\":\"place\",\"item\":\"piano\",\"payment\":\"tok_visa\",\"correlationId\":\"c-12345678\"} | unknown-item",
+        "{\"type\":\"place\",\"item\":\"mug\",\"payment\":\"4242424242424242\",\"correlationId\":\"c-12345678\"} | invalid-payment",
+        "{\"type\":\"place\",\"item\":\"mug\",\"payment\":7,\"correlationId\":\"c-12345678\"} | invalid-field",
+        "{\"type\":\"answer\",\"orderId\":\"42\",\"choice\":\"accept\",\"correlationId\":\"c-12345678\"} | invalid-orderid",
+        "{\"type\":\"answer\",\"orderId\":\"5d0f7a3e-1c2b-4e5f-8a9b-0c1d2e3f4a5b\",\"choice\":\"maybe\",\"correlationId\":\"c-12345678\"} | invalid-choice",
+    })
+    void aBadFrameGetsAClearErrorAndStartsNothing(String frame, String code) {
+        carol.channel().send(frame);
+
+        JsonObject error = carol.awaitError(code);
+        assertThat(error.getString("detail")).isNotBlank();
+        assertStartedNothingAndStillWorks();
+    }
+
+    @Test
+    void anAnswerToAQuestionNeverAskedIsRefused() {
+        carol.answer(UUID.randomUUID().toString(), "accept");
+        assertThat(carol.awaitError("no-such-question").getString("detail")).startsWith("You have no open question");
+
+        // An order of an item in stock asks nothing either, even once it exists.
+        String order = carol.place("mug", "tok_visa");
+        carol.awaitLast(order, WORKFLOW);
+        carol.answer(order, "cancel");
+        carol.channel().awaitFrames(f -> f.getString("type").equals("error") && f.getString("code").equals("no-such-question"), 2);
+        assertThat(effect("payment", "refund", order)).isFalse();
+    }
+
+    @Test
+    void anAnswerGivenTwiceKeepsTheFirstAndSaysSo() throws Exception {
+        String order = carol.place("poster", "tok_visa");
+        carol.channel().awaitFrame(f -> f.getString("type").equals("progress")
+                && f.getString("orderId").equals(order) && f.getString("stage").equals("backordered"));
+
+        carol.answer(order, "accept");
+        carol.answer(order, "cancel");
+
+        assertThat(carol.awaitError("already-answered").getString("detail")).contains("the first answer stands");
+        assertThat(carol.awaitLast(order, WORKFLOW)).endsWith("delay_accepted", "shipped");
+        assertThat(effect("payment", "refund", order)).isFalse();
+        try (ShopBroker broker = ShopBroker.connect(); ShopBroker.StreamReader stream = broker.readStream()) {
+            org.awaitility.Awaitility.await().atMost(WORKFLOW).untilAsserted(() ->
+                    assertThat(stream.stages(order)).containsExactly("placed", "paid", "backordered", "delay_accepted", "shipped"));
+        }
+    }
+
+    @Test
+    void anOversizedFrameClosesTheChannelWith1009AndOthersCarryOn() {
+        try (Customer dave = Customer.signIn(base, WorkflowIT.unique("dave")).connect(base)) {
+            carol.channel().send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(OrderEndpoint.MAX_FRAME) + "\"}");
+
+            assertThat(carol.channel().awaitClose(Duration.ofSeconds(10))).isEqualTo(1009);
+            String order = dave.place("mug", "tok_visa");
+            assertThat(dave.awaitLast(order, WORKFLOW)).endsWith("shipped");
+        }
+    }
+
+    @Test
+    void aBinaryFrameIsRefusedWith1003() {
+        carol.channel().sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+
+        assertThat(carol.channel().awaitClose(Duration.ofSeconds(10))).isEqualTo(1003);
+    }
+
+    @Test
+    void aFloodIsCutToTenFramesASecondAndOtherCustomersAreNotSlowed() {
+        try (Customer dave = Customer.signIn(base, WorkflowIT.unique("dave")).connect(base)) {
+            for (int i = 0; i < 50; i++) {
+                carol.channel().send("{\"type\":\"ping\"}");
+            }
+            carol.awaitError("too-many-frames");
+            long pongs = carol.channel().json().stream().filter(f -> f.getString("type").equals("pong")).count();
+            assertThat(pongs).isLessThanOrEqualTo(2L * OrderEndpoint.FRAMES_PER_SECOND);
+
+            String order = dave.place("mug", "tok_visa");
+            assertThat(dave.awaitLast(order, WORKFLOW)).endsWith("shipped");
+        }
+    }
+
+    @Test
+    void aHandshakeWithoutASessionIsRefusedWith403() {
+        URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(channel, Map.of("Origin", Customer.origin(base)))).isEqualTo(403);
+    }
+
+    @Test
+    void aHandshakeFromAForeignPageIsRefusedWith403EvenWithAValidSession() {
+        URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
+        Map<String, String> headers = new java.util.HashMap<>(carol.headers(base));
+        headers.put("Origin", "https://evil.example");
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(channel, headers)).isEqualTo(403);
+    }
+
+    @Test
+    void aForgedSessionCookieIsRefused() {
+        URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
+        String forged = SignIns.COOKIE + "=admin." + (System.currentTimeMillis() / 1000 + 3600) + ".AAAA";
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(channel,
+                Map.of("Origin", Customer.origin(base), "Cookie", forged))).isEqualTo(403);
+    }
+
+    @Test
+    void aMalformedSignInGetsAProblem() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(Customer.at(base, "api/session"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
+        assertThat(response.body()).contains("malformed-json");
+    }
+
+    /** Frames are handled in order: once the ping after the bad frame is answered, the bad one was handled. */
+    private void assertStartedNothingAndStillWorks() {
+        carol.channel().send("{\"type\":\"ping\"}");
+        carol.channel().awaitFrame(f -> f.getString("type").equals("pong"));
+        assertThat(carol.channel().json()).noneMatch(f -> f.getString("type").equals("accepted"));
+        assertThat(carol.get(base, "api/orders").body()).isEqualTo("[]");
+    }
+}

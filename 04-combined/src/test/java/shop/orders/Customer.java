@@ -1,0 +1,143 @@
+package shop.orders;
+
+import course.testkit.RecordingWebSocket;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A signed-in customer, as a test drives one: their session cookie, their order channel, their frames. */
+final class Customer implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final String name;
+    private final String cookie;
+    private RecordingWebSocket channel;
+
+    private Customer(String name, String cookie) {
+        this.name = name;
+        this.cookie = cookie;
+    }
+
+    /** Signs in on one instance; the signed cookie is good on every instance of the run. */
+    static Customer signIn(URL base, String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(at(base, "api/session"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String cookie = response.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        return new Customer(name, cookie);
+    }
+
+    /** Opens the order channel on an instance, as that instance's own page would. */
+    Customer connect(URL instance) {
+        return connect(instance, -1);
+    }
+
+    /** Opens the order channel, resuming after a stream offset, as a page that reconnects does. */
+    Customer connect(URL instance, long after) {
+        return connect(instance, instance, after);
+    }
+
+    /** Opens the order channel on an instance from a page another instance served, as after a failover. */
+    Customer connect(URL page, URL instance, long after) {
+        close();
+        channel = RecordingWebSocket.open(URI.create("ws" + at(instance, "orders?after=" + after).toString().substring(4)),
+                Map.of("Cookie", cookie, "Origin", origin(page)));
+        channel.awaitFrame(f -> f.getString("type").equals("welcome"));
+        return this;
+    }
+
+    /** A path on an instance, whether or not its base URL ends with a slash. */
+    static URI at(URL instance, String path) {
+        String root = instance.toString();
+        return URI.create(root.endsWith("/") ? root + path : root + "/" + path);
+    }
+
+    static String origin(URL instance) {
+        return instance.getProtocol() + "://" + instance.getAuthority();
+    }
+
+    Map<String, String> headers(URL instance) {
+        return Map.of("Cookie", cookie, "Origin", origin(instance));
+    }
+
+    /** Places an order and returns its id once the shop says the broker has it. */
+    String place(String item, String payment) {
+        String correlationId = UUID.randomUUID().toString();
+        channel.send("{\"type\":\"place\",\"item\":\"" + item + "\",\"payment\":\"" + payment
+                + "\",\"correlationId\":\"" + correlationId + "\"}");
+        JsonObject accepted = channel.awaitFrame(f -> f.getString("type").equals("accepted")
+                && f.getString("correlationId").equals(correlationId));
+        return accepted.getString("orderId");
+    }
+
+    void answer(String orderId, String choice) {
+        channel.send("{\"type\":\"answer\",\"orderId\":\"" + orderId + "\",\"choice\":\"" + choice
+                + "\",\"correlationId\":\"" + UUID.randomUUID() + "\"}");
+    }
+
+    RecordingWebSocket channel() {
+        return channel;
+    }
+
+    /** The progress updates pushed so far for one order, in the order they arrived. */
+    List<JsonObject> progress(String orderId) {
+        return channel.json().stream().filter(f -> f.getString("type").equals("progress")
+                && f.getString("orderId").equals(orderId)).toList();
+    }
+
+    List<String> stages(String orderId) {
+        return progress(orderId).stream().map(f -> f.getString("stage")).toList();
+    }
+
+    /** Every progress update pushed on this channel, of any order. */
+    List<JsonObject> allProgress() {
+        return channel.json().stream().filter(f -> f.getString("type").equals("progress")).toList();
+    }
+
+    /** Waits (bounded) until the order's last update arrives, and returns its stages. */
+    List<String> awaitLast(String orderId, Duration atMost) {
+        org.awaitility.Awaitility.await(name + "'s order " + orderId + " to finish").atMost(atMost)
+                .until(() -> progress(orderId).stream().anyMatch(f -> f.getBoolean("last")));
+        return stages(orderId);
+    }
+
+    JsonObject awaitError(String code) {
+        return channel.awaitFrame(f -> f.getString("type").equals("error") && f.getString("code").equals(code));
+    }
+
+    HttpResponse<String> get(URL instance, String path) {
+        return send(HttpRequest.newBuilder(at(instance, path)).header("Cookie", cookie).GET().build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(request, (k, v) -> true).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package shop.orders;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import course.testkit.RabbitVhost;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+
+/** The test's own plain AMQP view of the broker: queue depths, and publishing as a retrying producer would. */
+final class ShopBroker implements AutoCloseable {
+
+    private final Connection connection;
+
+    private ShopBroker(Connection connection) {
+        this.connection = connection;
+    }
+
+    static ShopBroker connect() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(RabbitVhost.host());
+        factory.setPort(RabbitVhost.port());
+        factory.setUsername(RabbitVhost.username());
+        factory.setPassword(RabbitVhost.password());
+        factory.setVirtualHost(RabbitVhost.name());
+        try {
+            return new ShopBroker(factory.newConnection("test"));
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot connect to RabbitMQ: " + e.getMessage(), e);
+        }
+    }
+
+    long ready(String queue) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    /** Publishes a command straight to the commands exchange: a second copy, as a retrying producer sends. */
+    void publish(Command command) throws IOException, TimeoutException, InterruptedException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(OrderTopology.COMMANDS, command.name(),
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(command.correlationId()).build(),
+                    command.toJson().getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
+    /** Reads the progress stream from its first update, in the background, as a foreign AMQP client can. */
+    StreamReader readStream() throws IOException {
+        return new StreamReader(connection.createChannel());
+    }
+
+    /** Every update in the progress stream, including the duplicates no customer is shown. */
+    static final class StreamReader implements AutoCloseable {
+        private final Channel channel;
+        private final java.util.List<Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        StreamReader(Channel channel) throws IOException {
+            this.channel = channel;
+            channel.basicQos(100);
+            channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, java.util.Map.of("x-stream-offset", "first"),
+                    (tag, delivery) -> {
+                        long offset = ((Number) delivery.getProperties().getHeaders().get("x-stream-offset")).longValue();
+                        seen.add(Progress.parse(new String(delivery.getBody(), StandardCharsets.UTF_8), offset));
+                        channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                    }, tag -> { });
+        }
+
+        java.util.List<String> stages(String orderId) {
+            return seen.stream().filter(p -> p.orderId().equals(orderId)).map(p -> p.stage().label()).toList();
+        }
+
+        @Override
+        public void close() throws IOException, TimeoutException {
+            channel.close();
+        }
+    }
+
+    void deleteTopology() throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            for (Step step : Step.values()) {
+                channel.queueDelete(step.queue());
+            }
+            channel.queueDelete(OrderTopology.DEAD_LETTER_QUEUE);
+            channel.queueDelete(OrderTopology.PROGRESS_STREAM);
+            channel.exchangeDelete(OrderTopology.COMMANDS);
+            channel.exchangeDelete(OrderTopology.DEAD_LETTER_EXCHANGE);
+            channel.exchangeDelete(OrderTopology.PROGRESS);
+            channel.exchangeDelete(OrderTopology.BOARD);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

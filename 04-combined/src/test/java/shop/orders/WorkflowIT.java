@@ -1,0 +1,148 @@
+package shop.orders;
+
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The workflow, end to end on one instance: an order placed over the WebSocket runs through
+ * payment, inventory and shipping in RabbitMQ, and every step comes back live to its customer.
+ */
+class WorkflowIT extends DeployedShop {
+
+    private static final Duration WORKFLOW = Duration.ofSeconds(20);
+    private Customer alice;
+
+    @AfterEach
+    void disconnect() {
+        if (alice != null) {
+            alice.close();
+        }
+    }
+
+    @Test
+    void anInStockOrderIsPaidReservedAndShippedAndEveryStepIsPushedLive() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("mug", "tok_visa");
+
+        assertThat(alice.awaitLast(order, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+    }
+
+    @Test
+    void oneCorrelationIdRunsFromTheClickThroughEveryMessageToEveryPush() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("lamp", "tok_visa");
+        alice.awaitLast(order, WORKFLOW);
+
+        String clicked = alice.channel().json().stream()
+                .filter(f -> f.getString("type").equals("accepted") && f.getString("orderId").equals(order))
+                .findFirst().orElseThrow().getString("correlationId");
+        assertThat(alice.progress(order)).extracting(f -> f.getString("correlationId")).containsOnly(clicked);
+    }
+
+    @Test
+    void aBackOrderedItemAsksTheCustomerAndAcceptingTheDelayShipsIt() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("poster", "tok_visa");
+        JsonObject question = alice.channel().awaitFrame(f -> f.getString("type").equals("progress")
+                && f.getString("orderId").equals(order) && f.getString("stage").equals("backordered"));
+        assertThat(question.getString("detail")).isEqualTo(InventoryService.QUESTION);
+
+        alice.answer(order, "accept");
+
+        assertThat(alice.awaitLast(order, WORKFLOW))
+                .containsExactly("placed", "paid", "backordered", "delay_accepted", "shipped");
+    }
+
+    @Test
+    void cancellingAtTheQuestionReleasesTheReservationAndRefundsThePayment() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("poster", "tok_visa");
+        alice.channel().awaitFrame(f -> f.getString("type").equals("progress")
+                && f.getString("orderId").equals(order) && f.getString("stage").equals("backordered"));
+
+        alice.answer(order, "cancel");
+
+        assertThat(alice.awaitLast(order, WORKFLOW)).containsExactly("placed", "paid", "backordered", "cancelled", "refunded");
+        assertThat(effect("inventory", "release", order)).as("reservation released").isTrue();
+        assertThat(effect("payment", "refund", order)).as("payment refunded").isTrue();
+        assertThat(effect("shipping", "shipment", order)).as("nothing shipped").isFalse();
+    }
+
+    @Test
+    void aDeclinedPaymentEndsTheOrderWithNothingChargedOrReserved() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("mug", PaymentService.DECLINED_TOKEN);
+
+        assertThat(alice.awaitLast(order, WORKFLOW)).containsExactly("placed", "declined");
+        assertThat(effect("payment", "charge", order)).isFalse();
+        assertThat(effect("inventory", "reservation", order)).isFalse();
+    }
+
+    @Test
+    void theSameCommandDeliveredTwiceChargesOnceAndNotifiesOnce() throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String order = alice.place("mug", "tok_visa");
+        alice.awaitLast(order, WORKFLOW);
+        String correlationId = alice.progress(order).get(0).getString("correlationId");
+
+        try (ShopBroker broker = ShopBroker.connect(); ShopBroker.StreamReader stream = broker.readStream()) {
+            // A producer that retried after a lost confirm: the same charge command, a second time.
+            broker.publish(new Command("charge", order, alice.name, "mug", "tok_visa", correlationId, null));
+
+            // Every step ran again: the stream has every step twice, so the duplicate really was delivered...
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(stream.stages(order))
+                    .containsExactly("placed", "paid", "reserved", "shipped", "placed", "paid", "reserved", "shipped"));
+        }
+        // ...yet the customer was told each step once, and charged once.
+        String later = alice.place("mug", "tok_visa");
+        alice.awaitLast(later, WORKFLOW); // everything in the stream before it has reached the channel
+        assertThat(alice.stages(order)).containsExactly("placed", "paid", "reserved", "shipped");
+        assertThat(DeployedShop.read("payment", "charge", order)).isEqualTo("12.00");
+        assertThat(DeployedShop.lines("payment", "charged.log", order)).as("charges recorded for the order").isEqualTo(1);
+    }
+
+    @Test
+    void aCustomerSeesOnlyTheirOwnOrders() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        try (Customer bob = Customer.signIn(base, unique("bob")).connect(base)) {
+            String alices = alice.place("mug", "tok_visa");
+            String bobs = bob.place("lamp", "tok_visa");
+            alice.awaitLast(alices, WORKFLOW);
+            bob.awaitLast(bobs, WORKFLOW);
+
+            assertThat(alice.allProgress()).extracting(f -> f.getString("orderId")).containsOnly(alices);
+            assertThat(bob.allProgress()).extracting(f -> f.getString("orderId")).containsOnly(bobs);
+            assertThat(bob.get(base, "api/orders/" + alices).statusCode()).isEqualTo(404);
+            assertThat(alice.get(base, "api/orders/" + alices).statusCode()).isEqualTo(200);
+            assertThat(bob.get(base, "api/orders").body()).doesNotContain(alices).contains(bobs);
+        }
+    }
+
+    @Test
+    void aCustomerCannotAnswerAnotherCustomersQuestion() {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        try (Customer mallory = Customer.signIn(base, unique("mallory")).connect(base)) {
+            String order = alice.place("poster", "tok_visa");
+            alice.channel().awaitFrame(f -> f.getString("type").equals("progress")
+                    && f.getString("orderId").equals(order) && f.getString("stage").equals("backordered"));
+
+            mallory.answer(order, "cancel");
+
+            // Exactly what an order that does not exist gets: nothing about alice's order leaks.
+            assertThat(mallory.awaitError("no-such-question").getString("detail")).contains(order);
+            alice.answer(order, "accept");
+            assertThat(alice.awaitLast(order, WORKFLOW)).endsWith("delay_accepted", "shipped");
+            assertThat(mallory.allProgress()).isEmpty();
+        }
+    }
+
+    /** A customer of this test alone: a customer's page replays all their orders, including earlier tests'. */
+    static String unique(String name) {
+        return name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+}
