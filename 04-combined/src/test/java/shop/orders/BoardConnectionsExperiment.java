@@ -47,16 +47,16 @@ class BoardConnectionsExperiment extends DeployedShop {
                 stomp.send("SUBSCRIBE", Map.of("id", "board", "destination", board.getString("destination"), "receipt", "r"));
                 stomp.awaitCommand("RECEIPT");
             }
-            // The node's counters are refreshed every few seconds: wait until they show the new sessions.
+            // The management API's lists and counters are refreshed every few seconds (the stats interval):
+            // wait until they show every new session.
             await().atMost(Duration.ofSeconds(30)).until(() -> node().getInt("proc_used") - before.getInt("proc_used") >= n
-                    && subscriptionQueues().stream().filter(q -> q.containsKey("memory")).count() == n);
+                    && subscriptionQueues().stream().filter(q -> q.containsKey("memory")).count() == n
+                    && boardConnections(board.getString("login")) == n);
             JsonObject after = node();
             long memoryAfter = memory();
             List<JsonObject> queues = subscriptionQueues();
             long queueMemory = queues.stream().mapToLong(q -> q.getJsonNumber("memory").longValue()).sum();
-            long boardConnections = RabbitVhost.get("/api/vhosts/" + RabbitVhost.encode(RabbitVhost.name()) + "/connections")
-                    .asJsonArray().getValuesAs(JsonObject.class).stream()
-                    .filter(c -> c.getString("user").equals(board.getString("login"))).count();
+            long boardConnections = boardConnections(board.getString("login"));
 
             long start = System.nanoTime();
             try (Connection shop = shopConnection(); Channel channel = shop.createChannel()) {
@@ -97,6 +97,11 @@ class BoardConnectionsExperiment extends DeployedShop {
     private static List<JsonObject> subscriptionQueues() {
         return RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name())).asJsonArray()
                 .getValuesAs(JsonObject.class).stream().filter(q -> q.getString("name").startsWith("stomp-subscription-")).toList();
+    }
+
+    private static long boardConnections(String user) {
+        return RabbitVhost.get("/api/vhosts/" + RabbitVhost.encode(RabbitVhost.name()) + "/connections").asJsonArray()
+                .getValuesAs(JsonObject.class).stream().filter(c -> c.getString("user").equals(user)).count();
     }
 
     private static JsonObject node() {
