@@ -63,7 +63,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * target, never asserted.
  *
  * <p>Full size: {@code mvn -pl 04-combined verify -Dit.test=EndToEndLatencyExperiment -Dexperiment.rate=50 -Dexperiment.seconds=60 -Dexperiment.outage-seconds=10}
- * (also {@code -Dexperiment.customers}, {@code -Dexperiment.work-ms}, {@code -Dexperiment.step-consumers},
+ * (also {@code -Dexperiment.customers}, {@code -Dexperiment.warmup-seconds}, {@code -Dexperiment.work-ms}, {@code -Dexperiment.step-consumers},
  * {@code -Dexperiment.sync-timeout-ms}).
  */
 @ExtendWith(RabbitVhost.class)
@@ -74,7 +74,7 @@ class EndToEndLatencyExperiment {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     /** Sent at the same rate before each path's measured runs, and not measured: JIT, first connections. */
-    private static final int WARMUP_SECONDS = 2;
+    private static final int WARMUP_SECONDS = ExperimentProperties.integer("experiment.warmup-seconds", 2);
 
     private static final double RATE = ExperimentProperties.decimal("experiment.rate", 10);
     private static final int SECONDS = ExperimentProperties.integer("experiment.seconds", 5);
