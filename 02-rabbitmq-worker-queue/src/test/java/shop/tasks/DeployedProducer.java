@@ -81,14 +81,22 @@ abstract class DeployedProducer {
         return PayaraProcess.start(id, "tasks", properties);
     }
 
-    /** The effects applied so far: one file per task, whichever worker applied it. */
+    /**
+     * The effects applied so far: one file per task, whichever worker applied it. Lists only the
+     * type folders: a walk would also enter {@code .drafts}, whose files the workers delete while
+     * the walk reads them.
+     */
     static long effects() throws IOException {
-        if (!Files.isDirectory(OUTBOX)) {
-            return 0;
+        long count = 0;
+        for (TaskType type : TaskType.values()) {
+            Path folder = OUTBOX.resolve(type.routingKey());
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    count += files.filter(f -> f.getFileName().toString().endsWith(".txt")).count();
+                }
+            }
         }
-        try (Stream<Path> files = Files.walk(OUTBOX)) {
-            return files.filter(f -> f.toString().endsWith(".txt") && !f.toString().contains(".drafts")).count();
-        }
+        return count;
     }
 
     static boolean effectExists(String type, String taskId) {
