@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
 
@@ -26,17 +28,24 @@ public final class PayaraProcess implements AutoCloseable {
 
     /** Payara Micro prints this once the application is deployed and the HTTP port is open. */
     private static final Pattern READY = Pattern.compile("Payara Micro .* ready in");
+    /** Payara Micro prints this when it cannot boot, for example when its HTTP port is taken, and then does not exit. */
+    private static final Pattern FAILED = Pattern.compile("Failed to start, exiting");
+    /** The port Payara Micro bound, in the instance configuration it prints once deployed. */
+    private static final Pattern HTTP_PORT = Pattern.compile("\"Http Port\\(s\\)\": \"(\\d+)");
 
     private final String name;
     private final Process process;
+    /** The port asked for; with {@code --autobindhttp}, Payara Micro takes the next free one if it is taken. */
     private final int port;
+    private final boolean autobind;
     /** Appended to by the reader thread; read through {@link #lines()}, which copies under the lock. */
     private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private PayaraProcess(String name, Process process, int port) {
+    private PayaraProcess(String name, Process process, int port, boolean autobind) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.autobind = autobind;
         Thread reader = new Thread(this::readOutput, name + "-output");
         reader.setDaemon(true);
         reader.start();
@@ -44,10 +53,12 @@ public final class PayaraProcess implements AutoCloseable {
 
     /**
      * Starts {@code target/<finalName>.war} on a free port, with the given system properties (the
-     * app's MicroProfile Config keys), and returns without waiting: see {@link #awaitReady()}.
+     * app's MicroProfile Config keys), and returns without waiting: see {@link #awaitReady()}. Payara
+     * Micro binds the next free port if another process took this one meanwhile ({@code --autobindhttp}),
+     * so {@link #port()} is known once the process is ready.
      */
     public static PayaraProcess start(String name, String finalName, Map<String, String> systemProperties) {
-        return start(name, finalName, freePort(), systemProperties);
+        return launch(name, finalName, freePort(), systemProperties, List.of("--autobindhttp"), true);
     }
 
     /** As {@link #start(String, String, Map)}, on a port the caller chose (see {@link #freePort()}). */
@@ -61,6 +72,11 @@ public final class PayaraProcess implements AutoCloseable {
      */
     public static PayaraProcess start(String name, String finalName, int port, Map<String, String> systemProperties,
             List<String> microOptions) {
+        return launch(name, finalName, port, systemProperties, microOptions, false);
+    }
+
+    private static PayaraProcess launch(String name, String finalName, int port, Map<String, String> systemProperties,
+            List<String> microOptions, boolean autobind) {
         String jar = System.getProperty("payara.microJar");
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("No Payara Micro jar at " + jar + ": run the tests through Maven (mvn verify).");
@@ -74,7 +90,7 @@ public final class PayaraProcess implements AutoCloseable {
         command.addAll(microOptions);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new PayaraProcess(name, process, port);
+            return new PayaraProcess(name, process, port, autobind);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -87,16 +103,31 @@ public final class PayaraProcess implements AutoCloseable {
 
     /** Waits for a line matching the pattern, for example a log marker such as {@code " [x] Received 'email #"}. */
     public PayaraProcess awaitLog(Pattern pattern) {
-        await(name + " to print " + pattern).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    List<String> seen = lines();
-                    if (!process.isAlive() && seen.stream().noneMatch(l -> pattern.matcher(l).find())) {
-                        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; last lines:\n"
-                                + String.join("\n", seen.subList(Math.max(0, seen.size() - 30), seen.size())));
-                    }
-                    return seen.stream().anyMatch(l -> pattern.matcher(l).find());
-                });
+        try {
+            await(name + " to print " + pattern).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        List<String> seen = lines();
+                        if (seen.stream().anyMatch(l -> FAILED.matcher(l).find())) {
+                            throw new IllegalStateException(name + " failed to start" + (seen.stream().anyMatch(
+                                    l -> l.contains("Address already in use")) ? ": its HTTP port " + port
+                                    + " was taken by another process meanwhile" : "") + lastLines());
+                        }
+                        if (!process.isAlive() && seen.stream().noneMatch(l -> pattern.matcher(l).find())) {
+                            throw new IllegalStateException(name + " exited with " + process.exitValue() + lastLines());
+                        }
+                        return seen.stream().anyMatch(l -> pattern.matcher(l).find());
+                    });
+        } catch (ConditionTimeoutException e) {
+            // The process is alive but silent about what we wait for: its own words say why.
+            throw new IllegalStateException(name + " did not print " + pattern + " within 180 s" + lastLines(), e);
+        }
         return this;
+    }
+
+    /** The last 40 lines the process printed, for a failure message. */
+    private String lastLines() {
+        List<String> seen = lines();
+        return "; last lines:\n" + String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size()));
     }
 
     /** How many printed lines match: for example how often a task was received. */
@@ -110,8 +141,14 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** The HTTP port: the one asked for, or with {@code --autobindhttp} the one Payara Micro says it bound. */
     public int port() {
-        return port;
+        if (!autobind) {
+            return port;
+        }
+        return lines().stream().map(HTTP_PORT::matcher).filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1))).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " has not said its HTTP port yet: awaitReady() first"));
     }
 
     public boolean isAlive() {
