@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,9 @@ public final class PayaraProcess implements AutoCloseable {
     /** Payara Micro prints this when it cannot boot, for example when its HTTP port is taken, and then does not exit. */
     private static final Pattern FAILED = Pattern.compile("Failed to start, exiting");
     /** The port Payara Micro bound, in the instance configuration it prints once deployed. */
+    /** Where {@link #freePort()} looks: below the ephemeral range, above the course's fixed ports (80xx, 156xx). */
+    private static final int PORTS_FROM = 20_000;
+    private static final int PORTS_TO = 25_000;
     private static final Pattern HTTP_PORT = Pattern.compile("\"Http Port\\(s\\)\": \"(\\d+)");
 
     private final String name;
@@ -200,13 +204,22 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now: for instances that must know each other's address before they start. */
+    /**
+     * A port nothing listens on right now: for instances that must know each other's address before
+     * they start. It is picked at random below the kernel's ephemeral range (32768 and up on Linux),
+     * because the kernel hands ports from that range to every outgoing connection, and one of them
+     * could take the port in the seconds before Payara Micro binds it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(PORTS_FROM, PORTS_TO);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // someone listens there: try another
+            }
         }
+        throw new IllegalStateException("No free port between " + PORTS_FROM + " and " + PORTS_TO + " after 200 tries.");
     }
 
     /** The java of the JVM running the tests: the toolchain's JDK 21+, as for Arquillian's Payara. */
