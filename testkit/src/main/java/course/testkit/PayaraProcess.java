@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,6 +37,8 @@ public final class PayaraProcess implements AutoCloseable {
     /** Where {@link #freePort()} looks: below the ephemeral range, above the course's fixed ports (80xx, 156xx). */
     private static final int PORTS_FROM = 20_000;
     private static final int PORTS_TO = 25_000;
+    /** Every port {@link #freePort()} returned in this JVM: two callers in a row never get the same one. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final Pattern HTTP_PORT = Pattern.compile("\"Http Port\\(s\\)\": \"(\\d+)");
 
     private final String name;
@@ -213,6 +217,9 @@ public final class PayaraProcess implements AutoCloseable {
     public static int freePort() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(PORTS_FROM, PORTS_TO);
+            if (!HANDED_OUT.add(port)) {
+                continue; // given to an earlier caller, which may not have bound it yet
+            }
             try (ServerSocket socket = new ServerSocket(port)) {
                 return socket.getLocalPort();
             } catch (IOException taken) {
