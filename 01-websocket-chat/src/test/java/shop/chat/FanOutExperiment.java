@@ -46,6 +46,13 @@ class FanOutExperiment extends DeployedChat {
      * experiment measures the steady broadcast, not the storm.
      */
     private static final int JOINS_IN_FLIGHT = 4;
+    /**
+     * Members join in waves of this many, and every member has heard of every join so far before the next
+     * wave starts. Without the waves the presence backlog of a big room piles up in every member's socket,
+     * each server ping waits behind it, and on a loaded 2-core box the test's 2 s heartbeat closed a healthy
+     * member while the room filled (seen on CI). The waves keep each backlog to a wave's worth of frames.
+     */
+    private static final int JOIN_WAVE = 25;
 
     @Test
     void everyMemberOfABigRoomGetsEveryBroadcastExactlyOnce() throws Exception {
@@ -65,15 +72,7 @@ class FanOutExperiment extends DeployedChat {
         List<TimedMember> room = new ArrayList<>();
         try {
             long joinStart = System.nanoTime();
-            room.addAll(join(chat, clients, signIn(chat, members), sendTimes, latencies));
-            // Each join tells everyone online: member k hears members - k joins, so the room is settled
-            // (no presence backlog left in any outbox) when all of them have arrived. The storm's bytes
-            // grow as members^3, hence the bound.
-            long presenceExpected = (long) members * (members + 1) / 2;
-            await("every member hears of every later join")
-                    .atMost(Duration.ofSeconds(60 + (long) members * members / 10_000))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> sum(room, TimedMember::presenceFrames) >= presenceExpected || anyClosed(room));
+            join(chat, clients, signIn(chat, members), sendTimes, latencies, room);
             Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, TimedMember::presenceChars),
                     room.stream().filter(m -> m.closeCode() != -1).count());
 
@@ -187,21 +186,38 @@ class FanOutExperiment extends DeployedChat {
         }
     }
 
-    /** Opens every member's WebSocket, a bounded number of handshakes at a time. */
-    private static List<TimedMember> join(ChatApi chat, List<HttpClient> clients, List<String> cookies,
-                                          SendTimes sendTimes, LatencyRecorder latencies) throws Exception {
+    /**
+     * Opens every member's WebSocket into {@code room}, in waves of {@link #JOIN_WAVE}, a bounded number of
+     * handshakes at a time, and lets each wave's presence settle before the next.
+     */
+    private static void join(ChatApi chat, List<HttpClient> clients, List<String> cookies, SendTimes sendTimes,
+                             LatencyRecorder latencies, List<TimedMember> room) throws Exception {
         Semaphore inFlight = new Semaphore(JOINS_IN_FLIGHT);
-        List<CompletableFuture<TimedMember>> joins = new ArrayList<>();
-        for (int i = 0; i < cookies.size(); i++) {
-            inFlight.acquire();
-            joins.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
-                    sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
+        for (int from = 0; from < cookies.size(); from += JOIN_WAVE) {
+            List<CompletableFuture<TimedMember>> wave = new ArrayList<>();
+            for (int i = from; i < Math.min(from + JOIN_WAVE, cookies.size()); i++) {
+                inFlight.acquire();
+                wave.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
+                        sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
+            }
+            for (CompletableFuture<TimedMember> member : wave) {
+                room.add(member.get(60, SECONDS));
+            }
+            awaitPresenceSettled(room);
         }
-        List<TimedMember> joined = new ArrayList<>();
-        for (CompletableFuture<TimedMember> member : joins) {
-            joined.add(member.get(60, SECONDS));
-        }
-        return joined;
+    }
+
+    /**
+     * Each join tells everyone online: with k members in, member i has heard k - i + 1 joins, so the room
+     * is settled (no presence backlog left in any outbox) at k(k+1)/2 presence frames in all. A storm's
+     * bytes grow as k^3, hence the bound.
+     */
+    private static void awaitPresenceSettled(List<TimedMember> room) {
+        long k = room.size();
+        await("every member hears of every join so far (" + k + " members)")
+                .atMost(Duration.ofSeconds(60 + k * k / 10_000))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> sum(room, TimedMember::presenceFrames) >= k * (k + 1) / 2 || anyClosed(room));
     }
 
     private static long sum(List<TimedMember> room, ToLongFunction<TimedMember> count) {
