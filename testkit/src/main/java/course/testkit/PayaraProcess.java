@@ -34,12 +34,12 @@ public final class PayaraProcess implements AutoCloseable {
     /** Payara Micro prints this when it cannot boot, for example when its HTTP port is taken, and then does not exit. */
     private static final Pattern FAILED = Pattern.compile("Failed to start, exiting");
     /** The port Payara Micro bound, in the instance configuration it prints once deployed. */
+    private static final Pattern HTTP_PORT = Pattern.compile("\"Http Port\\(s\\)\": \"(\\d+)");
     /** Where {@link #freePort()} looks: below the ephemeral range, above the course's fixed ports (80xx, 156xx). */
     private static final int PORTS_FROM = 20_000;
     private static final int PORTS_TO = 25_000;
     /** Every port {@link #freePort()} returned in this JVM: two callers in a row never get the same one. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-    private static final Pattern HTTP_PORT = Pattern.compile("\"Http Port\\(s\\)\": \"(\\d+)");
 
     private final String name;
     private final Process process;
