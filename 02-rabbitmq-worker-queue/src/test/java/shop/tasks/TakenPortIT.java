@@ -1,0 +1,37 @@
+package shop.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import course.testkit.PayaraProcess;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pitfall of starting a second process by hand, and a check of the test plumbing that guards
+ * against it: when its HTTP port is taken, Payara Micro 7 logs {@code Failed to start, exiting} and
+ * then keeps running, never ready. The tests must fail at once, saying so, rather than wait for a
+ * marker that will never come.
+ */
+class TakenPortIT {
+
+    @Test
+    void aWorkerWhosePortIsTakenFailsAtOnceAndSaysWhy() throws Exception {
+        try (ServerSocket squatter = new ServerSocket(PayaraProcess.freePort());
+             PayaraProcess worker = PayaraProcess.start("taken-port-worker", "tasks", squatter.getLocalPort(),
+                     Map.of("tasks.role", "worker", "tasks.worker.id", "taken-port-worker"))) {
+            long start = System.nanoTime();
+
+            assertThatThrownBy(worker::awaitReady)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("taken-port-worker failed to start")
+                    .hasMessageContaining("its HTTP port " + squatter.getLocalPort() + " was taken by another process");
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to fail")
+                    .isLessThan(Duration.ofSeconds(120)); // the wait's own limit is 180 s
+            assertThat(worker.isAlive()).as("Payara Micro still running after failing to start").isTrue();
+        }
+    }
+}
