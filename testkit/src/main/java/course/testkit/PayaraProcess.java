@@ -92,6 +92,8 @@ public final class PayaraProcess implements AutoCloseable {
         File war = new File("target", finalName + ".war");
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
+        // Its runtime folder goes where the run's temporary files go, so a killed process leaves nothing behind.
+        command.add("-Djava.io.tmpdir=" + RunTempFolder.path().toAbsolutePath());
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar, "--deploy", war.getAbsolutePath(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster", "--nohazelcast"));

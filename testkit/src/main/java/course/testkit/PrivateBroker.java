@@ -4,33 +4,69 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A RabbitMQ node of one test's own, on ports of its own, for lessons that stop or restart the broker:
- * the shared broker on 5672 stays up for everything else. Needs the {@code rabbitmq-server} and
- * {@code rabbitmqctl} commands of a local RabbitMQ installation (Debian's package has them).
- * {@link #close()} stops the node and deletes its folder, also after a failed test.
+ * the shared broker on 5672 stays up for everything else. The node runs as the current user, root or
+ * not, from the scripts of a local RabbitMQ installation (see {@link #scripts()}); without one, the test
+ * is skipped with one sentence saying what it needs. {@link #close()} stops the node and deletes its
+ * folder, also after a failed test.
  */
 public final class PrivateBroker implements AutoCloseable {
 
+    private final Path scripts;
     private final String node;
     private final int port;
     /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
     private final int distPort;
     private final Path dir;
 
-    private PrivateBroker(String node, int port, Path dir) {
+    private PrivateBroker(Path scripts, String node, int port, Path dir) {
+        this.scripts = scripts;
         this.node = node;
         this.port = port;
         this.distPort = port + 20000 <= 65535 ? port + 20000 : PayaraProcess.freePort();
         this.dir = dir;
+    }
+
+    /**
+     * Where a local installation keeps the scripts that run a node as the current user, most specific
+     * first: {@code RABBITMQ_SCRIPTS} if set; Debian's and Ubuntu's package (its {@code /usr/sbin}
+     * commands are wrappers that only root or the rabbitmq user may run, the package's own scripts are
+     * not); Homebrew on Apple silicon and on Intel; a generic or RPM installation. The first folder that
+     * holds both {@code rabbitmq-server} and {@code rabbitmqctl} wins.
+     */
+    private static final List<String> SCRIPT_FOLDERS = List.of(
+            "/usr/lib/rabbitmq/bin",
+            "/opt/homebrew/opt/rabbitmq/sbin", "/usr/local/opt/rabbitmq/sbin",
+            "/usr/lib/rabbitmq/sbin", "/usr/local/sbin");
+
+    /** Why a test that needs a private node cannot run here: shown as the skip reason. */
+    static final String NEEDS = "This test starts a private RabbitMQ node of its own and needs a local RabbitMQ "
+            + "installation (Debian's or Ubuntu's rabbitmq-server package, or Homebrew's rabbitmq), which this "
+            + "machine lacks (a broker in Docker is not enough): install one, or set RABBITMQ_SCRIPTS to the "
+            + "folder that holds its rabbitmq-server and rabbitmqctl.";
+
+    /** The folder holding {@code rabbitmq-server} and {@code rabbitmqctl}, if this machine has one. */
+    public static Optional<Path> scripts() {
+        List<String> folders = new ArrayList<>();
+        String configured = System.getenv("RABBITMQ_SCRIPTS");
+        if (configured != null && !configured.isBlank()) {
+            folders.add(configured);
+        }
+        folders.addAll(SCRIPT_FOLDERS);
+        return folders.stream().map(Path::of)
+                .filter(dir -> Files.isExecutable(dir.resolve("rabbitmq-server"))
+                        && Files.isExecutable(dir.resolve("rabbitmqctl")))
+                .findFirst();
     }
 
     /** Starts a node named {@code <name>@localhost} on the AMQP port given, and waits until it is up. */
@@ -40,20 +76,19 @@ public final class PrivateBroker implements AutoCloseable {
 
     /**
      * As {@link #start(String, int)}, with more rabbitmq.conf lines, for example a TLS listener:
-     * {@code listeners.ssl.default = 5671} and the {@code ssl_options.*} it needs. Files those lines
-     * name must be readable by the {@code rabbitmq} user.
+     * {@code listeners.ssl.default = 5671} and the {@code ssl_options.*} it needs. Without a local
+     * RabbitMQ installation, the calling test is skipped with one sentence saying what it needs.
      */
     public static PrivateBroker start(String name, int port, List<String> configLines) {
+        Path scripts = scripts().orElse(null);
+        Assumptions.assumeTrue(scripts != null, NEEDS);
         try {
-            Path dir = Files.createTempDirectory("private-rabbitmq-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwxrwxrwx")));
+            Path dir = Files.createTempDirectory("private-rabbitmq-");
             List<String> config = new ArrayList<>(List.of("listeners.tcp.default = " + port, "loopback_users = none"));
             config.addAll(configLines);
             Files.write(dir.resolve("rabbitmq.conf"), config);
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-            // Debian's rabbitmq-server runs the node as the rabbitmq user, which must own the folder.
-            run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir.toString()), Map.of(), 30);
-            PrivateBroker broker = new PrivateBroker(name + "@localhost", port, dir);
+            PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir);
             broker.startNode();
             return broker;
         } catch (IOException e) {
@@ -81,7 +116,7 @@ public final class PrivateBroker implements AutoCloseable {
                 "RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq").toString(),
                 "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString(),
                 "RABBITMQ_PID_FILE", dir.resolve("pid").toString());
-        run(List.of("rabbitmq-server", "-detached"), env, 60);
+        run(List.of(scripts.resolve("rabbitmq-server").toString(), "-detached"), env, 60);
         // -detached returns at once, before the node is even known to epmd, and await_startup
         // fails at once on a node that is not known yet: so ask until it is.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -112,7 +147,7 @@ public final class PrivateBroker implements AutoCloseable {
      * succeeds, and returns what it printed (for example {@code list_connections ... --formatter json}).
      */
     public String rabbitmqctl(String... args) {
-        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
+        List<String> command = new ArrayList<>(List.of(scripts.resolve("rabbitmqctl").toString(), "-n", node));
         command.addAll(List.of(args));
         return run(command, Map.of(), 150);
     }

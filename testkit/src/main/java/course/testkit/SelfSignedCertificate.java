@@ -37,10 +37,10 @@ public final class SelfSignedCertificate implements AutoCloseable {
     /** Makes a key and certificate valid for one day, under the given alias, with a password of this run's own. */
     public static SelfSignedCertificate forLocalhost(String alias) {
         try {
-            // Readable by everyone: the RabbitMQ node runs as the rabbitmq user and must read the
-            // PEM files. Fine for a throwaway test key; a real key is readable by its server only.
+            // Readable by this user only, as a real key is by its server only: the private RabbitMQ
+            // node that shows it runs as this user too (PrivateBroker).
             Path dir = Files.createTempDirectory("shop-tls-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwxr-xr-x")));
+                    PosixFilePermissions.fromString("rwx------")));
             SelfSignedCertificate certificate = new SelfSignedCertificate(dir, alias, UUID.randomUUID().toString());
             certificate.make();
             return certificate;
@@ -58,7 +58,7 @@ public final class SelfSignedCertificate implements AutoCloseable {
                 "-out", "keystore.p12", "-passout", "pass:" + password);
         run(keytool(), "-importcert", "-noprompt", "-alias", alias, "-file", "cert.pem",
                 "-keystore", "truststore.p12", "-storetype", "PKCS12", "-storepass", password);
-        Files.setPosixFilePermissions(privateKey(), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(privateKey(), PosixFilePermissions.fromString("rw-------"));
     }
     // end::make[]
 

@@ -1,0 +1,64 @@
+package course.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+/**
+ * Keeps every temporary file of a test run inside the module's {@code target/tmp}, and deletes them
+ * when the run ends, so {@code mvn verify} leaves nothing in the system's temp folder: not the
+ * runtime folders of Payara Micro processes the tests stopped or killed, not Arquillian's deployments,
+ * not a browser profile. The build points {@code java.io.tmpdir} and {@code TMPDIR} of the test JVM
+ * there (parent pom, failsafe); {@link #path()} passes it on to every process the tests start.
+ */
+public final class RunTempFolder implements LauncherSessionListener {
+
+    /** What the folder held when the run began: the test runner's own files, which it removes itself. */
+    private Set<Path> before = Set.of();
+
+    /** The test JVM's temp folder, which the build set to {@code target/tmp}. */
+    public static Path path() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Creates the folder if the build did not (the JVM does not create its tmpdir), and notes what it holds. */
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        try {
+            Files.createDirectories(path());
+            try (Stream<Path> files = Files.list(path())) {
+                before = files.collect(Collectors.toSet());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes what the run added; only when the build moved the folder into target, never in a system folder. */
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (!path().toAbsolutePath().normalize().endsWith(Path.of("target", "tmp"))) {
+            return;
+        }
+        try (Stream<Path> added = Files.list(path())) {
+            added.filter(p -> !before.contains(p)).forEach(RunTempFolder::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path tree) {
+        try (Stream<Path> files = Files.walk(tree)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
