@@ -1,7 +1,10 @@
 package shop.orders;
 
+import course.testkit.LabScript;
+import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,8 +94,15 @@ class WorkflowIT extends DeployedShop {
         String correlationId = alice.progress(order).get(0).getString("correlationId");
 
         try (ShopBroker broker = ShopBroker.connect(); ShopBroker.StreamReader stream = broker.readStream()) {
-            // A producer that retried after a lost confirm: the same charge command, a second time.
-            broker.publish(new Command("charge", order, alice.name, "mug", "tok_visa", correlationId, null));
+            // Failure lab 3, the script the README quotes, run as the learner runs it, in this test's vhost:
+            // a producer that retried after a lost confirm, publishing the same charge command a second time.
+            LabScript.Result published = LabScript.of("labs/deliver-twice.sh").fromCourseFolder()
+                    .run(Map.of(), Duration.ofSeconds(30), order, correlationId, alice.name, "mug", RabbitVhost.name())
+                    .assertSucceeded();
+            assertThat(published.output())
+                    .contains("Publishing to exchange orders, routing key charge: "
+                            + new Command("charge", order, alice.name, "mug", "tok_visa", correlationId, null).toJson())
+                    .contains("{\"routed\":true}");
 
             // Every step ran again: the stream has every step twice, so the duplicate really was delivered...
             await().atMost(WORKFLOW).untilAsserted(() -> assertThat(stream.stages(order))
