@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Keeps the measured numbers quoted in running prose equal to the measured file that holds them.
@@ -33,6 +34,7 @@ public final class DocNumbers {
     private static final Pattern GROUP = Pattern.compile(
             "(?<![\\w.,/])((?:" + NUMBER + ")(?:\\s?[–/·-]\\s?(?:" + NUMBER + "))*)\\s?(" + UNIT + ")(?![\\w/])");
     private static final Pattern ONE = Pattern.compile(NUMBER);
+    private static final Pattern TABLE_TAG = Pattern.compile("tag::(table[\\w-]*)\\[\\]");
 
     private DocNumbers() {
     }
@@ -86,6 +88,26 @@ public final class DocNumbers {
             }
         }
         return numbers;
+    }
+
+    /**
+     * Every measured table in a module's measured folder, as the include markers name it ({@code
+     * src/test/resources/measured/FanOutExperiment.md#table}): each region whose tag starts with "table". A module's
+     * README quotes them all, so none is retyped.
+     */
+    public static List<String> measuredTables(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<String> tables = new ArrayList<>();
+            for (Path file : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                Matcher tag = TABLE_TAG.matcher(read(file));
+                while (tag.find()) {
+                    tables.add(folder.resolve(file.getFileName()).toString().replace('\\', '/') + "#" + tag.group(1));
+                }
+            }
+            return tables;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String read(Path path) {
