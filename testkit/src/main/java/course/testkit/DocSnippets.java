@@ -20,11 +20,18 @@ import java.util.regex.Pattern;
  * ```
  * </pre>
  * The same tags feed the slides, so a quote can never drift from the code it shows.
+ *
+ * <p>A region that is itself Markdown (a measured table) is quoted as Markdown, not in a code block: the same marker
+ * above it, and {@code <!-- end include -->} below it, so the table still renders as a table.
  */
 public final class DocSnippets {
 
     private static final Pattern QUOTE = Pattern.compile(
             "<!-- include: (\\S+)#(\\S+) -->\\R```[a-z]*\\R(.*?)```", Pattern.DOTALL);
+    /** A Markdown region quoted as Markdown: the include marker not followed by a fence, closed by an end marker. */
+    private static final Pattern MARKDOWN_QUOTE = Pattern.compile(
+            "<!-- include: (\\S+)#(\\S+) -->\\R(?!```)(.*?)<!-- end include -->", Pattern.DOTALL);
+    private static final Pattern MARKER = Pattern.compile("<!-- include: ");
     /** A tag directive, as Asciidoctor recognises it: a line holding one is never part of an included region. */
     private static final Pattern TAG_DIRECTIVE = Pattern.compile("\\b(?:tag|end)::\\S+?\\[\\](?=$|[ \\r])");
 
@@ -41,9 +48,14 @@ public final class DocSnippets {
      * many quotes there are, so the caller can insist there are some.
      */
     public static int assertQuotesMatchSources(Path markdown) {
+        return assertQuotesMatchSources(markdown, Path.of(""));
+    }
+
+    /** As {@link #assertQuotesMatchSources(Path)}, with the markers' paths relative to {@code base}. */
+    public static int assertQuotesMatchSources(Path markdown, Path base) {
         List<Quote> quotes = quotes(markdown);
         for (Quote quote : quotes) {
-            String source = tagged(Path.of(quote.file()), quote.tag());
+            String source = tagged(base.resolve(quote.file()), quote.tag());
             if (!quote.text().equals(source)) {
                 throw new AssertionError(markdown + " quotes " + quote.file() + "#" + quote.tag()
                         + " differently from the source.\nquoted:\n" + quote.text() + "\nsource:\n" + source);
@@ -52,11 +64,29 @@ public final class DocSnippets {
         return quotes.size();
     }
 
+    /**
+     * Every marked quote in {@code markdown}, fenced or Markdown. A marker that is neither directly above a fence nor
+     * closed by {@code <!-- end include -->} before the next marker fails, so a quote cannot go unchecked by a typo.
+     */
     public static List<Quote> quotes(Path markdown) {
-        Matcher m = QUOTE.matcher(read(markdown));
+        String text = read(markdown);
         List<Quote> quotes = new ArrayList<>();
+        Matcher m = QUOTE.matcher(text);
         while (m.find()) {
             quotes.add(new Quote(m.group(1), m.group(2), m.group(3)));
+        }
+        Matcher md = MARKDOWN_QUOTE.matcher(text);
+        while (md.find()) {
+            if (MARKER.matcher(md.group(3)).find()) {
+                throw new AssertionError(markdown + ": the quote of " + md.group(1) + "#" + md.group(2)
+                        + " has no <!-- end include --> before the next include marker");
+            }
+            quotes.add(new Quote(md.group(1), md.group(2), md.group(3)));
+        }
+        long markers = MARKER.matcher(text).results().count();
+        if (markers != quotes.size()) {
+            throw new AssertionError(markdown + " has " + markers + " include markers but only " + quotes.size()
+                    + " are directly above a fenced block or closed by <!-- end include -->");
         }
         return quotes;
     }
