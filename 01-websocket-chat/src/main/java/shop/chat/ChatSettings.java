@@ -2,6 +2,7 @@ package shop.chat;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,10 @@ public class ChatSettings {
     @ConfigProperty(name = "chat.session-hours")
     int sessionHours;
 
+    @Inject
+    @ConfigProperty(name = "chat.data-dir")
+    String dataDir;
+
     /** Origins allowed besides the page's own; empty means "same origin only". */
     public List<String> allowedOrigins() {
         return allowedOrigins.map(list -> Arrays.stream(list.split(","))
@@ -64,4 +69,6 @@ public class ChatSettings {
     public Duration heartbeat() { return Duration.ofSeconds(heartbeatSeconds); }
 
     public Duration sessionLifetime() { return Duration.ofHours(sessionHours); }
+
+    public Path dataDir() { return Path.of(dataDir); }
 }

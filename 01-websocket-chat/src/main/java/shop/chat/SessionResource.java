@@ -54,9 +54,9 @@ public class SessionResource {
         } catch (JsonException e) {
             return invalid("The body is not valid JSON.");
         }
-        SignIn signIn = signIns.signIn(name);
+        String token = signIns.signIn(name);
         NewCookie cookie = new NewCookie.Builder(SignIns.COOKIE)
-                .value(signIn.token())
+                .value(token)
                 .path("/")
                 .httpOnly(true)                          // page scripts cannot read (or leak) the token
                 .sameSite(NewCookie.SameSite.STRICT)     // other sites' requests do not carry it

@@ -4,7 +4,7 @@ import java.security.Principal;
 import java.time.Instant;
 
 /** A signed-in chat user: the principal every WebSocket of that browser session runs as. */
-public record SignIn(String name, String token, Instant expires, FloodGuard floodGuard) implements Principal {
+public record SignIn(String name, Instant expires, FloodGuard floodGuard) implements Principal {
 
     @Override
     public String getName() {
@@ -17,6 +17,6 @@ public record SignIn(String name, String token, Instant expires, FloodGuard floo
 
     @Override
     public String toString() {
-        return name; // never the token: it is a credential
+        return name;
     }
 }

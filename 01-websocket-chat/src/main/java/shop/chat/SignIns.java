@@ -1,11 +1,18 @@
 package shop.chat;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,32 +31,51 @@ public class SignIns {
     static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final int MAX_SESSIONS = 100_000;
 
-    private final Map<String, SignIn> byToken = new ConcurrentHashMap<>();
+    /** By the token's digest, as in the file: the token itself is only ever in the user's cookie. */
+    private final Map<String, SignIn> byDigest = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
+    private SignInFile file;
 
     @Inject
     ChatSettings settings;
 
-    public SignIn signIn(String name) {
-        if (byToken.size() >= MAX_SESSIONS) {
+    /** Reads the sign-ins a previous run of the server left, so a restart signs nobody out. */
+    @PostConstruct
+    void load() {
+        file = new SignInFile(settings.dataDir());
+        Instant now = clock.instant();
+        file.read().forEach((digest, stored) -> {
+            if (!stored.expires().isBefore(now)) {
+                byDigest.put(digest, newSignIn(stored.name(), stored.expires()));
+            }
+        });
+    }
+
+    /** Loads at deployment, so an unusable data folder fails the start instead of the first sign-in. */
+    void loadAtStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Empty on purpose: to deliver this event the container creates the bean, and that runs load().
+    }
+
+    /** Signs a name in and returns its new token, the value of the session cookie. */
+    public String signIn(String name) {
+        if (byDigest.size() >= MAX_SESSIONS) {
             Instant now = clock.instant();
-            byToken.values().removeIf(s -> s.expiredAt(now));
+            byDigest.values().removeIf(s -> s.expiredAt(now));
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        SignIn signIn = new SignIn(name, token, clock.instant().plus(settings.sessionLifetime()),
-                new FloodGuard(settings.rateLimitMessages(), settings.rateLimitWindow()));
-        byToken.put(token, signIn);
-        return signIn;
+        byDigest.put(digest(token), newSignIn(name, clock.instant().plus(settings.sessionLifetime())));
+        save();
+        return token;
     }
 
     public Optional<SignIn> find(String token) {
         if (token == null) {
             return Optional.empty();
         }
-        SignIn signIn = byToken.get(token);
+        SignIn signIn = byDigest.get(digest(token));
         if (signIn == null || signIn.expiredAt(clock.instant())) {
             return Optional.empty();
         }
@@ -58,6 +84,33 @@ public class SignIns {
 
     /** Ends a sign-in; returns it, if there was one, so its open connections can be closed too. */
     public Optional<SignIn> signOut(String token) {
-        return token == null ? Optional.empty() : Optional.ofNullable(byToken.remove(token));
+        Optional<SignIn> ended = token == null ? Optional.empty() : Optional.ofNullable(byDigest.remove(digest(token)));
+        ended.ifPresent(s -> save());
+        return ended;
+    }
+
+    private SignIn newSignIn(String name, Instant expires) {
+        return new SignIn(name, expires, new FloodGuard(settings.rateLimitMessages(), settings.rateLimitWindow()));
+    }
+
+    /** One writer at a time, each writing the whole current state, so the last write always holds every change. */
+    private synchronized void save() {
+        Instant now = clock.instant();
+        Map<String, SignInFile.Stored> live = new HashMap<>();
+        byDigest.forEach((digest, s) -> {
+            if (!s.expiredAt(now)) {
+                live.put(digest, new SignInFile.Stored(s.name(), s.expires()));
+            }
+        });
+        file.write(live);
+    }
+
+    private static String digest(String token) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
     }
 }

@@ -7,14 +7,19 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
+import course.testkit.PayaraProcess;
 import course.testkit.TcpProxy;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The chat as people use it: the real page in a real Chromium, signing in, chatting, and surviving a dropped connection. */
 class ChatBrowserIT extends DeployedChat {
@@ -165,6 +170,64 @@ class ChatBrowserIT extends DeployedChat {
             assertThat(ids(alice)).hasSize(everything.size()).doesNotHaveDuplicates().isSorted().isEqualTo(ids(bob));
             assertNoProblems(bob);
         }
+    }
+
+    /**
+     * Failure lab 1 as the README tells it: one server, a page open, the server stopped (Ctrl+C) and started
+     * again with the same WAR on the same port. Only the sign-ins survive, in chat.data-dir; the rooms do not.
+     */
+    @Test
+    void afterTheServerRestartsThePageReconnectsByItselfStillSignedInAndCanChat(@TempDir Path dataDir) {
+        int port = PayaraProcess.freePort();
+        Map<String, String> config = Map.of("chat.data-dir", dataDir.toString());
+        String url = "http://localhost:" + port + "/";
+        BrowserPage alice;
+        try (PayaraProcess server = PayaraProcess.start("chat-before-restart", "chat", port, config).awaitReady()) {
+            alice = signIn(url, "alice");
+            say(alice, "before the restart");
+            expect(alice.byTestId("message-text")).hasText(new String[] {"before the restart"});
+
+            server.stop(); // SIGTERM, as Ctrl+C's SIGINT: the JVM shuts down cleanly and closes every socket
+
+            expect(alice.byTestId("connection")).hasText(Pattern.compile("reconnecting in \\d+ s…"));
+        }
+        try (PayaraProcess server = PayaraProcess.start("chat-after-restart", "chat", port, config).awaitReady()) {
+            // The backoff waits at most 10 s between tries, so the page is back within about that.
+            expect(alice.byTestId("connection")).hasAttribute("data-state", "connected",
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+            expect(alice.byTestId("me")).hasText("alice");
+            expect(alice.byTestId("sign-in")).isHidden();
+            expect(alice.byTestId("error")).isHidden(); // no "Your session has ended"
+            expect(alice.byTestId("online").locator("li")).hasText(new String[] {"alice"});
+
+            say(alice, "after the restart");
+
+            // The page keeps what it showed; the new server's room starts empty, so nothing is shown twice.
+            expect(alice.byTestId("message-text")).hasText(new String[] {"before the restart", "after the restart"});
+            assertThat(ids(alice)).doesNotHaveDuplicates().isSorted();
+            assertThat(server.count(Pattern.compile(" \\[x] alice joined #support \\(1 connected\\)"))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void joiningARoomLogsNoWarningOrErrorInTheConsole() {
+        BrowserPage heidi = browser.open(base.toString());
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        heidi.page().onConsoleMessage(m -> {
+            if ("warning".equals(m.type())) {
+                warnings.add(m.text());
+            }
+        });
+        heidi.byTestId("name").fill("heidi");
+        heidi.byTestId("sign-in-button").click();
+        expect(heidi.byTestId("connection")).hasAttribute("data-state", "connected");
+        join(heidi, "quiet");
+        // Every join ends with the room's shared note (a "note" frame): the last frame of a join has arrived.
+        say(heidi, "all quiet");
+        expect(heidi.byTestId("message-text")).hasText(new String[] {"all quiet"});
+
+        assertThat(warnings).isEmpty();
+        assertNoProblems(heidi);
     }
 
     @Test
