@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exercises' starting state: the lesson code never names a reference solution, so it compiles without them,
- * and the README's start command removes them, and only them, and says how to get them back.
+ * and the README's start command removes them and what was built from them, and only that, and says how to get
+ * them back.
  */
 class ExercisesStartTest {
 
@@ -36,7 +37,7 @@ class ExercisesStartTest {
     }
 
     @Test
-    void theStartCommandRemovesTheReferenceSolutionsOnlyAndSaysHowToGetThemBack(@TempDir Path course)
+    void theStartCommandRemovesTheReferenceSolutionsAndTheirBuildOutputOnlyAndSaysHowToGetThemBack(@TempDir Path course)
             throws IOException, InterruptedException {
         // A course folder of its own, so the run does not remove this working copy's solutions.
         Path module = course.resolve("01-websocket-chat");
@@ -44,6 +45,8 @@ class ExercisesStartTest {
         Files.copy(Path.of("exercises/start.sh"), module.resolve("exercises/start.sh"));
         Files.createDirectories(module.resolve("src/solution/java/shop/chat"));
         Files.writeString(module.resolve("src/solution/java/shop/chat/Whisper.java"), "record Whisper() {}");
+        Files.createDirectories(module.resolve("target/classes/shop/chat"));
+        Files.writeString(module.resolve("target/classes/shop/chat/Whisper.class"), "built from the solution");
         Files.createDirectories(module.resolve("src/main/java/shop/chat"));
         Files.writeString(module.resolve("src/main/java/shop/chat/Room.java"), "final class Room {}");
 
@@ -54,6 +57,7 @@ class ExercisesStartTest {
 
         assertThat(start.exitValue()).as(output).isZero();
         assertThat(module.resolve("src/solution")).doesNotExist();
+        assertThat(module.resolve("target")).doesNotExist();
         assertThat(module.resolve("src/main/java/shop/chat/Room.java")).exists();
         assertThat(output.lines()).containsExactly("Exercises ready: the reference solutions are removed; "
                 + "get them back with: git checkout -- 01-websocket-chat/src/solution");
