@@ -208,7 +208,7 @@ function connect() {
     };
     socket.onmessage = (event) => {
         if (chat.socket === socket) {
-            receive(JSON.parse(event.data)); // frames of a socket we already left belong to another room
+            dispatch(JSON.parse(event.data)); // frames of a socket we already left belong to another room
         }
     };
     socket.onclose = (event) => {
@@ -306,6 +306,51 @@ function pickRoom(event) {
     clearError();
     joinRoom(room);
 }
+
+// ---- extensions --------------------------------------------------------------------------------------
+// A frame type added to the server from outside the lesson (a FrameHandler) may bring its page part: a module
+// in the webapp's extensions/ folder, listed by GET /api/page-extensions. Each gets this small API to use.
+
+const extensionReceivers = new Map(); // frame type -> the extension's function that shows such frames
+
+const extensionApi = {
+    ui,
+    me: () => chat.me,
+    clearError,
+    /** Frames of this type go to receiver(frame) instead of this page's own receive(). */
+    onFrame: (type, receiver) => extensionReceivers.set(type, receiver),
+    /** Sends a frame on the room's connection; false, and nothing sent, while not connected. */
+    send(frame) {
+        if (chat.socket?.readyState !== WebSocket.OPEN) {
+            return false;
+        }
+        chat.socket.send(JSON.stringify(frame));
+        return true;
+    },
+};
+
+function dispatch(frame) {
+    const receiver = extensionReceivers.get(frame.type);
+    if (receiver) {
+        receiver(frame);
+    } else {
+        receive(frame);
+    }
+}
+
+async function loadExtensions() {
+    try {
+        const response = await fetch('/api/page-extensions', { cache: 'no-store' });
+        for (const script of response.ok ? await response.json() : []) {
+            (await import(`./extensions/${script}`)).install(extensionApi);
+        }
+    } catch (error) {
+        console.warn('page extensions not loaded', error); // the chat itself works without them
+    }
+}
+
+// Before the first connect, so no frame of theirs arrives before they can show it.
+await loadExtensions();
 
 // ---- start --------------------------------------------------------------------------------------------
 

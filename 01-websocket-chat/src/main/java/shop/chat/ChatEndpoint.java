@@ -37,6 +37,9 @@ public class ChatEndpoint {
     @Inject
     Connections connections;
 
+    @Inject
+    FrameHandlers frameHandlers;
+
     private Room room;
     private Member member;
 
@@ -69,8 +72,7 @@ public class ChatEndpoint {
         }
         switch (ClientFrame.parse(raw)) {
             case ClientFrame.Say say -> room.say(member, say.text());
-            case Whisper whisper -> room.whisper(member, whisper);   // exercise 1
-            case NoteEdit edit -> room.editNote(member, edit);       // exercise 2
+            case ClientFrame.Other other -> frameHandlers.handle(other, member, room);
             case ClientFrame.Invalid invalid -> member.send(Frames.error(invalid.code(), invalid.message()));
         }
     }

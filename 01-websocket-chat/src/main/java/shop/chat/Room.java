@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * A chat room: its members, its recent history and (exercise 2) its shared note.
+ * A chat room: its members and its recent history.
  *
  * <p>Every change happens under the room's lock, and every send is queued in that same order, so a
  * member who joins while others talk sees each message exactly once: in the history it is sent
@@ -28,13 +28,13 @@ public final class Room {
     private final LongSupplier ids;
     private final Set<Member> members = new LinkedHashSet<>();
     private final Deque<ChatMessage> history = new ArrayDeque<>();
-    private final RoomNote note;   // exercise 2
+    private final List<JoinHook> joinHooks;
 
-    Room(String name, int retained, LongSupplier ids) {
+    Room(String name, int retained, LongSupplier ids, List<JoinHook> joinHooks) {
         this.name = name;
         this.retained = retained;
         this.ids = ids;
-        this.note = new RoomNote(name);
+        this.joinHooks = joinHooks;
     }
 
     public String name() {
@@ -48,7 +48,7 @@ public final class Room {
         List<ChatMessage> missed = afterId >= 0 ? after(afterId) : last(historyOnJoin);
         missed.forEach(m -> member.send(Frames.message(m).toString()));
         broadcast(Frames.presence("joined", member.name(), online()));
-        member.send(note.frame()); // exercise 2: the current note, after the history and presence
+        joinHooks.forEach(hook -> hook.joined(member, this)); // state added from outside the lesson, if any
         LOG.info(" [x] " + member.name() + " joined #" + name + " (" + members.size() + " connected)");
     }
     // end::join[]
@@ -72,19 +72,14 @@ public final class Room {
     }
     // end::broadcast[]
 
-    /**
-     * Exercise 1: a private message. It is not added to the history, because the history is public
-     * to the room: it is replayed to every member who joins and served by the polling endpoint.
-     * Under the room's lock, like a broadcast, so its id is in order with the messages around it.
-     */
-    synchronized void whisper(Member from, Whisper whisper) {
-        new PrivateMessage(ids.getAsLong(), name, from.name(), whisper.to(), whisper.text(), Instant.now())
-                .deliver(from, members);
+    /** Runs an added frame type's action under this room's lock, so its sends are in order with the room's own. */
+    synchronized void exclusively(Runnable action) {
+        action.run();
     }
 
-    /** Exercise 2: an edit of the room's note, under the room's lock, so joiners see each version exactly once. */
-    synchronized void editNote(Member editor, NoteEdit edit) {
-        note.edit(editor, edit, members);
+    /** A new id from the sequence the room's messages use, for anything else the room sends with an id. */
+    long nextId() {
+        return ids.getAsLong();
     }
 
     synchronized void leave(Member member) {

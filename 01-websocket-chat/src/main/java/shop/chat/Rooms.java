@@ -1,6 +1,8 @@
 package shop.chat;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.Map;
@@ -27,6 +29,10 @@ public class Rooms {
     @Inject
     ChatSettings settings;
 
+    @Inject
+    @Any
+    Instance<JoinHook> joinHooks;
+
     /** The room, created if needed; empty when the server already holds its maximum of rooms. */
     public Optional<Room> open(String name) {
         Room existing = rooms.get(name);
@@ -37,7 +43,7 @@ public class Rooms {
             return Optional.empty();
         }
         return Optional.of(rooms.computeIfAbsent(name,
-                n -> new Room(n, settings.retainedMessages(), ids::incrementAndGet)));
+                n -> new Room(n, settings.retainedMessages(), ids::incrementAndGet, joinHooks.stream().toList())));
     }
 
     public Optional<Room> find(String name) {

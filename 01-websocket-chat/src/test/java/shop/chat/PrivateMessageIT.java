@@ -2,6 +2,11 @@ package shop.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import course.testkit.Browser;
+import course.testkit.BrowserPage;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -10,10 +15,18 @@ import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Exercise 1, private messages: a whisper reaches its recipient and the sender's own tabs, and no one else. */
 class PrivateMessageIT extends DeployedChat {
+
+    @BeforeEach
+    void exerciseOneIsSolved() {
+        ExerciseCheck.assertSolved(new ChatApi(base), "{\"type\":\"whisper\",\"to\":\"nobody\",\"text\":\"hi\"}",
+                "Exercise 1 is not solved yet: the server answered unknown-type to a whisper; "
+                        + "see 01-websocket-chat/README.md, Exercises, 1. Private messages");
+    }
 
     @Test
     void aWhisperReachesOnlyTheRecipientAndTheSendersOwnTabs() {
@@ -112,6 +125,45 @@ class PrivateMessageIT extends DeployedChat {
             assertThat(hank.json()).filteredOn(PrivateMessageIT::isWhisper).hasSize(1);
             assertThat(hank.json()).noneMatch(f -> "error".equals(f.getString("type")));
         }
+    }
+
+    @Test
+    void onThePageAWhisperToSomeoneOnlineIsShownMarkedAsPrivateToTheTwoOfThemOnly() {
+        PlaywrightAssertions.setDefaultAssertionTimeout(15_000); // bounded; other builds share the machine
+        ChatApi chat = new ChatApi(base);
+        try (Browser browser = Browser.launch();
+             RecordingWebSocket carol = chat.join("carol", "whisper-page")) {
+            BrowserPage alice = ChatPages.signIn(browser, base.toString(), "alice");
+            ChatPages.join(alice, "whisper-page");
+            BrowserPage bob = ChatPages.signIn(browser, base.toString(), "bob");
+            ChatPages.join(bob, "whisper-page");
+            expect(alice.byTestId("online").locator("li")).hasText(new String[] {"alice", "bob", "carol"});
+            // the recipients to pick from are the others online
+            expect(alice.byTestId("whisper-to").locator("option")).hasText(new String[] {"bob", "carol"});
+
+            alice.byTestId("whisper-to").selectOption("bob");
+            alice.byTestId("whisper-text").fill("your refund is approved");
+            alice.byTestId("whisper-send").click();
+
+            expect(bob.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
+            expect(bob.byTestId("whisper-mark")).hasText(new String[] {"privately"});
+            expect(alice.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
+            expect(alice.byTestId("whisper-mark")).hasText(new String[] {"privately to bob"});
+            expect(alice.byTestId("whisper-text")).hasValue("");
+
+            // carol has alice's next public message, so she would already have had the whisper
+            ChatPages.say(alice, "thanks for waiting, everyone");
+            carol.awaitFrame(DeployedChat::isMessage);
+            assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
+            expect(bob.byTestId("message-text")).hasText(new String[] {"thanks for waiting, everyone"});
+            expect(bob.byTestId("whisper")).hasCount(1);
+            ChatPages.assertNoProblems(alice);
+            ChatPages.assertNoProblems(bob);
+        }
+    }
+
+    private static LocatorAssertions expect(Locator locator) {
+        return ChatPages.expect(locator);
     }
 
     /** Sends a frame that must be refused, and returns the code of the error event it got. */

@@ -1,12 +1,13 @@
 package shop.chat;
 
+import jakarta.json.Json;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Exercise solution: a whisper on its way, delivered to the recipient's and the sender's connections
+ * Exercise 1's solution: a whisper on its way, delivered to the recipient's and the sender's connections
  * in one room and to no one else.
  *
  * <p>Users are told apart by name here, as presence does: everyone signed in as "bob" who is in the
@@ -34,10 +35,23 @@ public record PrivateMessage(long id, String room, String from, String to, Strin
                     + "; nothing was sent."));
             return;
         }
-        String frame = Frames.whisper(this);
+        String frame = frame();
         recipients.forEach(m -> m.send(frame));
         members.stream().filter(m -> m.name().equals(from)).forEach(m -> m.send(frame));
         LOG.info(" [x] " + from + " whispered to " + to + " in #" + room);
     }
     // end::whisper[]
+
+    /** The {@code whisper} frame: the shape of a {@code message}, plus its recipient. */
+    String frame() {
+        return Json.createObjectBuilder()
+                .add("type", "whisper")
+                .add("id", id)
+                .add("room", room)
+                .add("from", from)
+                .add("to", to)
+                .add("text", text)
+                .add("at", at.toString())
+                .build().toString();
+    }
 }

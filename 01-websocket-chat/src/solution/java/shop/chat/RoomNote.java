@@ -1,14 +1,16 @@
 package shop.chat;
 
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import java.util.Collection;
 import java.util.logging.Logger;
 
 /**
- * Exercise solution: a room's shared plain-text note, edited live by every member, whose conflicts
+ * Exercise 2's solution: a room's shared plain-text note, edited live by every member, whose conflicts
  * are settled by version numbers (optimistic concurrency) instead of locks held by clients.
  *
- * <p>Not thread-safe on its own: its room calls it only under the room's lock, which also orders its
- * frames with every other send of the room (a joiner sees each version once, on joining or live).
+ * <p>Not thread-safe on its own: {@link RoomNotes} calls it only under the room's lock, which also orders
+ * its frames with every other send of the room (a joiner sees each version once, on joining or live).
  */
 final class RoomNote {
 
@@ -49,6 +51,11 @@ final class RoomNote {
 
     /** The current note as a {@code note} frame, also sent to each member as it joins. */
     String frame() {
-        return Frames.note(version, text, by);
+        return Json.createObjectBuilder()
+                .add("type", "note")
+                .add("version", version)
+                .add("text", text)
+                .add("by", by == null ? JsonValue.NULL : Json.createValue(by)) // null while nobody has edited it
+                .build().toString();
     }
 }
