@@ -225,7 +225,6 @@ function receive(frame) {
         case 'message': showMessage(frame); break;
         case 'presence': showOnline(frame.online); break;
         case 'error': showError(frame.code, frame.message); break;
-        case 'note': break; // the room's shared note (exercise 2), sent on every join: this page does not show it
         default: console.warn('unknown frame type', frame.type);
     }
 }
