@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import course.testkit.PayaraProcess;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * A pitfall of starting a second process by hand, and a check of the test plumbing that guards
  * against it: when its HTTP port is taken, Payara Micro 7 logs {@code Failed to start, exiting} and
  * then keeps running, never ready. The tests must fail at once, saying so, rather than wait for a
- * marker that will never come.
+ * marker that will never come. And a killed process leaves no runtime folder behind.
  */
 class TakenPortIT {
 
     @Test
     void aWorkerWhosePortIsTakenFailsAtOnceAndSaysWhy() throws Exception {
+        Path runtimeFolders;
         try (ServerSocket squatter = new ServerSocket(PayaraProcess.freePort());
              PayaraProcess worker = PayaraProcess.start("taken-port-worker", "tasks", squatter.getLocalPort(),
                      Map.of("tasks.role", "worker", "tasks.worker.id", "taken-port-worker"))) {
@@ -32,6 +36,12 @@ class TakenPortIT {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to fail")
                     .isLessThan(Duration.ofSeconds(120)); // the wait's own limit is 180 s
             assertThat(worker.isAlive()).as("Payara Micro still running after failing to start").isTrue();
-        }
+            runtimeFolders = worker.tempFolder();
+            try (Stream<Path> unpacked = Files.list(runtimeFolders)) {
+                assertThat(unpacked.map(p -> p.getFileName().toString())).as("where Payara Micro unpacked its runtime")
+                        .anyMatch(n -> n.startsWith("payaramicro-rt"));
+            }
+        } // closing kills it: a killed Payara Micro cannot remove its runtime folder, so close() does
+        assertThat(runtimeFolders).as("the killed process's runtime folder, after close()").doesNotExist();
     }
 }

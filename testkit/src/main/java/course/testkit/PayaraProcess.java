@@ -7,8 +7,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 import static org.awaitility.Awaitility.await;
@@ -46,11 +50,14 @@ public final class PayaraProcess implements AutoCloseable {
     /** The port asked for; with {@code --autobindhttp}, Payara Micro takes the next free one if it is taken. */
     private final int port;
     private final boolean autobind;
+    /** Its java.io.tmpdir, where Payara Micro unpacks its runtime: deleted by {@link #close()}. */
+    private final Path tempFolder;
     /** Appended to by the reader thread; read through {@link #lines()}, which copies under the lock. */
     private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private PayaraProcess(String name, Process process, int port, boolean autobind) {
+    private PayaraProcess(String name, Process process, int port, boolean autobind, Path tempFolder) {
         this.name = name;
+        this.tempFolder = tempFolder;
         this.process = process;
         this.port = port;
         this.autobind = autobind;
@@ -92,15 +99,16 @@ public final class PayaraProcess implements AutoCloseable {
         File war = new File("target", finalName + ".war");
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        // Its runtime folder goes where the run's temporary files go, so a killed process leaves nothing behind.
-        command.add("-Djava.io.tmpdir=" + RunTempFolder.path().toAbsolutePath());
+        // Its runtime folder goes into a temp folder of its own, which close() deletes, even after kill -9.
+        Path tempFolder = tempFolderFor(name);
+        command.add("-Djava.io.tmpdir=" + tempFolder);
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar, "--deploy", war.getAbsolutePath(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster", "--nohazelcast"));
         command.addAll(microOptions);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new PayaraProcess(name, process, port, autobind);
+            return new PayaraProcess(name, process, port, autobind, tempFolder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -177,14 +185,31 @@ public final class PayaraProcess implements AutoCloseable {
         waitForExit();
     }
 
-    /** Stops the process if it still runs, and keeps its output in target/NAME.log for a look after the test. */
+    /**
+     * Stops the process if it still runs, deletes its temp folder (a killed Payara Micro cannot remove its
+     * runtime folder itself), and keeps its output in target/NAME.log for a look after the test.
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
             kill();
         }
+        try (Stream<Path> files = Files.walk(tempFolder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            Files.write(Path.of("target", name + ".log"), lines());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The temp folder this process unpacks its runtime into; gone after {@link #close()}. */
+    public Path tempFolder() {
+        return tempFolder;
+    }
+
+    private static Path tempFolderFor(String name) {
         try {
-            java.nio.file.Files.write(java.nio.file.Path.of("target", name + ".log"), lines());
+            return Files.createTempDirectory(RunTempFolder.path(), name + "-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
