@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TakenPortIT {
 
     @Test
-    void aWorkerWhosePortIsTakenFailsAtOnceAndSaysWhy() throws Exception {
+    void aWorkerWhosePortIsTakenFailsAtOnceSaysWhyAndLeavesNoRuntimeFolderOnceClosed() throws Exception {
         Path runtimeFolders;
         try (ServerSocket squatter = new ServerSocket(PayaraProcess.freePort());
              PayaraProcess worker = PayaraProcess.start("taken-port-worker", "tasks", squatter.getLocalPort(),

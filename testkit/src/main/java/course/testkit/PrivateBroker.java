@@ -50,7 +50,7 @@ public final class PrivateBroker implements AutoCloseable {
             "/usr/lib/rabbitmq/sbin", "/usr/local/sbin");
 
     /** Why a test that needs a private node cannot run here: shown as the skip reason. */
-    static final String NEEDS = "This test starts a private RabbitMQ node of its own and needs a local RabbitMQ "
+    public static final String NEEDS = "This test starts a private RabbitMQ node of its own and needs a local RabbitMQ "
             + "installation (Debian's or Ubuntu's rabbitmq-server package, or Homebrew's rabbitmq), which this "
             + "machine lacks (a broker in Docker is not enough): install one, or set RABBITMQ_SCRIPTS to the "
             + "folder that holds its rabbitmq-server and rabbitmqctl.";
@@ -63,10 +63,21 @@ public final class PrivateBroker implements AutoCloseable {
             folders.add(configured);
         }
         folders.addAll(SCRIPT_FOLDERS);
+        return scripts(folders);
+    }
+
+    /** The first of {@code folders} that holds both scripts. */
+    public static Optional<Path> scripts(List<String> folders) {
         return folders.stream().map(Path::of)
                 .filter(dir -> Files.isExecutable(dir.resolve("rabbitmq-server"))
                         && Files.isExecutable(dir.resolve("rabbitmqctl")))
                 .findFirst();
+    }
+
+    /** The scripts' folder; without one, the calling test is skipped (aborted) with {@link #NEEDS} as its reason. */
+    public static Path requireScripts(Optional<Path> scripts) {
+        Assumptions.assumeTrue(scripts.isPresent(), NEEDS);
+        return scripts.orElseThrow();
     }
 
     /** Starts a node named {@code <name>@localhost} on the AMQP port given, and waits until it is up. */
@@ -80,8 +91,7 @@ public final class PrivateBroker implements AutoCloseable {
      * RabbitMQ installation, the calling test is skipped with one sentence saying what it needs.
      */
     public static PrivateBroker start(String name, int port, List<String> configLines) {
-        Path scripts = scripts().orElse(null);
-        Assumptions.assumeTrue(scripts != null, NEEDS);
+        Path scripts = requireScripts(scripts());
         try {
             Path dir = Files.createTempDirectory("private-rabbitmq-");
             List<String> config = new ArrayList<>(List.of("listeners.tcp.default = " + port, "loopback_users = none"));
