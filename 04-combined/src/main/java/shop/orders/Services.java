@@ -4,6 +4,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,9 @@ public class Services {
     Rabbit rabbit;
     @Inject
     ShopSettings settings;
+    @Inject
+    @Any
+    Instance<StepHook> hooks;
 
     private final List<StepService> running = new ArrayList<>();
 
@@ -32,6 +37,8 @@ public class Services {
                 running.add(new ShippingService(rabbit, settings));
             }
         }
+        List<StepHook> added = hooks.stream().toList();
+        running.forEach(service -> service.hooks(added));
         running.forEach(StepService::start);
     }
 

@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ public abstract class StepService {
     private final ScheduledExecutorService connector;
     private volatile Connection connection;
     private long backoffMs = 1_000;
+    private List<StepHook> hooks = List.of();
 
     protected StepService(Step step, Rabbit rabbit, ShopSettings settings) {
         this.step = step;
@@ -50,6 +52,11 @@ public abstract class StepService {
     /** The simulated work of a step: a payment provider's or a warehouse's answer takes a while. */
     protected void work() throws InterruptedException {
         Thread.sleep(settings.workMs());
+    }
+
+    /** The hooks added from outside the lesson (see {@link StepHook}); set before {@link #start}. */
+    void hooks(List<StepHook> added) {
+        hooks = List.copyOf(added);
     }
 
     public void start() {
@@ -96,7 +103,7 @@ public abstract class StepService {
             Command command = Command.parse(body(message));
             label = "'" + command.name() + "' order=" + command.orderId() + " correlation=" + command.correlationId();
             LOG.info(" [x] Received " + label);
-            handle(command, outcome);
+            handleWithHooks(command, attempt(message), outcome);
             session.commit();
             LOG.info(" [x] Done " + label);
         } catch (Exception e) {
@@ -109,6 +116,28 @@ public abstract class StepService {
         }
     }
     // end::consume[]
+
+    /** The step, between the hooks added from outside the lesson; a hook that takes over a failure ends it. */
+    private void handleWithHooks(Command command, int attempt, Outcome outcome) throws Exception {
+        try {
+            for (StepHook hook : hooks) {
+                hook.before(step, command);
+            }
+            handle(command, outcome);
+        } catch (Exception failure) {
+            for (StepHook hook : hooks) {
+                if (hook.failed(step, command, attempt, failure, outcome)) {
+                    return;
+                }
+            }
+            throw failure;
+        }
+    }
+
+    /** Which delivery of the command this is, from 1: the client sets it from the quorum queue's x-delivery-count. */
+    private static int attempt(Message message) throws JMSException {
+        return message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
+    }
 
     /** JMS producers send text; a plain AMQP client's message arrives as bytes. Both carry the same JSON. */
     private static String body(Message message) throws JMSException {
@@ -181,6 +210,12 @@ public abstract class StepService {
                     text(command.toJson(), command.correlationId()));
         }
         // end::outcome[]
+
+        /** Puts the command in {@code orders.dead}, where the broker puts one after {@code shop.max-attempts}. */
+        public void deadLetter(Command command) throws JMSException {
+            producer.send(destination(OrderTopology.DEAD_LETTER_EXCHANGE, ""),
+                    text(command.toJson(), command.correlationId()));
+        }
 
         private TextMessage text(String json, String correlationId) throws JMSException {
             TextMessage message = session.createTextMessage(json);

@@ -49,6 +49,18 @@ final class ShopBroker implements AutoCloseable {
         }
     }
 
+    /** The commands in a queue, left in it: each is taken unacknowledged, and closing the channel puts it back. */
+    java.util.List<Command> peek(String queue) throws IOException, TimeoutException {
+        java.util.List<Command> commands = new java.util.ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            for (com.rabbitmq.client.GetResponse got = channel.basicGet(queue, false); got != null;
+                 got = channel.basicGet(queue, false)) {
+                commands.add(Command.parse(new String(got.getBody(), StandardCharsets.UTF_8)));
+            }
+        }
+        return commands;
+    }
+
     /** Reads the progress stream from its first update, in the background, as a foreign AMQP client can. */
     StreamReader readStream() throws IOException {
         return new StreamReader(connection.createChannel());
