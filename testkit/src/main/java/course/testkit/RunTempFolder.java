@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.platform.launcher.LauncherSession;
@@ -41,9 +45,15 @@ public final class RunTempFolder implements LauncherSessionListener {
         }
     }
 
-    /** Deletes what the run added; only when the build moved the folder into target, never in a system folder. */
+    /**
+     * Waits for every process the run started to end (Arquillian stops its Payara Micro without waiting for it),
+     * ends any still running after a minute, then deletes what the run added to the folder; only when the build
+     * moved the folder into target, never in a system folder. Without the wait, a Payara Micro removing its own
+     * runtime folder races with the test runner's removal of the same folder.
+     */
     @Override
     public void launcherSessionClosed(LauncherSession session) {
+        endChildProcesses();
         if (!path().toAbsolutePath().normalize().endsWith(Path.of("target", "tmp"))) {
             return;
         }
@@ -51,6 +61,32 @@ public final class RunTempFolder implements LauncherSessionListener {
             added.filter(p -> !before.contains(p)).forEach(RunTempFolder::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void endChildProcesses() {
+        List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException stillRunning) {
+                child.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new IllegalStateException("Process " + child.pid() + " did not end when killed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
