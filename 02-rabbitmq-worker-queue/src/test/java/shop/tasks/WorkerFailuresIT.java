@@ -108,7 +108,8 @@ class WorkerFailuresIT extends DeployedProducer {
             assertThat(status.getString("status")).isEqualTo("DONE");
             assertThat(status.getInt("attempts")).isEqualTo(2);
         });
-        assertThat(lab("task-status.sh", id)).contains("\"status\":\"DONE\"").contains("\"attempts\":2");
+        assertThat(lab("task-status.sh", id)).contains("\"status\":\"DONE\"").contains("\"attempts\":2")
+                .contains("\"worker\":\"" + IDS.get(WORKERS.get(0)) + "\"");
         assertThat(effectExists("report", id)).isTrue();
         assertThat(victim.lines()).noneMatch(l -> l.contains(" [x] Done 'report #" + id.substring(0, 8)));
     }
@@ -131,6 +132,7 @@ class WorkerFailuresIT extends DeployedProducer {
         await().atMost(30, SECONDS).untilAsserted(() ->
                 assertThat(healthy).allSatisfy(id -> assertThat(api().status(id).getString("status")).isEqualTo("DONE")));
         assertThat(effectExists("report", poison)).as("a dead-lettered task has no effect").isFalse();
+        assertThat(lab("task-status.sh", poison)).contains("\"status\":\"DEAD_LETTERED\"").contains("\"attempts\":4");
 
         // The task waits in tasks.dead, readable, with the broker's note on why it is there; the peek leaves it there.
         String dead = lab("peek-dead-letters.sh");
