@@ -10,6 +10,7 @@ import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +40,7 @@ class WorkerFailuresIT extends DeployedProducer {
      */
     private static final String W1 = "w1-" + ProcessHandle.current().pid();
     private static final String W2 = "w2-" + ProcessHandle.current().pid();
-    private static final Map<PayaraProcess, String> IDS = new java.util.HashMap<>();
+    private static final Map<PayaraProcess, String> IDS = new HashMap<>();
 
     @AfterAll
     static void stopWorkers() {
