@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import course.testkit.LabScript;
 import course.testkit.PayaraProcess;
 import course.testkit.PrivateBroker;
 import jakarta.json.JsonObject;
@@ -12,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,11 @@ class BrokerRestartIT {
         assertThat(TaskApi.json(refused).getString("detail")).contains("The task was not accepted");
         await().atMost(10, SECONDS).untilAsserted(() ->
                 assertThat(TaskApi.json(api.get("/api/dashboard")).getString("broker")).isEqualTo("down"));
+        // Lab 4 as printed: the lab's submit script is refused, and says why.
+        LabScript.Result byHand = LabScript.of("labs/submit-tasks.sh").fromCourseFolder()
+                .run(Map.of("PRODUCER", "localhost:" + producer.port()), Duration.ofSeconds(60), "1");
+        assertThat(byHand.exitCode()).isEqualTo(1);
+        assertThat(byHand.output()).startsWith("not accepted: ").contains("The task was not accepted").endsWith(" 503\n");
 
         broker.startNode();
 

@@ -4,12 +4,13 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
+import course.testkit.LabScript;
 import course.testkit.PayaraProcess;
+import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -25,12 +26,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Failure labs 1-3 and idempotency: workers that are not there, that die mid-task, and tasks that
- * never succeed. The lessons build on each other, so they run in order, with the same workers.
+ * never succeed. The lessons build on each other, so they run in order, with the same workers. The
+ * labs' commands are the README's scripts ({@code labs/*.sh}), run from the course folder as printed,
+ * pointed at this test's producer, outbox and vhost.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerFailuresIT extends DeployedProducer {
 
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();
+    /**
+     * The README's w1 and w2, with this run's process id: kill-worker.sh finds a worker by its id on the
+     * command line, and another run of these tests on the same machine must not be the one it finds.
+     */
+    private static final String W1 = "w1-" + ProcessHandle.current().pid();
+    private static final String W2 = "w2-" + ProcessHandle.current().pid();
+    private static final Map<PayaraProcess, String> IDS = new HashMap<>();
 
     @AfterAll
     static void stopWorkers() {
@@ -42,7 +52,7 @@ class WorkerFailuresIT extends DeployedProducer {
     void aThousandTasksWaitForWorkersAndAreEachDoneOnceWhenTheyStart() throws Exception {
         List<String> ids = new ArrayList<>();
         try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
-            List<Future<String>> submitted = IntStream.range(0, 1_000)
+            List<Future<String>> submitted = IntStream.range(0, 900)
                     .mapToObj(i -> clients.submit(() -> api().accepted(
                             "{\"type\":\"email\",\"orderId\":\"L1-" + i + "\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}")))
                     .toList();
@@ -50,21 +60,28 @@ class WorkerFailuresIT extends DeployedProducer {
                 ids.add(id.get());
             }
         }
+        // Lab 1 as printed: 100 reports while no worker runs, and the outbox's count of done reports.
+        List<String> reports = lab("submit-tasks.sh", "100", "{\"workMs\":50}").lines().toList();
+        assertThat(reports).hasSize(100);
+        ids.addAll(reports);
+        assertThat(lab("count-effects.sh")).isEqualTo("0\n");
         try (TestBroker broker = TestBroker.connect()) {
             assertThat(broker.ready(TaskTopology.QUEUE)).as("all 1,000 accepted and waiting").isEqualTo(1_000);
 
-            WORKERS.add(startWorker("w1", Map.of()));
-            WORKERS.add(startWorker("w2", Map.of()));
+            WORKERS.add(startWorker(W1));
+            WORKERS.add(startWorker(W2));
             WORKERS.forEach(PayaraProcess::awaitReady);
 
             await().atMost(120, SECONDS).untilAsserted(() -> assertThat(effects()).isEqualTo(1_000));
             assertThat(broker.ready(TaskTopology.QUEUE)).isZero();
         }
+        assertThat(lab("count-effects.sh")).as("grows by exactly 100").isEqualTo("100\n");
         await().atMost(10, SECONDS).untilAsserted(() ->
                 assertThat(ids).allSatisfy(id -> assertThat(api().status(id).getString("status")).isEqualTo("DONE")));
         // Exactly once: 1,000 "Done" lines across both workers, and each task's effect exists.
-        assertThat(WORKERS.stream().mapToLong(w -> w.count(Pattern.compile(" \\[x\\] Done 'email #"))).sum()).isEqualTo(1_000);
-        assertThat(ids).allSatisfy(id -> assertThat(effectExists("email", id)).isTrue());
+        assertThat(WORKERS.stream().mapToLong(w -> w.count(Pattern.compile(" \\[x\\] Done '"))).sum()).isEqualTo(1_000);
+        assertThat(ids.subList(0, 900)).allSatisfy(id -> assertThat(effectExists("email", id)).isTrue());
+        assertThat(reports).allSatisfy(id -> assertThat(effectExists("report", id)).isTrue());
         // Fair dispatch: with prefetch 1 both workers got a share.
         assertThat(WORKERS).allSatisfy(w -> assertThat(w.count(Pattern.compile(" \\[x\\] Done "))).isGreaterThan(100));
     }
@@ -72,21 +89,28 @@ class WorkerFailuresIT extends DeployedProducer {
     @Test
     @Order(2)
     void aTaskSurvivesAWorkerThatIsKilledMidWay() throws Exception {
-        String id = api().accepted("{\"type\":\"report\",\"orderId\":\"L2-1\",\"simulate\":{\"workMs\":8000}}");
+        // Lab 2 as printed: a 20 s report, the worker that logged Received for it killed by its id.
+        String id = lab("submit-tasks.sh", "1", "{\"workMs\":20000}").strip();
         Pattern received = Pattern.compile(" \\[x\\] Received 'report #" + id.substring(0, 8) + "' \\(attempt 1 ");
         await().atMost(10, SECONDS).until(() -> WORKERS.stream().anyMatch(w -> w.count(received) == 1));
         PayaraProcess victim = WORKERS.stream().filter(w -> w.count(received) == 1).findFirst().orElseThrow();
         assertThat(api().status(id).getString("status")).isEqualTo("RUNNING");
 
-        victim.kill(); // kill -9: no goodbye, no ack; the broker sees the connection drop
+        // kill -9: no goodbye, no ack; the broker sees the connection drop
+        assertThat(lab("kill-worker.sh", IDS.get(victim))).startsWith("Killed worker " + IDS.get(victim) + " (process ");
+        await().atMost(10, SECONDS).until(() -> !victim.isAlive());
+        assertThat(WORKERS).filteredOn(PayaraProcess::isAlive).hasSize(1); // the other worker lives on
         WORKERS.remove(victim);
+        victim.close();
 
         // The broker requeues the unacknowledged task; the surviving worker does it, as attempt 2.
-        await().atMost(30, SECONDS).untilAsserted(() -> {
+        await().atMost(60, SECONDS).untilAsserted(() -> {
             JsonObject status = api().status(id);
             assertThat(status.getString("status")).isEqualTo("DONE");
             assertThat(status.getInt("attempts")).isEqualTo(2);
         });
+        assertThat(lab("task-status.sh", id)).contains("\"status\":\"DONE\"").contains("\"attempts\":2")
+                .contains("\"worker\":\"" + IDS.get(WORKERS.get(0)) + "\"");
         assertThat(effectExists("report", id)).isTrue();
         assertThat(victim.lines()).noneMatch(l -> l.contains(" [x] Done 'report #" + id.substring(0, 8)));
     }
@@ -94,7 +118,8 @@ class WorkerFailuresIT extends DeployedProducer {
     @Test
     @Order(3)
     void aPoisonTaskIsDeadLetteredAfterFourAttemptsWhileTheOthersFlow() throws Exception {
-        String poison = api().accepted("{\"type\":\"report\",\"orderId\":\"L3-poison\",\"simulate\":{\"workMs\":0,\"failAttempts\":99}}");
+        // Lab 3 as printed: a report that fails its first 99 attempts.
+        String poison = lab("submit-tasks.sh", "1", "{\"failAttempts\":99}").strip();
         List<String> healthy = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             healthy.add(api().accepted("{\"type\":\"report\",\"orderId\":\"L3-" + i + "\",\"simulate\":{\"workMs\":10}}"));
@@ -108,14 +133,13 @@ class WorkerFailuresIT extends DeployedProducer {
         await().atMost(30, SECONDS).untilAsserted(() ->
                 assertThat(healthy).allSatisfy(id -> assertThat(api().status(id).getString("status")).isEqualTo("DONE")));
         assertThat(effectExists("report", poison)).as("a dead-lettered task has no effect").isFalse();
+        assertThat(lab("task-status.sh", poison)).contains("\"status\":\"DEAD_LETTERED\"").contains("\"attempts\":4");
 
-        try (TestBroker broker = TestBroker.connect(); Channel channel = broker.connection().createChannel()) {
-            // The task waits in tasks.dead, readable, with the broker's note on why it is there.
-            GetResponse dead = channel.basicGet(TaskTopology.DEAD_LETTER_QUEUE, false);
-            assertThat(dead).isNotNull();
-            assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).contains(poison).contains("L3-poison");
-            assertThat(dead.getProps().getHeaders().get("x-death").toString()).contains("delivery_limit");
-            channel.basicNack(dead.getEnvelope().getDeliveryTag(), false, true); // leave it there
+        // The task waits in tasks.dead, readable, with the broker's note on why it is there; the peek leaves it there.
+        String dead = lab("peek-dead-letters.sh");
+        assertThat(dead).contains(poison).contains("\"reason\":\"delivery_limit\"");
+        try (TestBroker broker = TestBroker.connect()) {
+            await().atMost(5, SECONDS).untilAsserted(() -> assertThat(broker.ready(TaskTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
         }
     }
 
@@ -138,6 +162,22 @@ class WorkerFailuresIT extends DeployedProducer {
         assertThat(effectExists("email", task.id())).isTrue();
         await().atMost(5, SECONDS).untilAsserted(() ->
                 assertThat(dashboard().getJsonNumber("duplicatesSkipped").longValue()).isEqualTo(skippedBefore + 1));
+    }
+
+    private static PayaraProcess startWorker(String id) {
+        PayaraProcess worker = startWorker(id, Map.of());
+        IDS.put(worker, id);
+        return worker;
+    }
+
+    /** Runs {@code labs/<script>} from the course folder, as the README prints it, against this test's producer. */
+    private String lab(String script, String... args) {
+        Map<String, String> env = Map.of(
+                "PRODUCER", base.getHost() + ":" + base.getPort(),
+                "OUTBOX", OUTBOX.toString(),
+                "RABBITMQ_VIRTUAL_HOST", RabbitVhost.name());
+        return LabScript.of("labs/" + script).fromCourseFolder().run(env, Duration.ofSeconds(60), args)
+                .assertSucceeded().output();
     }
 
     private JsonObject dashboard() {
