@@ -3,6 +3,8 @@ package course.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -91,10 +93,20 @@ public final class RunTempFolder implements LauncherSessionListener {
     }
 
     private static void delete(Path tree) {
-        try (Stream<Path> files = Files.walk(tree)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // A process still shutting down (Payara Micro removing its own runtime folder) may delete files while
+        // they are walked: what vanished needs no deleting, so walk again, a few times, until the tree is gone.
+        for (int walk = 0; walk < 5 && Files.exists(tree, LinkOption.NOFOLLOW_LINKS); walk++) {
+            try (Stream<Path> files = Files.walk(tree)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (NoSuchFileException vanished) {
+                // deleted by its owner meanwhile
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException)) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
