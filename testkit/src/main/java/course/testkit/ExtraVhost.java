@@ -26,11 +26,11 @@ public final class ExtraVhost implements AutoCloseable {
 
     /** Creates {@code <run's vhost>-<suffix>} and grants the test user everything on it; needs {@link RabbitVhost} first. */
     public static ExtraVhost create(String suffix) {
-        String name = RabbitVhost.name() + "-" + suffix;
-        RabbitVhost.put("/api/vhosts/" + RabbitVhost.encode(name), "{}");
-        RabbitVhost.put("/api/permissions/" + RabbitVhost.encode(name) + "/" + RabbitVhost.encode(RabbitVhost.username()),
+        ExtraVhost vhost = new ExtraVhost(RabbitVhost.name() + "-" + suffix);
+        vhost.send("PUT", "/api/vhosts/" + RabbitVhost.encode(vhost.name), "{}");
+        vhost.send("PUT", "/api/permissions/" + RabbitVhost.encode(vhost.name) + "/" + RabbitVhost.encode(RabbitVhost.username()),
                 "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
-        return new ExtraVhost(name);
+        return vhost;
     }
 
     public String name() {
@@ -39,19 +39,26 @@ public final class ExtraVhost implements AutoCloseable {
 
     @Override
     public void close() {
+        send("DELETE", "/api/vhosts/" + RabbitVhost.encode(name), null);
+    }
+
+    private void send(String method, String path, String json) {
         String port = Optional.ofNullable(System.getenv("RABBITMQ_MANAGEMENT_PORT")).filter(p -> !p.isBlank()).orElse("15672");
         String credentials = Base64.getEncoder().encodeToString(
                 (RabbitVhost.username() + ":" + RabbitVhost.password()).getBytes(StandardCharsets.UTF_8));
-        HttpRequest delete = HttpRequest.newBuilder(URI.create("http://" + RabbitVhost.host() + ":" + port
-                        + "/api/vhosts/" + RabbitVhost.encode(name)))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + credentials).DELETE().build();
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(delete, HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + RabbitVhost.host() + ":" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + credentials)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        // HTTP/1.1: a first request with a body on an HTTP/2 upgrade attempt ends in "EOF reached while reading" here.
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("DELETE vhost " + name + " answered " + response.statusCode());
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(method + " " + path + " on the RabbitMQ management API", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
