@@ -21,7 +21,6 @@ public class BandedKeyScheme implements RoutingScheme {
         return BandedOrderKey.of(event);
     }
 
-    // tag::banded-rules[]
     @Override
     public List<Rule> rules() {
         return List.of(
@@ -32,5 +31,4 @@ public class BandedKeyScheme implements RoutingScheme {
                 new Rule("audit", "order.#"),
                 new Rule("fraud-review", BandedOrderKey.FRAUD_PATTERN));  // no selector: the key says it
     }
-    // end::banded-rules[]
 }
