@@ -9,7 +9,8 @@ import jakarta.jms.Session;
 import jakarta.jms.JMSException;
 
 /**
- * Publishes order events to {@code shop.orders} with the routing key {@code order.<region>.<event>}.
+ * Publishes order events to {@code shop.orders} with the routing key {@code order.<region>.<event>} (or the key
+ * of the scheme {@code routing.scheme} chose).
  * It knows nothing about billing, shipping or anyone else: the broker's bindings decide who gets what.
  */
 @ApplicationScoped
@@ -21,6 +22,9 @@ public class OrderPublisher {
     @Inject
     Deliveries deliveries;
 
+    @Inject
+    ActiveScheme routing;
+
     private Session session;
     private MessageProducer producer;
 
@@ -31,7 +35,7 @@ public class OrderPublisher {
             producer = session.createProducer(null);
             producer.setDeliveryMode(DeliveryMode.PERSISTENT); // order events must survive a broker restart
         }
-        String key = event.key().toString();
+        String key = routing.keyOf(event); // order.<region>.<event>, unless routing.scheme chose another scheme
         producer.send(Topics.on(Topology.ORDERS, key), event.toMessage(session));
         deliveries.sent(key, event.orderId());
     }

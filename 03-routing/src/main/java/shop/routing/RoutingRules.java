@@ -15,8 +15,7 @@ public final class RoutingRules {
             new Rule("shipping", "order.*.cancelled").named("shipping-cancelled"),
             new Rule("eu-analytics", "order.eu.#"),
             new Rule("audit", "order.#"),
-            new Rule("fraud-review", "order.#").where("amount > 1000 AND region = 'us'"),
-            new Rule("apac-analytics", "order.apac.#"));             // exercise 1: a new service, by its rule alone
+            new Rule("fraud-review", "order.#").where("amount > 1000 AND region = 'us'"));
     // end::rules[]
 
     // tag::tick-rules[]

@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,16 +39,26 @@ public class Services {
     TickFeed tickFeed;
 
     @Inject
+    ActiveScheme scheme;
+
+    @Inject
+    Instance<ServiceRule> moreServices;
+
+    @Inject
     @ConfigProperty(name = "routing.billing-instances")
     int billingInstances;
 
     private final List<ServiceInstance> running = new ArrayList<>();
+    /** The rules subscribed at startup: the scheme's, then those of ServiceRule beans. */
+    private final List<Rule> rules = new ArrayList<>();
     private jakarta.jms.Session confirmations;
 
     synchronized void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         broker.open();
         Topology.declare(broker);
-        for (Rule rule : RoutingRules.ORDERS) {
+        rules.addAll(scheme.rules());
+        moreServices.forEach(more -> rules.add(more.rule()));
+        for (Rule rule : rules) {
             Rule configured = rule.service().equals("billing") ? rule.instances(billingInstances) : rule;
             for (int i = 1; i <= configured.instances(); i++) {
                 // Shipping's work on a paid order: ask the warehouse, a plain AMQP service, to pick it.
@@ -68,7 +79,8 @@ public class Services {
         } catch (java.io.IOException | jakarta.jms.JMSException e) {
             throw new IllegalStateException("Could not start the shop's services: " + e.getMessage(), e);
         }
-        LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS);
+        LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS
+                + ", routing scheme " + scheme.name());
     }
 
     /**
@@ -96,6 +108,11 @@ public class Services {
             throw new IllegalStateException("Could not delete the queue of " + subscription + ": " + e.getMessage(), e);
         }
         return true;
+    }
+
+    /** True if {@code subscription} is one of the shop's own, subscribed at startup, not one added while running. */
+    public synchronized boolean startedWithTheShop(String subscription) {
+        return rules.stream().anyMatch(r -> r.subscription().equals(subscription));
     }
 
     /** Every running instance, for {@code GET /api/services}. */

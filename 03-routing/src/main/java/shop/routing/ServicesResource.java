@@ -26,8 +26,8 @@ public class ServicesResource {
                     .add("instance", instance.name()).add("service", rule.service())
                     .add("subscription", rule.subscription()).add("queue", rule.queue())
                     .add("pattern", rule.pattern())
-                    // added while running, through POST /api/subscriptions, rather than one of RoutingRules
-                    .add("added", RoutingRules.ORDERS.stream().noneMatch(r -> r.subscription().equals(rule.subscription())));
+                    // added while running, through POST /api/subscriptions, rather than started with the shop
+                    .add("added", !services.startedWithTheShop(rule.subscription()));
             if (rule.selector() == null) {
                 json.addNull("selector");
             } else {

@@ -94,7 +94,7 @@ public class SubscriptionsResource {
     @DELETE
     @Path("/{name}")
     public Response unsubscribe(@PathParam("name") String name) {
-        if (!NAME.matcher(name).matches() || RoutingRules.ORDERS.stream().anyMatch(r -> r.subscription().equals(name))) {
+        if (!NAME.matcher(name).matches() || services.startedWithTheShop(name)) {
             return Problem.response(404, "no-such-subscription", "No such subscription",
                     "Only subscriptions added with POST /api/subscriptions can be removed here.");
         }

@@ -26,7 +26,8 @@ final class Barrier {
         await("a marker through every subscription and instance").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     // Together these reach every subscription: paid in the US (billing, shipping-paid, audit, fraud-review
-                    // through its selector), cancelled in the EU (shipping-cancelled, eu-analytics) and APAC (apac-analytics).
+                    // through its selector), cancelled in the EU (shipping-cancelled, eu-analytics), and an APAC order
+                    // for exercise 1's service, where its solution runs.
                     String paid = RoutingApi.newId("marker");
                     String cancelled = RoutingApi.newId("marker");
                     String apac = RoutingApi.newId("marker");

@@ -1,87 +1,103 @@
 package shop.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.jms.admin.RMQConnectionFactory;
+import course.testkit.ExtraVhost;
+import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import java.math.BigDecimal;
-import java.time.Duration;
+import jakarta.json.JsonObject;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Exercise 2, tested on the real broker from this JVM: with the amount band in the key, a plain topic
- * binding does the fraud rule's work; and every existing three-word binding silently stops matching.
+ * Exercise 2, the fraud rule moved from a selector into the routing key: the shop started with
+ * {@code routing.scheme=banded-key}, as the README says, routes every row of the truth table as before, with no
+ * selector; and a binding written for three-word keys silently gets nothing.
  */
 @ExtendWith(RabbitVhost.class)
 class FraudRuleByKeyIT {
 
-    private static final String EXCHANGE = "exercise.orders";
+    private static ExtraVhost vhost;
+    private static PayaraProcess server;
+    private static RoutingApi api;
+
+    @BeforeAll
+    static void startTheShopWithTheBandedKeyScheme() throws MalformedURLException {
+        // A vhost of its own: the same durable subscriptions with other bindings must not meet the lesson's server.
+        vhost = ExtraVhost.create("banded-key");
+        server = PayaraProcess.start("banded-key", "routing", Map.of("rabbitmq.virtual-host", vhost.name(),
+                "routing.demo-ticks-per-second", "0", "routing.scheme", "banded-key"));
+        ExerciseCheck.awaitSchemeStarted(server, "Exercise 2 is not solved yet: the server has no routing scheme "
+                + "named banded-key; see 03-routing/README.md, Exercises, 2. Move the fraud rule from a selector into the routing key");
+        api = new RoutingApi(URI.create("http://localhost:" + server.port() + "/").toURL());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (vhost != null) {
+            vhost.close();
+        }
+    }
 
     @Test
-    void aBandedKeyRoutesLargeUsOrdersToFraudReviewButBreaksEveryThreeWordBinding() throws Exception {
-        try (Connection amqp = TestClients.amqp().newConnection("exercise-2");
-             Channel channel = amqp.createChannel()) {
-            channel.exchangeDeclare(EXCHANGE, "topic", false, true, null);
+    void fraudReviewSubscribesWithoutASelectorAndEveryKeyCarriesTheAmountBand() {
+        List<JsonObject> fraud = api.services().stream().filter(s -> s.getString("service").equals("fraud-review")).toList();
+        assertThat(fraud).isNotEmpty().allSatisfy(s -> assertThat(s.isNull("selector")).as("no selector: %s", s).isTrue());
+
+        String large = RoutingApi.newId("L");
+        String small = RoutingApi.newId("S");
+        api.publish("order.us.paid", large, "1000.01");
+        api.publish("order.us.paid", small, "1000");
+        Barrier.awaitEverySubscriptionPassed(api);
+
+        List<String> sent = api.deliveries().stream().filter(d -> d.getString("service").equals("x"))
+                .map(d -> d.getString("line")).toList();
+        assertThat(sent).contains(" [x] Sent 'order.us.paid.large' " + large, " [x] Sent 'order.us.paid.small' " + small);
+    }
+
+    @Test
+    void withTheBandInTheKeyEveryServiceStillGetsExactlyItsTruthTableRows() {
+        List<String> lessonServices = TruthTable.fromReadme().services();
+        Map<String, TruthTable.Row> rowById = new LinkedHashMap<>();
+        for (TruthTable.Row row : TruthTable.fromReadme().rows()) {
+            String id = RoutingApi.newId("K");
+            rowById.put(id, row);
+            api.publish(row.key(), id, row.amount());
         }
-        RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(RabbitVhost.host());
-        factory.setPort(RabbitVhost.port());
-        factory.setUsername(RabbitVhost.username());
-        factory.setPassword(RabbitVhost.password());
-        factory.setVirtualHost(RabbitVhost.name());
-        jakarta.jms.Connection jms = factory.createConnection();
+
+        Barrier.awaitEverySubscriptionPassed(api); // afterwards, a service that has not got a row never will
+
+        rowById.forEach((id, row) -> assertThat(api.receiptsOf(id).stream()
+                .filter(r -> r.getString("key").equals(row.key()))
+                .map(r -> RoutingIT.serviceOf(r.getString("service"))).filter(lessonServices::contains))
+                .as("services that received %s", row)
+                .containsExactlyInAnyOrderElementsOf(row.receivers())); // each exactly once
+    }
+
+    @Test
+    void aBindingWrittenForThreeWordKeysSilentlyGetsNothing() {
+        assertThat(api.post("api/subscriptions", "{\"name\":\"old-billing\",\"pattern\":\"order.*.paid\"}").statusCode())
+                .isEqualTo(201);
         try {
-            jms.start();
-            Session session = jms.createSession(Session.AUTO_ACKNOWLEDGE);
-            List<String> fraud = subscribe(session, BandedOrderKey.FRAUD_PATTERN);
-            List<String> oldBilling = subscribe(session, "order.*.paid");      // written for three-word keys
-            List<String> newBilling = subscribe(session, "order.*.paid.*");    // what every binding must become
-            MessageProducer producer = session.createProducer(null);
+            String id = RoutingApi.newId("P");
+            api.publish("order.eu.paid", id, "50");
+            Barrier.awaitEverySubscriptionPassed(api);
 
-            publish(session, producer, new OrderEvent("L-1", new OrderKey("us", "paid"), new BigDecimal("1500")));
-            publish(session, producer, new OrderEvent("S-1", new OrderKey("us", "paid"), new BigDecimal("1000")));
-            publish(session, producer, new OrderEvent("E-1", new OrderKey("eu", "paid"), new BigDecimal("5000")));
-            // barriers: one more large US order for fraud review, and an old-style three-word key for the old binding
-            publish(session, producer, new OrderEvent("M-1", new OrderKey("us", "cancelled"), new BigDecimal("2000")));
-            var threeWords = session.createTextMessage("M-3");
-            threeWords.setStringProperty("key", "order.us.paid");
-            producer.send(Topics.on(EXCHANGE, "order.us.paid"), threeWords);
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> fraud.contains("order.us.cancelled.large")
-                    && oldBilling.contains("order.us.paid") && newBilling.size() >= 3);
-            assertThat(fraud).containsExactly("order.us.paid.large", "order.us.cancelled.large");
-            assertThat(oldBilling).as("a three-word binding no longer matches a four-word key").containsExactly("order.us.paid");
-            assertThat(newBilling).containsExactly("order.us.paid.large", "order.us.paid.small", "order.eu.paid.large");
+            assertThat(api.receiptsOf(id)).extracting(r -> r.getString("service"))
+                    .as("billing, rewritten to order.*.paid.*, got it; the old three-word binding did not")
+                    .contains("audit").anyMatch(s -> s.startsWith("billing-")).doesNotContain("old-billing");
         } finally {
-            jms.close();
+            api.delete("api/subscriptions/old-billing");
         }
-    }
-
-    private static List<String> subscribe(Session session, String pattern) throws JMSException {
-        List<String> keys = new CopyOnWriteArrayList<>();
-        session.createConsumer(Topics.on(EXCHANGE, pattern)).setMessageListener(m -> {
-            try {
-                keys.add(m.getStringProperty("key"));
-            } catch (JMSException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        return keys;
-    }
-
-    private static void publish(Session session, MessageProducer producer, OrderEvent event) throws JMSException {
-        String key = BandedOrderKey.of(event);
-        var message = event.toMessage(session);
-        message.setStringProperty("key", key); // only so this test can see which key each delivery had
-        producer.send(Topics.on(EXCHANGE, key), message);
     }
 }

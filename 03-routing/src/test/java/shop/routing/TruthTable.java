@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The routing truth table, read from README.md (between {@code <!-- truth-table:start -->} and
- * {@code <!-- truth-table:end -->}), so the table the learner reads is the table the test checks.
+ * {@code <!-- truth-table:end -->}), so the table the learner reads is the table the test checks; and, the same
+ * way, exercise 1's answer column, in its solution block ({@code <!-- apac-analytics-answer:start -->}).
  */
 record TruthTable(List<String> services, List<Row> rows) {
 
@@ -24,17 +25,27 @@ record TruthTable(List<String> services, List<Row> rows) {
         }
     }
 
+    /** The lesson's table: the shop's services without the exercises' solutions. */
     static TruthTable fromReadme() {
+        return fromReadme("truth-table");
+    }
+
+    /** Exercise 1's answer: the same rows, and the new service's column. */
+    static TruthTable exerciseOneAnswer() {
+        return fromReadme("apac-analytics-answer");
+    }
+
+    private static TruthTable fromReadme(String block) {
         String readme;
         try {
             readme = Files.readString(Path.of("README.md"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int start = readme.indexOf("<!-- truth-table:start -->");
-        int end = readme.indexOf("<!-- truth-table:end -->");
+        int start = readme.indexOf("<!-- " + block + ":start -->");
+        int end = readme.indexOf("<!-- " + block + ":end -->");
         if (start < 0 || end < start) {
-            throw new AssertionError("README.md has no <!-- truth-table:start --> ... <!-- truth-table:end --> block");
+            throw new AssertionError("README.md has no <!-- " + block + ":start --> ... <!-- " + block + ":end --> block");
         }
         List<String> lines = readme.substring(start, end).lines().filter(l -> l.startsWith("|")).toList();
         List<String> header = cells(lines.get(0));
@@ -54,6 +65,11 @@ record TruthTable(List<String> services, List<Row> rows) {
             rows.add(new Row(cells.get(0).replace("`", ""), cells.get(1), receivers));
         }
         return new TruthTable(services, rows);
+    }
+
+    /** The row's key and amount, which the lesson's table and an answer's table share. */
+    static String published(Row row) {
+        return row.key() + " " + row.amount();
     }
 
     private static List<String> cells(String line) {

@@ -3,8 +3,8 @@ package shop.routing;
 import java.math.BigDecimal;
 
 /**
- * Exercise 2's solution: the fraud rule moved from a selector into the routing key. The publisher adds the
- * amount band as a fourth word, {@code order.us.paid.large}, and fraud review binds {@code order.us.*.large}:
+ * Exercise 2's reference solution, the key: the publisher adds the amount band as a fourth word,
+ * {@code order.us.paid.large}, so fraud review can bind {@code order.us.*.large} (see {@link BandedKeyScheme}):
  * plain topic routing, no x-jms-topic exchange, no selector evaluated per message. See the README for the price.
  */
 public final class BandedOrderKey {
