@@ -194,8 +194,14 @@ public final class PayaraProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
-        try (Stream<Path> files = Files.walk(tempFolder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (Files.exists(tempFolder)) { // closing twice is fine: the second time finds it gone
+            try (Stream<Path> files = Files.walk(tempFolder)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        try {
             Files.write(Path.of("target", name + ".log"), lines());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
