@@ -9,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -38,6 +40,10 @@ public class StatusFeed {
     TaskSettings settings;
     @Inject
     TaskBoard board;
+    /** Queues and routes added to the topology from outside the lesson, if any. */
+    @Inject
+    @Any
+    Instance<TopologyExtension> topologyExtensions;
 
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "status-feed-connector");
@@ -58,7 +64,7 @@ public class StatusFeed {
             // After this first connect the AMQP client recovers the connection, the server-named
             // queue, its bindings and the consumer by itself when the broker comes back.
             Connection fresh = rabbit.amqp().newConnection("status-feed");
-            TaskTopology.declare(fresh, settings);
+            TaskTopology.declare(fresh, settings.maxAttempts(), topologyExtensions);
             Channel channel = fresh.createChannel();
             // A private, server-named queue: the events are for whoever is watching right now.
             String queue = channel.queueDeclare().getQueue();
@@ -112,10 +118,12 @@ public class StatusFeed {
             AMQP.Queue.DeclareOk dead = channel.queueDeclarePassive(TaskTopology.DEAD_LETTER_QUEUE);
             long queued = tasks.getMessageCount();
             long consumers = tasks.getConsumerCount();
-            if (settings.reportsQueue()) {
-                AMQP.Queue.DeclareOk reports = channel.queueDeclarePassive(ReportsQueue.QUEUE);
-                queued += reports.getMessageCount();
-                consumers += reports.getConsumerCount();
+            for (TopologyExtension extension : topologyExtensions) {
+                for (String added : extension.workQueues()) {
+                    AMQP.Queue.DeclareOk work = channel.queueDeclarePassive(added);
+                    queued += work.getMessageCount();
+                    consumers += work.getConsumerCount();
+                }
             }
             snapshot.add("broker", "up")
                     .add("queued", queued)

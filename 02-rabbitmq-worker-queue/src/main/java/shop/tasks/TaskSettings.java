@@ -24,10 +24,6 @@ public class TaskSettings {
     int prefetch;
     @Inject @ConfigProperty(name = "tasks.worker.queue")
     String workerQueue;
-    @Inject @ConfigProperty(name = "tasks.reports-queue")
-    boolean reportsQueue;
-    @Inject @ConfigProperty(name = "tasks.retry-backoff")
-    boolean retryBackoff;
     @Inject @ConfigProperty(name = "tasks.worker.id")
     Optional<String> workerId;
     @Inject @ConfigProperty(name = "tasks.work-ms.email")
@@ -57,19 +53,9 @@ public class TaskSettings {
         return prefetch;
     }
 
-    /** The queue this worker consumes: tasks, or tasks.reports with exercise 1's solution. */
+    /** The queue this worker consumes: tasks, unless configured otherwise. */
     public String workerQueue() {
         return workerQueue;
-    }
-
-    /** Exercise 1's solution: reports go to a queue of their own (ReportsQueue). */
-    public boolean reportsQueue() {
-        return reportsQueue;
-    }
-
-    /** Exercise 2's solution: failed tasks wait 1 s, 2 s, 4 s before the next attempt (BackoffTaskListener). */
-    public boolean retryBackoff() {
-        return retryBackoff;
     }
 
     /** A name for this worker on the dashboard: configured, or "worker-" plus the process id. */

@@ -14,7 +14,7 @@ public final class TaskTopology {
 
     /** Producers publish here, with the task type as routing key. */
     public static final String EXCHANGE = "tasks";
-    /** The work queue every worker consumes (with exercise 1's solution: every e-mail worker). */
+    /** The work queue every worker consumes, unless {@code tasks.worker.queue} names another. */
     public static final String QUEUE = "tasks";
     /** Where the broker sends a task that has failed too often. */
     public static final String DEAD_LETTER_EXCHANGE = "tasks.dlx";
@@ -59,18 +59,12 @@ public final class TaskTopology {
     }
     // end::work-queue-arguments[]
 
-    /**
-     * The topology, plus what the exercises' solutions add when their switch is on: a queue for
-     * reports ({@code tasks.reports-queue}, {@link ReportsQueue}) and delay queues between retries
-     * ({@code tasks.retry-backoff}, {@link RetryQueues}).
-     */
-    public static void declare(Connection connection, TaskSettings settings) throws IOException, TimeoutException {
-        declare(connection, settings.maxAttempts());
-        if (settings.reportsQueue()) {
-            ReportsQueue.declare(connection, settings.maxAttempts());
-        }
-        if (settings.retryBackoff()) {
-            RetryQueues.declare(connection, settings.maxAttempts());
+    /** The topology, then what {@link TopologyExtension} beans add to it, if there are any. */
+    public static void declare(Connection connection, int maxAttempts, Iterable<TopologyExtension> added)
+            throws IOException, TimeoutException {
+        declare(connection, maxAttempts);
+        for (TopologyExtension extension : added) {
+            extension.declare(connection, maxAttempts);
         }
     }
 }

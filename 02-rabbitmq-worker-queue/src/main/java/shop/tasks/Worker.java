@@ -6,6 +6,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -15,6 +17,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -38,6 +41,14 @@ public class Worker {
     Rabbit rabbit;
     @Inject
     TaskSettings settings;
+    /** Queues and routes added to the topology from outside the lesson, if any. */
+    @Inject
+    @Any
+    Instance<TopologyExtension> topologyExtensions;
+    /** Another way to consume, added from outside the lesson, if any. */
+    @Inject
+    @Any
+    Instance<TaskConsumer> consumers;
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "worker-connector");
@@ -69,12 +80,13 @@ public class Worker {
                 scheduler.execute(this::reconnect);
             });
             Outbox outbox = new Outbox(settings.outboxDir());
-            // tasks by default; tasks.reports for a reports worker (exercise 1)
+            // tasks, unless tasks.worker.queue names another
             RMQDestination queue = new RMQDestination(settings.workerQueue(), null, null, settings.workerQueue());
+            Optional<TaskConsumer> added = consumers.stream().filter(TaskConsumer::enabled).findFirst();
             for (int i = 0; i < settings.concurrency(); i++) {
-                if (settings.retryBackoff()) {
-                    // Exercise 2: a transacted session, and failed tasks wait in a delay queue.
-                    BackoffTaskListener.consume(fresh, queue, settings, outbox, inFlight, done::incrementAndGet);
+                if (added.isPresent()) {
+                    // A TaskConsumer bean, added from outside the lesson, opens the session its own way.
+                    added.get().open(fresh, queue, outbox, inFlight, done::incrementAndGet);
                 } else {
                     // CLIENT_ACKNOWLEDGE: the listener acknowledges each task itself, after the work.
                     // (AUTO_ACKNOWLEDGE would ack before onMessage runs: see AutoAcknowledgeTrapIT.)
@@ -91,7 +103,7 @@ public class Worker {
             backoffMs = 1_000;
             LOG.info(" [*] " + settings.workerId() + " waiting for tasks on " + rabbit.describe()
                     + " (queue " + settings.workerQueue() + ", concurrency " + settings.concurrency()
-                    + ", prefetch " + settings.prefetch() + (settings.retryBackoff() ? ", retries with backoff" : "") + ")");
+                    + ", prefetch " + settings.prefetch() + ")");
         } catch (Exception e) {
             closeQuietly(fresh);
             LOG.warning(" [!] Cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
@@ -106,7 +118,7 @@ public class Worker {
         ConnectionFactory factory = rabbit.amqp();
         factory.setAutomaticRecoveryEnabled(false);
         try (com.rabbitmq.client.Connection amqp = factory.newConnection("worker-topology")) {
-            TaskTopology.declare(amqp, settings);
+            TaskTopology.declare(amqp, settings.maxAttempts(), topologyExtensions);
         }
     }
 

@@ -3,19 +3,26 @@ package shop.tasks;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.jms.admin.RMQDestination;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Exercise 2's solution, the broker's side: one delay queue per retry, {@code tasks.retry.1} (1 s),
  * {@code tasks.retry.2} (2 s), {@code tasks.retry.3} (4 s). A task waits there until its time is up,
- * then the broker dead-letters it back to the {@code tasks} exchange, under its own routing key.
+ * then the broker dead-letters it back to the {@code tasks} exchange, under its own routing key. Added to the lesson's
+ * topology as a {@link TopologyExtension}; switched on by {@code tasks.retry-backoff=true}, with {@link BackoffConsumer}.
  */
-public final class RetryQueues {
+@ApplicationScoped
+public class RetryQueues implements TopologyExtension {
 
-    private RetryQueues() {
-    }
+    /** Off by default, so that the lesson, its walkthrough and its tests keep the immediate redelivery. */
+    @Inject
+    @ConfigProperty(name = "tasks.retry-backoff", defaultValue = "false")
+    boolean enabled;
 
     /** The delay queue (and its exchange) a task waits in after its failed attempt number {@code attempt}. */
     public static String name(int attempt) {
@@ -27,8 +34,12 @@ public final class RetryQueues {
         return 1_000L << (attempt - 1);
     }
 
-    // tag::retry-queues[]
-    public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
+    @Override
+    public void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
+        if (!enabled) {
+            return;
+        }
+        // tag::retry-queues[]
         try (Channel channel = connection.createChannel()) {
             for (int attempt = 1; attempt < maxAttempts; attempt++) {
                 // A fanout exchange per delay ignores the routing key, so the task keeps its own
@@ -47,8 +58,8 @@ public final class RetryQueues {
                 channel.queueBind(name(attempt), name(attempt), "");
             }
         }
+        // end::retry-queues[]
     }
-    // end::retry-queues[]
 
     /** Where the worker publishes a task whose attempt number {@code attempt} failed, keeping its routing key. */
     static RMQDestination after(int attempt, TaskType type) {

@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 /**
  * Exercise 2's solution, the worker's side: like {@link TaskListener}, but a failed task is not handed
  * straight back. It is moved to a delay queue ({@link RetryQueues}) and the original acknowledged, in
- * one transaction; after the last attempt it goes to {@code tasks.dead}. Switched on by
- * {@code tasks.retry-backoff=true}.
+ * one transaction; after the last attempt it goes to {@code tasks.dead}. The worker gets it from
+ * {@link BackoffConsumer}, switched on by {@code tasks.retry-backoff=true}.
  */
 final class BackoffTaskListener implements MessageListener {
 
