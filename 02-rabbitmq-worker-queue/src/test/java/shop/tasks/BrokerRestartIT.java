@@ -45,12 +45,15 @@ class BrokerRestartIT {
 
     @AfterAll
     static void stopEverything() {
-        workers.forEach(PayaraProcess::close);
-        if (producer != null) {
-            producer.close();
-        }
-        if (broker != null) {
-            broker.close();
+        try {
+            workers.forEach(PayaraProcess::close);
+            if (producer != null) {
+                producer.close();
+            }
+        } finally {
+            if (broker != null) {
+                broker.close(); // whatever failed before: the private node must not outlive the test
+            }
         }
     }
 

@@ -99,6 +99,9 @@ public final class PrivateBroker implements AutoCloseable {
             Files.write(dir.resolve("rabbitmq.conf"), config);
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
             PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir);
+            // The node runs detached, outside the test JVM's process tree: if a test's clean-up fails before
+            // close(), this still stops it when the JVM ends, so no node outlives the run.
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, name + "-stop"));
             broker.startNode();
             return broker;
         } catch (IOException e) {
@@ -163,7 +166,10 @@ public final class PrivateBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!Files.exists(dir)) {
+            return; // closed already: by the test, or by the shutdown hook
+        }
         try {
             rabbitmqctl("stop");
         } catch (RuntimeException alreadyStopped) {
