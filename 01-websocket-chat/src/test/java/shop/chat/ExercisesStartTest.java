@@ -1,14 +1,9 @@
 package shop.chat;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import course.testkit.ExerciseStart;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,46 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ExercisesStartTest {
 
     /** The reference solutions' classes, as the README names them; the lesson code must work without any of them. */
-    private static final List<String> SOLUTION_CLASSES =
-            List.of("Whisper", "Whispers", "PrivateMessage", "NoteEdit", "RoomNote", "RoomNotes");
+    private static final String SOLUTION_CLASSES = "\\b(Whisper|Whispers|PrivateMessage|NoteEdit|RoomNote|RoomNotes)\\b";
 
     @Test
     void theLessonCodeNamesNoSolutionClassNorAnExercise() throws IOException {
-        List<Path> lesson;
-        try (Stream<Path> files = Files.walk(Path.of("src/main"))) {
-            lesson = files.filter(Files::isRegularFile).toList();
-        }
-        assertThat(lesson).isNotEmpty();
-        Pattern named = Pattern.compile("\\b(" + String.join("|", SOLUTION_CLASSES) + ")\\b|(?i)exercise|whisper|note-edit");
-        for (Path file : lesson) {
-            assertThat(Files.readAllLines(file)).as(file.toString()).noneMatch(line -> named.matcher(line).find());
-        }
+        ExerciseStart.assertNoLineNames("src/main",
+                Pattern.compile(SOLUTION_CLASSES + "|(?i)exercise|whisper|note-edit"));
     }
 
     @Test
     void theStartCommandRemovesTheReferenceSolutionsAndTheirBuildOutputOnlyAndSaysHowToGetThemBack(@TempDir Path course)
             throws IOException, InterruptedException {
-        // A course folder of its own, so the run does not remove this working copy's solutions.
-        Path module = course.resolve("01-websocket-chat");
-        Files.createDirectories(module.resolve("exercises"));
-        Files.copy(Path.of("exercises/start.sh"), module.resolve("exercises/start.sh"));
-        Files.createDirectories(module.resolve("src/solution/java/shop/chat"));
-        Files.writeString(module.resolve("src/solution/java/shop/chat/Whisper.java"), "record Whisper() {}");
-        Files.createDirectories(module.resolve("target/classes/shop/chat"));
-        Files.writeString(module.resolve("target/classes/shop/chat/Whisper.class"), "built from the solution");
-        Files.createDirectories(module.resolve("src/main/java/shop/chat"));
-        Files.writeString(module.resolve("src/main/java/shop/chat/Room.java"), "final class Room {}");
-
-        Process start = new ProcessBuilder("bash", "01-websocket-chat/exercises/start.sh") // as the README prints it
-                .directory(course.toFile()).redirectErrorStream(true).start();
-        assertThat(start.waitFor(30, TimeUnit.SECONDS)).as("start.sh finished").isTrue();
-        String output = new String(start.getInputStream().readAllBytes());
-
-        assertThat(start.exitValue()).as(output).isZero();
-        assertThat(module.resolve("src/solution")).doesNotExist();
-        assertThat(module.resolve("target")).doesNotExist();
-        assertThat(module.resolve("src/main/java/shop/chat/Room.java")).exists();
-        assertThat(output.lines()).containsExactly("Exercises ready: the reference solutions are removed; "
-                + "get them back with: git checkout -- 01-websocket-chat/src/solution");
+        ExerciseStart.assertStartCommandRemovesOnlyTheSolutions(course);
     }
 }
