@@ -6,11 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import course.testkit.LabScript;
+import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,13 +38,30 @@ class BadInputIT extends DeployedRouting {
                     new AMQP.BasicProperties.Builder().headers(Map.of("orderId", "R-1")).build(), "{}".getBytes());
         }
 
-        JsonObject caught = await().atMost(Duration.ofSeconds(10)).until(() -> api.deliveries().stream()
-                .filter(d -> d.getString("service").equals("unrouted")).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        JsonObject caught = await().atMost(Duration.ofSeconds(10)).until(() -> api.receiptsOf("R-1").stream()
+                .filter(d -> d.getString("service").equals("unrouted")).findFirst(), Optional::isPresent).orElseThrow();
         assertThat(caught.getString("line")).isEqualTo(" [unrouted] Caught 'refund.eu.issued' R-1");
         Barrier.awaitEverySubscriptionPassed(api);
         assertThat(api.receiptsOf("R-1")).extracting(d -> d.getString("service")).containsExactly("unrouted");
     }
     // end::unroutable-test[]
+
+    /** Failure lab 1, as the README prints it: the management UI's message has no properties, so no id. */
+    @Test
+    void failureLab1AMessageFromTheManagementUiThatNobodySubscribedToShowsUnderUnroutedWithAQuestionMark() {
+        RoutingApi api = api();
+        LabScript.Result lab = LabScript.of("labs/publish-unrouted.sh").fromCourseFolder()
+                .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30))
+                .assertSucceeded();
+        assertThat(lab.output()).isEqualTo("{\"routed\":true}\n");
+
+        JsonObject caught = await().atMost(Duration.ofSeconds(10)).until(() -> api.receiptsOf("?").stream()
+                .filter(d -> d.getString("key").equals("refund.eu.issued")).findFirst(), Optional::isPresent).orElseThrow();
+        assertThat(caught.getString("service")).isEqualTo("unrouted");
+        assertThat(caught.getString("line")).isEqualTo(" [unrouted] Caught 'refund.eu.issued' ?");
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(api.receiptsOf("?")).extracting(d -> d.getString("service")).containsExactly("unrouted");
+    }
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = ';', value = {
@@ -75,15 +97,22 @@ class BadInputIT extends DeployedRouting {
     }
 
     // tag::selector-test[]
+    /** Failure lab 2, run from the course folder exactly as the README prints it, against this test's server. */
     @Test
     void anInvalidSelectorIsRefusedAtSubscribeTimeWithAnExplanationAndLeavesNoQueueBehind() throws Exception {
         RoutingApi api = api();
-        HttpResponse<String> response = api.post("api/subscriptions",
-                "{\"name\":\"typo\",\"pattern\":\"order.#\",\"selector\":\"amount >> 1000\"}");
+        LabScript.Result lab = LabScript.of("labs/mistype-selector.sh").fromCourseFolder()
+                .run(Map.of(), Duration.ofSeconds(30), String.valueOf(base.getPort()))
+                .assertSucceeded();
 
-        JsonObject problem = assertProblem(response, 400, "invalid-selector");
+        assertThat(lab.output()).endsWith("\nHTTP 400\n");
+        JsonObject problem = RoutingApi.object(lab.output().lines().findFirst().orElseThrow());
+        assertThat(problem.getString("type")).isEqualTo("/problems/invalid-selector");
+        assertThat(problem.getInt("status")).isEqualTo(400);
         assertThat(problem.getString("detail")).startsWith("'amount >> 1000' is not a JMS selector (")
                 .contains("for example amount > 1000 AND region = 'us'").endsWith("nothing was subscribed.");
+        assertThat(Files.readString(Path.of("README.md"))).as("the answer the README shows for lab 2")
+                .contains(lab.output());
         assertThat(api.services()).noneMatch(s -> s.getString("subscription").equals("typo"));
         try (Connection connection = TestClients.amqp().newConnection("check")) {
             Channel channel = connection.createChannel(); // the broker closes it on the 404 below
