@@ -1,29 +1,56 @@
 package shop.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import course.testkit.LabScript;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
+import jakarta.json.JsonObject;
+import java.net.MalformedURLException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Failure lab 3: the server is stopped (Ctrl+C) while the warehouse, a plain AMQP service, answers a
- * pick; the answer waits in the warehouse's durable queue, and shipping handles it when the server is
- * back. The server is the module's WAR in a Payara Micro process of its own, as the README's run command
- * starts it, in this run's vhost; the lab's script runs from the course folder exactly as printed.
+ * Failure labs 3 and 4, on one restart: the server is stopped (Ctrl+C) while the warehouse, a plain AMQP
+ * service, answers a pick, and started again. Lab 3: the answer waits in the warehouse's durable queue, and
+ * shipping handles it when the server is back. Lab 4: the restart binds one more selector exchange to fraud
+ * review's durable queue, and fraud review still gets a matching order once. The server is the module's WAR
+ * in a Payara Micro process of its own, as the README's run command starts it, in this run's vhost; the lab's
+ * script runs from the course folder exactly as printed.
  */
 @ExtendWith(RabbitVhost.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one restart, two labs: every Payara Micro boot costs 12-30 s
 class ServerRestartIT {
 
-    private PayaraProcess server;
+    private static final String FRAUD_REVIEW_QUEUE = "shop.orders.fraud-review";
 
-    @AfterEach
+    private PayaraProcess server;
+    private LabScript.Result warehouseAnswer;
+    private List<JsonObject> selectorBindingsBefore;
+
+    @BeforeAll
+    void stopTheServerAnswerAsTheWarehouseAndStartItAgain() {
+        server = startServer("lab3-server-first");
+        selectorBindingsBefore = selectorBindingsOfFraudReview();
+        server.stop(); // SIGTERM, as Ctrl+C: the server undeploys and closes its connections
+        server.close();
+
+        warehouseAnswer = LabScript.of("labs/publish-warehouse-answer.sh").fromCourseFolder()
+                .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30), "A-3001");
+
+        server = startServer("lab3-server-again");
+    }
+
+    @AfterAll
     void stopServer() {
         if (server != null) {
             server.close();
@@ -32,20 +59,13 @@ class ServerRestartIT {
 
     @Test
     void aWarehouseAnswerPublishedWhileTheServerIsDownIsShippedWhenItStartsAgain() {
-        server = startServer("lab3-server-first");
-        server.stop(); // SIGTERM, as Ctrl+C: the server undeploys and closes its connections
-        server.close();
-
-        LabScript.Result lab = LabScript.of("labs/publish-warehouse-answer.sh").fromCourseFolder()
-                .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30), "A-3001")
-                .assertSucceeded();
-        assertThat(lab.output())
+        warehouseAnswer.assertSucceeded();
+        assertThat(warehouseAnswer.output())
                 .containsPattern("\"durable\":true,(\"messages\":\\d+,)?\"name\":\"shop\\.orders\\.billing\"")
                 .contains("\"name\":\"shop.warehouse.shipped\"")
                 .doesNotContain("jms-cons-") // the market subscribers' queues died with the server
                 .endsWith("{\"routed\":true}\n");
 
-        server = startServer("lab3-server-again");
         for (String line : new String[] {
                 " [shipping] Warehouse shipped A-3001",
                 " [x] Sent 'order.eu.shipped' A-3001",
@@ -54,6 +74,39 @@ class ServerRestartIT {
             server.awaitLog(Pattern.compile(Pattern.quote(line)));
         }
         assertThat(server.count(Pattern.compile("Received 'order\\.eu\\.shipped' A-3001"))).isEqualTo(2);
+    }
+
+    @Test
+    void failureLab4EachRestartBindsOneMoreSelectorExchangeAndFraudReviewStillGetsAMatchingOrderOnce()
+            throws MalformedURLException {
+        List<JsonObject> after = selectorBindingsOfFraudReview();
+        assertThat(selectorBindingsBefore).as("the first start's selector exchange").hasSize(1);
+        assertThat(selectorBindingsBefore.get(0).getJsonObject("arguments").getString("rjms_erlang_selector"))
+                .as("the selector, kept in the binding").contains("amount").contains("region");
+        assertThat(after).as("one more x-jms-topic exchange per start, bound to the same queue").hasSize(2)
+                .containsAll(selectorBindingsBefore); // the old one stays, with the selector it was created with
+        for (JsonObject binding : after) {
+            JsonObject exchange = RabbitVhost.get("/api/exchanges/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
+                    + RabbitVhost.encode(binding.getString("source"))).asJsonObject();
+            assertThat(exchange.getString("type")).isEqualTo("x-jms-topic");
+        }
+
+        String id = RoutingApi.newId("L4");
+        new RoutingApi(URI.create("http://localhost:" + server.port() + "/").toURL()).publish("order.us.paid", id, "1500");
+        Pattern received = Pattern.compile(Pattern.quote(" [fraud-review] Received 'order.us.paid' " + id) + "(?!\\d)");
+        server.awaitLog(received);
+        // A second copy, through the old exchange, would arrive right behind the first: none does.
+        await("fraud review to get " + id + " exactly once").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> server.count(received) == 1);
+    }
+
+    /** The bindings to fraud review's queue whose source is a selector exchange the JMS client made. */
+    private static List<JsonObject> selectorBindingsOfFraudReview() {
+        return RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
+                        + RabbitVhost.encode(FRAUD_REVIEW_QUEUE) + "/bindings").asJsonArray()
+                .getValuesAs(JsonObject.class).stream()
+                .filter(b -> b.getString("source").startsWith("jms-dutop-slx-"))
+                .toList();
     }
 
     private static PayaraProcess startServer(String name) {
