@@ -16,7 +16,7 @@ import course.testkit.BrowserPage;
 import course.testkit.DocSnippets;
 import course.testkit.LabProcess;
 import course.testkit.PayaraProcess;
-import course.testkit.WireRecorder;
+import course.testkit.TcpProxy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
@@ -100,7 +100,7 @@ class FailureLabsIT extends DeployedChat {
         int otherPort = PayaraProcess.freePort();
         try (LabProcess otherOrigin = LabProcess.startFromCourseFolder("labs/other-origin.sh", String.valueOf(otherPort))
                      .awaitAnswering(URI.create("http://127.0.0.1:" + otherPort + "/"), Duration.ofSeconds(30));
-             WireRecorder wire = WireRecorder.to("localhost", base.getPort())) {
+             TcpProxy wire = TcpProxy.recording("localhost", base.getPort())) {
             // The README's line names the run command's port, 8081; here the chat is reached through the recorder.
             String readmeLine = DocSnippets.tagged(Path.of("labs/hijack.js"), "lab");
             assertThat(readmeLine).contains("'ws://localhost:8081/chat/support'");
@@ -115,7 +115,7 @@ class FailureLabsIT extends DeployedChat {
             assertThat(refused.type()).isEqualTo("error");
             assertThat(refused.text()).isEqualTo("WebSocket connection to 'ws://localhost:" + wire.port()
                     + "/chat/support' failed: Error during WebSocket handshake: Unexpected response code: 403");
-            WireRecorder.Exchange handshake = wire.exchanges().getFirst();
+            TcpProxy.Exchange handshake = wire.exchanges().getFirst();
             assertThat(handshake.request()).startsWith("GET /chat/support HTTP/1.1\r\n")
                     .containsPattern("(?m)^Origin: http://localhost:" + otherPort + "$")
                     .containsPattern("(?m)^Cookie: (.*; )?" + Pattern.quote(cookie) + "(;.*)?$");

@@ -1,5 +1,6 @@
 package course.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,26 +10,54 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback TCP proxy in front of a server under test, for two things a test cannot otherwise do:
- * count the real bytes on the wire (headers and framing included), and cut every connection at once,
- * the way a network failure or a crashed server would.
+ * A loopback TCP proxy in front of a server under test, for what a test cannot otherwise do: count the
+ * real bytes on the wire (headers and framing included), cut every connection at once, the way a
+ * network failure or a crashed server would, and, when started {@link #recording}, keep what each
+ * connection carried, to show what a browser does not tell (the cookie a refused handshake carried).
  */
 public final class TcpProxy implements AutoCloseable {
 
+    /** How much of each direction of a connection a recording proxy keeps. */
+    private static final int KEPT_BYTES = 64 * 1024;
+
+    /** One connection through a recording proxy: what the client sent, and what the server answered. */
+    public record Exchange(ByteArrayOutputStream sent, ByteArrayOutputStream received) {
+
+        /** The bytes the client sent so far, as text (ISO-8859-1, as HTTP headers are). */
+        public String request() {
+            synchronized (sent) {
+                return sent.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+
+        /** The bytes the server answered so far, as text. */
+        public String response() {
+            synchronized (received) {
+                return received.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
     private final InetSocketAddress target;
+    private final boolean recording;
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
     private volatile boolean accepting = true;
 
-    private TcpProxy(InetSocketAddress target) throws IOException {
+    private TcpProxy(InetSocketAddress target, boolean recording) throws IOException {
         this.target = target;
+        this.recording = recording;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + port());
         acceptor.setDaemon(true);
@@ -37,11 +66,25 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Starts a proxy on a free loopback port that forwards to {@code host:port}. */
     public static TcpProxy to(String host, int port) {
+        return start(host, port, false);
+    }
+
+    /** As {@link #to}, keeping the first 64 KiB each way of every connection: see {@link #exchanges()}. */
+    public static TcpProxy recording(String host, int port) {
+        return start(host, port, true);
+    }
+
+    private static TcpProxy start(String host, int port, boolean recording) {
         try {
-            return new TcpProxy(new InetSocketAddress(host, port));
+            return new TcpProxy(new InetSocketAddress(host, port), recording);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every connection so far, in the order they arrived; empty unless started {@link #recording}. */
+    public List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
     }
 
     public int port() {
@@ -88,8 +131,12 @@ public final class TcpProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream, bytesUp);
-                pump(upstream, client, bytesDown);
+                Exchange exchange = recording ? new Exchange(new ByteArrayOutputStream(), new ByteArrayOutputStream()) : null;
+                if (exchange != null) {
+                    exchanges.add(exchange);
+                }
+                pump(client, upstream, bytesUp, exchange == null ? null : exchange.sent());
+                pump(upstream, client, bytesDown, exchange == null ? null : exchange.received());
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     continue; // one failed connection must not stop the proxy
@@ -98,12 +145,17 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong counter) {
+    private void pump(Socket from, Socket to, AtomicLong counter, ByteArrayOutputStream record) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) != -1) {
+                    if (record != null) {
+                        synchronized (record) {
+                            record.write(buffer, 0, Math.max(0, Math.min(n, KEPT_BYTES - record.size())));
+                        }
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                     counter.addAndGet(n);
