@@ -99,6 +99,7 @@ class EndToEndLatencyExperiment {
         int portB = PayaraProcess.freePort();
         int portS = PayaraProcess.freePort();
         Map<String, String> common = Map.of(
+                "board.provision", "false", // no board here: it would leave its broker user behind
                 "rabbitmq.virtual-host", RabbitVhost.name(),
                 "shop.data-dir", DATA.toAbsolutePath().toString(),
                 "shop.work-ms", String.valueOf(WORK_MS),
