@@ -42,7 +42,6 @@ public final class DocSnippets {
     public record Quote(String file, String tag, String text) {
     }
 
-    /** Every marked quote in {@code markdown}; paths in the markers are relative to {@code moduleDir}. */
     /**
      * Asserts that every quote in the markdown file equals its tagged source region, and returns how
      * many quotes there are, so the caller can insist there are some.
