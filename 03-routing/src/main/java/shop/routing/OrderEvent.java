@@ -1,7 +1,6 @@
 package shop.routing;
 
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.json.Json;
@@ -28,8 +27,9 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     }
     // end::message[]
 
-    static OrderEvent fromMessage(Message message) throws JMSException {
-        JsonObject json = Json.createReader(new StringReader(((TextMessage) message).getText())).readObject();
+    /** The event in a JSON body; a RuntimeException if the body is not one. */
+    static OrderEvent fromJson(String body) {
+        JsonObject json = Json.createReader(new StringReader(body)).readObject();
         return new OrderEvent(json.getString("orderId"),
                 new OrderKey(json.getString("region"), json.getString("event")),
                 json.getJsonNumber("amount").bigDecimalValue());
