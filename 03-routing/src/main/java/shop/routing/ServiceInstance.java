@@ -136,14 +136,14 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
             if (e instanceof PoisonMessage poison) {
                 throw poison;
             }
-            throw new PoisonMessage(tag, "its body is not an order event (" + e + ")");
+            throw new PoisonMessage(tag, "its body is not an order event (" + (e.getMessage() == null ? e : e.getMessage()) + ")");
         }
     }
     // end::read[]
 
     /** Called by the guard once the delivery is in the dead-letter queue: the one line that says so. */
     void setAside(DeliveryLedger.Pending delivery, String why) {
-        deliveries.note(name, delivery.routingKey(), "?", " [!] " + name + " dead-lettered '" + delivery.routingKey()
+        deliveries.note(name, delivery.routingKey(), "", " [!] " + name + " dead-lettered '" + delivery.routingKey()
                 + "' from " + rule.queue() + " to " + Topology.DEAD_LETTERS + ": " + why);
     }
 

@@ -100,7 +100,13 @@ public class Services {
             thread.setDaemon(true);
             return thread;
         });
-        watchdog.scheduleWithFixedDelay(this::watch, watchdogPeriod, watchdogPeriod, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(() -> {
+            try {
+                watch();
+            } catch (RuntimeException e) { // an exception would end the schedule for good: say so, and go on
+                LOG.log(Level.WARNING, " [!] The watchdog could not check the services; it tries again", e);
+            }
+        }, watchdogPeriod, watchdogPeriod, TimeUnit.MILLISECONDS);
         LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS
                 + ", routing scheme " + scheme.name());
     }
@@ -152,23 +158,24 @@ public class Services {
      * counts fewer consumers on a queue than instances read it, every instance of that queue.
      */
     synchronized void watch() {
-        try {
-            Map<String, List<ServiceInstance>> byQueue = new LinkedHashMap<>();
-            running.forEach(i -> byQueue.computeIfAbsent(i.rule().queue(), q -> new ArrayList<>()).add(i));
-            byQueue.forEach((queue, instances) -> {
-                List<ServiceInstance> stopped = instances.stream().filter(i -> !i.consuming()).toList();
-                if (stopped.isEmpty() && consumersOn(queue) < instances.size()) {
-                    stopped = instances; // the broker lost one, and cannot say which: start them all again
-                }
-                for (ServiceInstance dead : stopped) {
+        Map<String, List<ServiceInstance>> byQueue = new LinkedHashMap<>();
+        running.forEach(i -> byQueue.computeIfAbsent(i.rule().queue(), q -> new ArrayList<>()).add(i));
+        byQueue.forEach((queue, instances) -> {
+            List<ServiceInstance> stopped = instances.stream().filter(i -> !i.consuming()).toList();
+            if (stopped.isEmpty() && consumersOn(queue) < instances.size()) {
+                stopped = instances; // the broker lost one, and cannot say which: start them all again
+            }
+            for (ServiceInstance dead : stopped) {
+                try {
                     running.set(running.indexOf(dead), dead.restart());
-                    deliveries.note(dead.name(), "", "?", " [!] " + dead.name() + " had stopped consuming "
+                    deliveries.note(dead.name(), "", "", " [!] " + dead.name() + " had stopped consuming "
                             + queue + "; the watchdog started it again");
+                } catch (RuntimeException e) { // it stays in the list, stopped: the next round tries again
+                    LOG.warning(" [!] " + dead.name() + " could not start again on " + queue + "; the watchdog "
+                            + "tries again: " + e.getMessage());
                 }
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, " [!] The watchdog could not check the services; it tries again", e);
-        }
+            }
+        });
     }
     // end::watchdog[]
 
