@@ -119,6 +119,9 @@ class BadInputIT extends DeployedRouting {
                     "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail1 + ")",
                     "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail2 + ")"));
         }
+        assertThat(Files.readString(Path.of("README.md"))).as("the line the README shows in step 10").contains(
+                " [!] eu-analytics dead-lettered 'order.eu.created' from shop.orders.eu-analytics to shop.orders.dead-letters: "
+                        + "it is a BytesMessage, not a TextMessage with an order event\n");
         assertThat(deadLetters(key)).as("the dead-letter queue holds each set-aside copy, with the queue it came from")
                 .containsEntry("shop.orders.eu-analytics", 7L).containsEntry("shop.orders.audit", 7L);
         assertThat(consumersPerQueue(api)).as("not one consumer lost").isEqualTo(consumersBefore);
