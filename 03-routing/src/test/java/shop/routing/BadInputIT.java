@@ -69,7 +69,7 @@ class BadInputIT extends DeployedRouting {
     /**
      * What a service cannot handle is set aside, each with one line, and the service goes on: a plain AMQP client's
      * messages (no body, a text body, JSON, the JMS client's format naming a wrong type), JMS messages of the wrong
-     * type or shape, and orders whose work fails
+     * type or shape or too big, and orders whose work fails
      * every time, twice; then a valid order is delivered, and not one consumer was lost or restarted.
      */
     @Test
@@ -99,6 +99,7 @@ class BadInputIT extends DeployedRouting {
             bytes.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
             producer.send(bytes);
             producer.send(session.createTextMessage("{\"order\":\"P-2\"}")); // a TextMessage, JSON of the wrong shape
+            producer.send(session.createTextMessage("x".repeat(70_000))); // too big: the service checks, whoever sent it
         } finally {
             jms.close();
         }
@@ -115,12 +116,13 @@ class BadInputIT extends DeployedRouting {
         for (String service : List.of("eu-analytics", "audit")) {
             String prefix = " [!] " + service + " dead-lettered '" + key + "' from shop.orders." + service
                     + " to shop.orders.dead-letters: ";
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(setAside(api, prefix)).hasSize(8).contains(
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(setAside(api, prefix)).hasSize(9).contains(
                     unreadable + "java.io.EOFException)",
                     unreadable + "java.io.StreamCorruptedException: invalid stream header: 68656C6C)",
                     unreadable + "java.io.StreamCorruptedException: invalid stream header: 7B226F72)",
                     "it is a BytesMessage, not a TextMessage with an order event",
                     "its body is not an order event (no string field orderId)",
+                    "its body is too big: 70000 characters, at most 65536",
                     "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail1 + ")",
                     "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail2 + ")")
                     .anyMatch(r -> r.startsWith(unreadable + "java.lang.ClassCastException: class java.lang.String cannot be cast "
@@ -130,7 +132,7 @@ class BadInputIT extends DeployedRouting {
                 " [!] eu-analytics dead-lettered 'order.eu.created' from shop.orders.eu-analytics to shop.orders.dead-letters: "
                         + "it is a BytesMessage, not a TextMessage with an order event\n");
         assertThat(deadLetters(key)).as("the dead-letter queue holds each set-aside copy, with the queue it came from")
-                .containsEntry("shop.orders.eu-analytics", 8L).containsEntry("shop.orders.audit", 8L);
+                .containsEntry("shop.orders.eu-analytics", 9L).containsEntry("shop.orders.audit", 9L);
         assertThat(consumersPerQueue(api)).as("not one consumer lost").isEqualTo(consumersBefore);
         assertThat(api.services()).allSatisfy(s -> assertThat(s.getBoolean("consuming")).isTrue());
         assertThat(restarts(api)).as("kept alive by the guard, not restarted by the watchdog").isEqualTo(restartsBefore);
