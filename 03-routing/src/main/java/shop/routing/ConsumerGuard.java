@@ -20,6 +20,8 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
 
     private final DeliveryLedger ledger;
     private final Map<String, ServiceInstance> services = new ConcurrentHashMap<>();
+    /** Consumers whose deliveries the JMS client acknowledges before decoding them (AUTO_ACKNOWLEDGE), by queue. */
+    private final Map<String, String> autoAcknowledged = new ConcurrentHashMap<>();
 
     ConsumerGuard(DeliveryLedger ledger) {
         this.ledger = ledger;
@@ -27,6 +29,11 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
 
     void guard(String consumerTag, ServiceInstance service) {
         services.put(consumerTag, service);
+    }
+
+    /** Guards a consumer whose deliveries are acknowledged before they are decoded: a bad one is already gone. */
+    void guardAutoAcknowledged(String consumerTag, String queue) {
+        autoAcknowledged.put(consumerTag, queue);
     }
 
     void release(String consumerTag) {
@@ -38,6 +45,11 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
     @Override
     public void handleConsumerException(Channel channel, Throwable exception, Consumer consumer,
                                         String consumerTag, String methodName) {
+        if (autoAcknowledged.containsKey(consumerTag)) { // acknowledged already: nothing to set aside, only to say
+            LOG.warning(" [!] " + autoAcknowledged.get(consumerTag) + " dropped a message it cannot read, which was "
+                    + "acknowledged before it was read (AUTO_ACKNOWLEDGE), and goes on: " + rootOf(exception));
+            return;
+        }
         ServiceInstance service = services.get(consumerTag);
         Optional<PoisonMessage> poison = causeOf(exception, PoisonMessage.class);
         // A service's own verdict names its delivery; otherwise the JMS client failed to decode the delivery the

@@ -45,8 +45,18 @@ public final class DeliveryLedger implements TrafficListener {
         }
     }
 
-    /** Runs {@code subscribe} (which sets a message listener) and returns the consumer tag it registered. */
+    /**
+     * Runs {@code subscribe} (which sets a message listener), returns the consumer tag it registered, and from now
+     * on records that consumer's deliveries until it has finished them.
+     */
     String track(Runnable subscribe) {
+        String tag = consumerTagOf(subscribe);
+        byConsumer.put(tag, new ConcurrentSkipListMap<>());
+        return tag;
+    }
+
+    /** Runs {@code subscribe} (which sets a message listener) and returns the consumer tag it registered. */
+    String consumerTagOf(Runnable subscribe) {
         lastConsume.remove();
         subscribe.run();
         String tag = lastConsume.get();
@@ -54,7 +64,6 @@ public final class DeliveryLedger implements TrafficListener {
         if (tag == null) {
             throw new IllegalStateException("the JMS client sent no basic.consume on this thread");
         }
-        byConsumer.put(tag, new ConcurrentSkipListMap<>());
         return tag;
     }
 

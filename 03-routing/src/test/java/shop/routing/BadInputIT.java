@@ -202,6 +202,28 @@ class BadInputIT extends DeployedRouting {
     }
     // end::watchdog-test[]
 
+    @Test
+    void aTickTheMarketSubscribersCannotReadIsDroppedAndTheyGoOnWithTheNextTick() throws Exception {
+        RoutingApi api = api();
+        try (Connection connection = TestClients.amqp().newConnection("plain-tick-producer");
+             Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            // Plain text, not the JMS client's format: it reaches all three market subscribers.
+            channel.basicPublish(Topology.TICKS, "tick.xnas.AAPL", null, "231.50".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(10_000);
+        }
+        String price = "777." + (10 + Math.floorMod(System.nanoTime(), 90)); // a price the demo feed never sends
+        assertThat(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonObject recent = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("recent");
+            for (String subscriber : List.of("aapl-watch", "nasdaq-board", "tick-recorder")) {
+                assertThat(recent.getJsonArray(subscriber).getValuesAs(jakarta.json.JsonString::getString))
+                        .as(subscriber).contains("tick.xnas.AAPL " + price);
+            }
+        });
+    }
+
     // tag::reserved-test[]
     @Test
     void theShopsOwnQueueNamesCannotBeTakenOrDeletedThroughTheApiSoNothingUnroutableIsDropped() throws Exception {
