@@ -89,6 +89,11 @@ public class Broker {
         }
     }
 
+    /** False once the application stops and the connections are closed. */
+    synchronized boolean connected() {
+        return jms != null;
+    }
+
     DeliveryLedger ledger() {
         return ledger;
     }

@@ -158,6 +158,9 @@ public class Services {
      * counts fewer consumers on a queue than instances read it, every instance of that queue.
      */
     synchronized void watch() {
+        if (!broker.connected()) {
+            return; // the application is stopping: nothing is to be started again
+        }
         Map<String, List<ServiceInstance>> byQueue = new LinkedHashMap<>();
         running.forEach(i -> byQueue.computeIfAbsent(i.rule().queue(), q -> new ArrayList<>()).add(i));
         byQueue.forEach((queue, instances) -> {
