@@ -53,7 +53,7 @@ public class Broker {
         factory.setChannelsQos(settings.prefetch());
         // tag::guard[]
         // The JMS client decodes a delivery before onMessage, and when it cannot, the AMQP client's default closes
-        // the consumer's channel and logs through SLF4J, which has no binding here: the service stops, silently.
+        // the consumer's channel and logs through SLF4J, which has no provider here: the service stops, silently.
         // The guard replaces that default, and the ledger tells it which delivery the consumer was on.
         factory.setAmqpConnectionFactoryPostProcessor(amqpFactory -> {
             amqpFactory.setTrafficListener(ledger);

@@ -69,8 +69,8 @@ class BadInputIT extends DeployedRouting {
     /**
      * What a service cannot handle is set aside, each with one line, and the service goes on: a plain AMQP client's
      * messages (no body, a text body, JSON, the JMS client's format naming a wrong type), JMS messages of the wrong
-     * type or shape or too big, and orders whose work fails
-     * every time, twice; then a valid order is delivered, and not one consumer was lost or restarted.
+     * type, of the wrong shape or too big, and two orders whose work fails every time; then a valid order is
+     * delivered, and not one consumer was lost or restarted.
      */
     @Test
     void aMessageAServiceCannotHandleIsDeadLetteredWithOneLineAndTheServiceServesTheNextOrder() throws Exception {
