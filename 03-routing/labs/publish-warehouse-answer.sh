@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Failure lab 3: while the server is stopped, the warehouse (a plain AMQP service) answers a pick.
+# Failure lab 5: while the server is stopped, the warehouse (a plain AMQP service) answers a pick.
 # The answer waits in the warehouse's durable queue until shipping is back. Uses the management HTTP API.
 # Usage: publish-warehouse-answer.sh [ORDER_ID], for example publish-warehouse-answer.sh A-3001
 # RABBITMQ_VIRTUAL_HOST, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_USERNAME and RABBITMQ_PASSWORD pick another

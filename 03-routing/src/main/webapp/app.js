@@ -33,18 +33,25 @@ function rowFor(id, key) {
     return state.rows.get(rowKey);
 }
 
-function mark(tr, column, css) {
+function mark(tr, column, css, sign = '✓', why = '') {
     const index = state.columns.indexOf(column);
     if (index >= 0) {
         const td = tr.children[index + 2];
-        td.textContent = td.textContent === '' ? '✓' : td.textContent + '✓'; // two ✓ would be a duplicate
+        td.textContent = td.textContent === '' ? sign : td.textContent + sign; // two ✓ would be a duplicate
         td.classList.add(css);
+        if (why) {
+            td.title = why;
+        }
     }
 }
 
 function show(delivery) {
     const service = delivery.service.replace(/-\d+$/, ''); // billing-1 and billing-2 are billing
-    if (delivery.service === 'x' && delivery.key.startsWith('order.')) {
+    if (delivery.line.startsWith(' [!]')) {
+        if (delivery.key !== '') { // a message the service set aside, in the dead-letter queue: ✗, and the reason on hover
+            mark(rowFor(delivery.id || '?', delivery.key), service, 'dead', '✗', delivery.line);
+        }
+    } else if (delivery.service === 'x' && delivery.key.startsWith('order.')) {
         rowFor(delivery.id, delivery.key);
     } else if (delivery.key.startsWith('order.')) {
         mark(rowFor(delivery.id, delivery.key), service, 'got');

@@ -27,6 +27,8 @@ public class Broker {
     @Inject
     BrokerSettings settings;
 
+    private final DeliveryLedger ledger = new DeliveryLedger();
+    private final ConsumerGuard guard = new ConsumerGuard(ledger);
     private jakarta.jms.Connection jms;
     private Connection amqp;
 
@@ -49,6 +51,15 @@ public class Broker {
         factory.setVirtualHost(settings.virtualHost());
         // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
         factory.setChannelsQos(settings.prefetch());
+        // tag::guard[]
+        // The JMS client decodes a delivery before onMessage, and when it cannot, the AMQP client's default closes
+        // the consumer's channel and logs through SLF4J, which has no provider here: the service stops, silently.
+        // The guard replaces that default, and the ledger tells it which delivery the consumer was on.
+        factory.setAmqpConnectionFactoryPostProcessor(amqpFactory -> {
+            amqpFactory.setTrafficListener(ledger);
+            amqpFactory.setExceptionHandler(guard);
+        });
+        // end::guard[]
         try {
             jms = factory.createConnection();
             jms.start();
@@ -76,6 +87,19 @@ public class Broker {
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot open a JMS session on " + settings.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** False once the application stops and the connections are closed. */
+    synchronized boolean connected() {
+        return jms != null;
+    }
+
+    DeliveryLedger ledger() {
+        return ledger;
+    }
+
+    ConsumerGuard guard() {
+        return guard;
     }
 
     /** A new channel on the plain AMQP connection; its owner closes it. */

@@ -1,11 +1,13 @@
 package shop.routing;
 
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.io.StringReader;
 import java.math.BigDecimal;
 
@@ -28,10 +30,26 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     }
     // end::message[]
 
-    static OrderEvent fromMessage(Message message) throws JMSException {
-        JsonObject json = Json.createReader(new StringReader(((TextMessage) message).getText())).readObject();
-        return new OrderEvent(json.getString("orderId"),
-                new OrderKey(json.getString("region"), json.getString("event")),
-                json.getJsonNumber("amount").bigDecimalValue());
+    /** The event in a JSON body; an IllegalArgumentException that names what is missing if the body is not one. */
+    static OrderEvent fromJson(String body) {
+        JsonObject json;
+        try {
+            json = Json.createReader(new StringReader(body)).readObject();
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("not a JSON object", e);
+        }
+        String orderId = text(json, "orderId");
+        OrderKey key = new OrderKey(text(json, "region"), text(json, "event"));
+        if (!(json.get("amount") instanceof JsonNumber amount)) {
+            throw new IllegalArgumentException("no number field amount");
+        }
+        return new OrderEvent(orderId, key, amount.bigDecimalValue());
+    }
+
+    private static String text(JsonObject json, String field) {
+        if (!(json.get(field) instanceof JsonString value)) {
+            throw new IllegalArgumentException("no string field " + field);
+        }
+        return value.getString();
     }
 }

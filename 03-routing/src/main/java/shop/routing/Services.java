@@ -7,7 +7,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -48,7 +55,16 @@ public class Services {
     @ConfigProperty(name = "routing.billing-instances")
     int billingInstances;
 
+    @Inject
+    @ConfigProperty(name = "routing.live-subscription-expiry-ms")
+    long liveSubscriptionExpiry;
+
+    @Inject
+    @ConfigProperty(name = "routing.watchdog-ms")
+    long watchdogPeriod;
+
     private final List<ServiceInstance> running = new ArrayList<>();
+    private ScheduledExecutorService watchdog;
     /** The rules subscribed at startup: the scheme's, then those of ServiceRule beans. */
     private final List<Rule> rules = new ArrayList<>();
     private jakarta.jms.Session confirmations;
@@ -62,9 +78,9 @@ public class Services {
             Rule configured = rule.service().equals("billing") ? rule.instances(billingInstances) : rule;
             for (int i = 1; i <= configured.instances(); i++) {
                 // Shipping's work on a paid order: ask the warehouse, a plain AMQP service, to pick it.
-                ServiceInstance.Work work = configured.subscription().equals("shipping-paid")
-                        ? warehouse::requestPick : ServiceInstance.Work.NONE;
-                running.add(ServiceInstance.start(configured, i, broker, deliveries, work));
+                ServiceInstance.Work work = FailingOrders.around(configured.subscription().equals("shipping-paid")
+                        ? warehouse::requestPick : ServiceInstance.Work.NONE);
+                running.add(ServiceInstance.start(configured, i, broker, deliveries, work, queueArguments(false)));
             }
         }
         try {
@@ -79,6 +95,18 @@ public class Services {
         } catch (java.io.IOException | jakarta.jms.JMSException e) {
             throw new IllegalStateException("Could not start the shop's services: " + e.getMessage(), e);
         }
+        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "service-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            try {
+                watch();
+            } catch (RuntimeException e) { // an exception would end the schedule for good: say so, and go on
+                LOG.log(Level.WARNING, " [!] The watchdog could not check the services; it tries again", e);
+            }
+        }, watchdogPeriod, watchdogPeriod, TimeUnit.MILLISECONDS);
         LOG.info(" [x] Routing started: " + running.size() + " service instances on " + Topology.ORDERS
                 + ", routing scheme " + scheme.name());
     }
@@ -88,7 +116,8 @@ public class Services {
      * Teaching aid for trying rules live: real services subscribe themselves when they start.
      */
     public synchronized ServiceInstance subscribe(Rule rule) {
-        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries, ServiceInstance.Work.NONE);
+        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
+                queueArguments(true));
         running.add(instance);
         return instance;
     }
@@ -110,6 +139,67 @@ public class Services {
         return true;
     }
 
+    // tag::queue-arguments[]
+    /** How a service's queue is declared: what it cannot handle is dead-lettered; a live one's queue expires. */
+    private Map<String, Object> queueArguments(boolean live) {
+        Map<String, Object> arguments = new HashMap<>(Map.of("x-dead-letter-exchange", Topology.DEAD_LETTERS));
+        if (live) {
+            // The app forgets a live subscription when it stops, so the broker must forget its queue too: unused
+            // (no consumer) for this long, it is deleted, instead of filling up with what nobody will ever read.
+            arguments.put("x-expires", liveSubscriptionExpiry);
+        }
+        return arguments;
+    }
+    // end::queue-arguments[]
+
+    // tag::watchdog[]
+    /**
+     * Restarts every service instance whose consumer has stopped: one the guard saw fail, or, when the broker
+     * counts fewer consumers on a queue than instances read it, every instance of that queue.
+     */
+    synchronized void watch() {
+        if (!broker.connected()) {
+            return; // the application is stopping: nothing is to be started again
+        }
+        Map<String, List<ServiceInstance>> byQueue = new LinkedHashMap<>();
+        running.forEach(i -> byQueue.computeIfAbsent(i.rule().queue(), q -> new ArrayList<>()).add(i));
+        byQueue.forEach((queue, instances) -> {
+            List<ServiceInstance> stopped = instances.stream().filter(i -> !i.consuming()).toList();
+            if (stopped.isEmpty() && consumersOn(queue) < instances.size()) {
+                stopped = instances; // the broker lost one, and cannot say which: start them all again
+            }
+            for (ServiceInstance dead : stopped) {
+                try {
+                    running.set(running.indexOf(dead), dead.restart());
+                    deliveries.note(dead.name(), "", "", " [!] " + dead.name() + " had stopped consuming "
+                            + queue + "; the watchdog started it again");
+                } catch (RuntimeException e) { // it stays in the list, stopped: the next round tries again
+                    LOG.warning(" [!] " + dead.name() + " could not start again on " + queue + "; the watchdog "
+                            + "tries again: " + e.getMessage());
+                }
+            }
+        });
+    }
+    // end::watchdog[]
+
+    /** How many consumers the broker counts on {@code queue}; 0 if the queue is gone. */
+    public int consumersOn(String queue) {
+        try (com.rabbitmq.client.Channel channel = broker.channel()) {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
+            return 0; // a passive declare of a missing queue closes the channel with 404
+        }
+    }
+
+    /**
+     * True if a live subscription may not use {@code name}: its queue would be one the app itself uses, the
+     * alternate exchange's or the dead letters', or a service's started with the shop.
+     */
+    public synchronized boolean reserved(String name) {
+        String queue = new Rule(name, "#").queue();
+        return queue.equals(Topology.ORDERS_UNROUTED) || queue.equals(Topology.DEAD_LETTERS) || startedWithTheShop(name);
+    }
+
     /** True if {@code subscription} is one of the shop's own, subscribed at startup, not one added while running. */
     public synchronized boolean startedWithTheShop(String subscription) {
         return rules.stream().anyMatch(r -> r.subscription().equals(subscription));
@@ -122,6 +212,9 @@ public class Services {
 
     @PreDestroy
     synchronized void stop() {
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         running.forEach(ServiceInstance::close);
         running.clear();
         if (confirmations != null) {

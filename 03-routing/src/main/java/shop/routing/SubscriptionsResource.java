@@ -57,6 +57,9 @@ public class SubscriptionsResource {
             return Problem.badRequest("invalid-name", "Invalid service name",
                     "name is 1-32 characters of a-z, 0-9 or '-', starting with a letter.");
         }
+        if (services.reserved(name.getString())) {
+            return reserved(name.getString());
+        }
         if (!(json.get("pattern") instanceof JsonString pattern) || !BINDING.matcher(pattern.getString()).matches()) {
             return Problem.badRequest("invalid-pattern", "Invalid binding pattern",
                     "pattern is words of a-z and 0-9 separated by dots, where '*' stands for exactly one word and "
@@ -91,10 +94,22 @@ public class SubscriptionsResource {
                 .add("queue", rule.queue()).build().toString()).build();
     }
 
+    // tag::reserved[]
+    /** 409: the name is the app's own; taking it, or deleting it, would take a queue from under the app. */
+    private static Response reserved(String name) {
+        return Problem.response(409, "reserved-name", "Reserved name",
+                "'" + name + "' names a queue of the shop itself (" + new Rule(name, "#").queue() + "); a live "
+                        + "subscription can neither take nor delete it. Choose another name.");
+    }
+    // end::reserved[]
+
     @DELETE
     @Path("/{name}")
     public Response unsubscribe(@PathParam("name") String name) {
-        if (!NAME.matcher(name).matches() || services.startedWithTheShop(name)) {
+        if (NAME.matcher(name).matches() && services.reserved(name)) {
+            return reserved(name);
+        }
+        if (!NAME.matcher(name).matches()) {
             return Problem.response(404, "no-such-subscription", "No such subscription",
                     "Only subscriptions added with POST /api/subscriptions can be removed here.");
         }

@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.LinkedHashMap;
@@ -41,30 +42,42 @@ public class TickSubscribers {
             // AUTO_ACKNOWLEDGE: this client acks before onMessage, so a failing listener loses the tick; accepted here.
             Session session = broker.session(Session.AUTO_ACKNOWLEDGE);
             sessions.add(session);
-            session.createSharedConsumer(Topics.on(Topology.TICKS, rule.pattern()), Topology.TICKS + "." + rule.service())
-                    .setMessageListener(message -> {
-                        count.incrementAndGet();
-                        try {
-                            String seen = "tick." + message.getStringProperty("venue") + "." + message.getStringProperty("symbol")
-                                    + " " + ((TextMessage) message).getText();
-                            synchronized (last) {
-                                last.addLast(seen);
-                                if (last.size() > 200) {
-                                    last.removeFirst();
-                                }
-                            }
-                        } catch (JMSException e) {
-                            LOG.fine("unreadable tick: " + e);
+            jakarta.jms.MessageListener listener = message -> {
+                count.incrementAndGet();
+                try {
+                    String seen = "tick." + message.getStringProperty("venue") + "." + message.getStringProperty("symbol")
+                            + " " + ((TextMessage) message).getText();
+                    synchronized (last) {
+                        last.addLast(seen);
+                        if (last.size() > 200) {
+                            last.removeFirst();
                         }
-                        if (rule.pattern().equals("tick.#")) {
-                            try {
-                                lastPrices.put(message.getStringProperty("symbol") + "@" + message.getStringProperty("venue"),
-                                        ((TextMessage) message).getText());
-                            } catch (JMSException e) {
-                                LOG.fine("unreadable tick: " + e);
-                            }
-                        }
-                    });
+                    }
+                } catch (JMSException e) {
+                    LOG.fine("unreadable tick: " + e);
+                }
+                if (rule.pattern().equals("tick.#")) {
+                    try {
+                        lastPrices.put(message.getStringProperty("symbol") + "@" + message.getStringProperty("venue"),
+                                ((TextMessage) message).getText());
+                    } catch (JMSException e) {
+                        LOG.fine("unreadable tick: " + e);
+                    }
+                }
+            };
+            String subscription = Topology.TICKS + "." + rule.service();
+            MessageConsumer consumer = session.createSharedConsumer(Topics.on(Topology.TICKS, rule.pattern()), subscription);
+            // A tick the JMS client cannot read must not stop this subscriber: the guard logs it and lets it go on.
+            String consumerTag = broker.ledger().consumerTagOf(() -> listen(consumer, listener));
+            broker.guard().guardAutoAcknowledged(consumerTag, subscription);
+        }
+    }
+
+    private static void listen(MessageConsumer consumer, jakarta.jms.MessageListener listener) {
+        try {
+            consumer.setMessageListener(listener);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

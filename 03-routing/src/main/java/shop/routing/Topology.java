@@ -25,6 +25,8 @@ public final class Topology {
     public static final String WAREHOUSE = "shop.warehouse";
     public static final String WAREHOUSE_PICKS = "shop.warehouse.picks";
     public static final String WAREHOUSE_SHIPPED = "shop.warehouse.shipped";
+    /** Where a service sets aside a message it cannot handle, so it neither loses it nor stops on it. */
+    public static final String DEAD_LETTERS = "shop.orders.dead-letters";
 
     static void declare(Channel channel) throws IOException {
         // tag::alternate-exchange[]
@@ -47,6 +49,12 @@ public final class Topology {
         channel.queueDeclare(WAREHOUSE_PICKS, true, false, false, null);
         channel.queueBind(WAREHOUSE_PICKS, WAREHOUSE, "pick");
         channel.queueDeclare(WAREHOUSE_SHIPPED, true, false, false, null);
+
+        // Each service queue names this exchange as its x-dead-letter-exchange (ServiceInstance.start): a message
+        // rejected there lands here, with an x-death header that says from which queue and why.
+        channel.exchangeDeclare(DEAD_LETTERS, BuiltinExchangeType.FANOUT, true);
+        channel.queueDeclare(DEAD_LETTERS, true, false, false, null);
+        channel.queueBind(DEAD_LETTERS, DEAD_LETTERS, "");
     }
     // end::topology[]
 

@@ -10,6 +10,7 @@ import course.testkit.LabScript;
 import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,184 @@ class BadInputIT extends DeployedRouting {
         Barrier.awaitEverySubscriptionPassed(api);
         assertThat(api.receiptsOf("?")).extracting(d -> d.getString("service")).containsExactly("unrouted");
     }
+
+
+    // tag::poison-test[]
+    /**
+     * What a service cannot handle is set aside, each with one line, and the service goes on: a plain AMQP client's
+     * messages (no body, a text body, JSON, the JMS client's format naming a wrong type), JMS messages of the wrong
+     * type, of the wrong shape or too big, and two orders whose work fails every time; then a valid order is
+     * delivered, and not one consumer was lost or restarted.
+     */
+    @Test
+    void aMessageAServiceCannotHandleIsDeadLetteredWithOneLineAndTheServiceServesTheNextOrder() throws Exception {
+        RoutingApi api = api();
+        Map<String, Integer> consumersBefore = consumersPerQueue(api);
+        long restartsBefore = restarts(api);
+        String key = "order.eu.created"; // eu-analytics and audit subscribe to it
+        try (Connection connection = TestClients.amqp().newConnection("plain-producer");
+             Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(Topology.ORDERS, key, new AMQP.BasicProperties(), new byte[0]); // no body, no properties
+            channel.basicPublish(Topology.ORDERS, key, null, "hello".getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish(Topology.ORDERS, key, new AMQP.BasicProperties.Builder().contentType("application/json").build(),
+                    "{\"orderId\":\"P-1\",\"region\":\"eu\",\"event\":\"created\",\"amount\":1}".getBytes(StandardCharsets.UTF_8));
+            java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(forged)) {
+                out.writeUTF("java.lang.String"); // the JMS client's format begins with a class name: not one of its own
+            }
+            channel.basicPublish(Topology.ORDERS, key, null, forged.toByteArray());
+            channel.waitForConfirmsOrDie(10_000);
+        }
+        jakarta.jms.Connection jms = TestClients.jms().createConnection();
+        try (jakarta.jms.Session session = jms.createSession()) {
+            jakarta.jms.MessageProducer producer = session.createProducer(Topics.on(Topology.ORDERS, key));
+            jakarta.jms.BytesMessage bytes = session.createBytesMessage(); // the JMS client's format, the wrong type
+            bytes.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+            producer.send(bytes);
+            producer.send(session.createTextMessage("{\"order\":\"P-2\"}")); // a TextMessage, JSON of the wrong shape
+            producer.send(session.createTextMessage("x".repeat(70_000))); // too big: the service checks, whoever sent it
+        } finally {
+            jms.close();
+        }
+        String fail1 = RoutingApi.newId("FAIL");
+        String fail2 = RoutingApi.newId("FAIL");
+        String valid = RoutingApi.newId("P");
+        api.publish(key, fail1, "1"); // its work fails every time
+        api.publish(key, fail2, "1");
+        api.publish(key, valid, "1");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.receiptsOf(valid))
+                .extracting(d -> d.getString("service")).containsExactlyInAnyOrder("eu-analytics", "audit"));
+        String unreadable = "the JMS client cannot read it, it is not a message in the JMS client's format (";
+        for (String service : List.of("eu-analytics", "audit")) {
+            String prefix = " [!] " + service + " dead-lettered '" + key + "' from shop.orders." + service
+                    + " to shop.orders.dead-letters: ";
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(setAside(api, prefix)).hasSize(9).contains(
+                    unreadable + "java.io.EOFException)",
+                    unreadable + "java.io.StreamCorruptedException: invalid stream header: 68656C6C)",
+                    unreadable + "java.io.StreamCorruptedException: invalid stream header: 7B226F72)",
+                    "it is a BytesMessage, not a TextMessage with an order event",
+                    "its body is not an order event (no string field orderId)",
+                    "its body is too big: 70000 characters, at most 65536",
+                    "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail1 + ")",
+                    "its work failed 3 times in a row (java.lang.IllegalStateException: simulated failure of order " + fail2 + ")")
+                    .anyMatch(r -> r.startsWith(unreadable + "java.lang.ClassCastException: class java.lang.String cannot be cast "
+                            + "to class com.rabbitmq.jms.client.RMQMessage")));
+        }
+        assertThat(Files.readString(Path.of("README.md"))).as("the line the README shows in step 10").contains(
+                " [!] eu-analytics dead-lettered 'order.eu.created' from shop.orders.eu-analytics to shop.orders.dead-letters: "
+                        + "it is a BytesMessage, not a TextMessage with an order event\n");
+        assertThat(deadLetters(key)).as("the dead-letter queue holds each set-aside copy, with the queue it came from")
+                .containsEntry("shop.orders.eu-analytics", 9L).containsEntry("shop.orders.audit", 9L);
+        assertThat(consumersPerQueue(api)).as("not one consumer lost").isEqualTo(consumersBefore);
+        assertThat(api.services()).allSatisfy(s -> assertThat(s.getBoolean("consuming")).isTrue());
+        assertThat(restarts(api)).as("kept alive by the guard, not restarted by the watchdog").isEqualTo(restartsBefore);
+    }
+    // end::poison-test[]
+
+    // tag::lab3-test[]
+    /** Failure lab 3, run from the course folder exactly as the README prints it, against this test's server. */
+    @Test
+    void failureLab3AnOrderEventFromTheManagementUiIsDeadLetteredByEachServiceAndTheNextOrderIsServed() throws Exception {
+        RoutingApi api = api();
+        String order = RoutingApi.newId("A");
+        LabScript.Result lab = LabScript.of("labs/publish-unreadable-order.sh").fromCourseFolder()
+                .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30),
+                        String.valueOf(base.getPort()), order)
+                .assertSucceeded();
+        assertThat(lab.output()).isEqualTo("{\"routed\":true}\nHTTP 202\n");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(api.receiptsOf(order).stream()
+                .filter(d -> d.getString("key").equals("order.eu.paid")).map(d -> d.getString("service")))
+                .containsExactlyInAnyOrder(billingInstanceOf(api, order), "shipping", "eu-analytics", "audit"));
+        String why = ": the JMS client cannot read it, it is not a message in the JMS client's format (java.io.EOFException)";
+        List<String> lines = api.deliveries().stream().map(d -> d.getString("line"))
+                .filter(l -> l.startsWith(" [!] ") && l.contains("'order.eu.paid'")).toList();
+        assertThat(lines).hasSize(4).contains(
+                " [!] shipping dead-lettered 'order.eu.paid' from shop.orders.shipping-paid to shop.orders.dead-letters" + why,
+                " [!] eu-analytics dead-lettered 'order.eu.paid' from shop.orders.eu-analytics to shop.orders.dead-letters" + why,
+                " [!] audit dead-lettered 'order.eu.paid' from shop.orders.audit to shop.orders.dead-letters" + why)
+                .anyMatch(l -> l.matches(" \\[!] billing-[12] dead-lettered 'order\\.eu\\.paid' from shop\\.orders\\.billing to "
+                        + "shop\\.orders\\.dead-letters" + java.util.regex.Pattern.quote(why)));
+        assertThat(Files.readString(Path.of("README.md"))).as("the line the README shows for lab 3").contains(lines.stream()
+                .filter(l -> l.startsWith(" [!] eu-analytics")).findFirst().orElseThrow());
+        assertThat(deadLetters("order.eu.paid")).containsEntry("shop.orders.billing", 1L)
+                .containsEntry("shop.orders.shipping-paid", 1L).containsEntry("shop.orders.eu-analytics", 1L)
+                .containsEntry("shop.orders.audit", 1L);
+        assertThat(api.services()).allSatisfy(s -> assertThat(s.getBoolean("consuming")).as(s.toString()).isTrue());
+    }
+    // end::lab3-test[]
+
+    // tag::watchdog-test[]
+    @Test
+    void aConsumerThatStopsAnywayIsReportedStoppedAndTheWatchdogStartsItAgain() throws Exception {
+        RoutingApi api = api();
+        String queue = "shop.orders.eu-analytics";
+        try (Connection connection = TestClients.amqp().newConnection("queue-thief")) {
+            Channel channel = connection.createChannel();
+            channel.queueDelete(queue); // the broker cancels eu-analytics' consumer: it stops, through no fault of its own
+            channel.queueDeclare(queue, false, true, false, null); // exclusive to this connection: no restart can take it yet
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonObject analytics = service(api, "eu-analytics");
+                assertThat(analytics.getBoolean("consuming")).as(analytics.toString()).isFalse();
+                assertThat(analytics.getInt("queueConsumers")).isZero();
+            });
+        } // closing the connection deletes the exclusive queue: now the watchdog's restart can declare it again
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonObject analytics = service(api, "eu-analytics");
+            assertThat(analytics.getBoolean("consuming")).as(analytics.toString()).isTrue();
+            assertThat(analytics.getInt("queueConsumers")).isOne();
+        });
+        assertThat(api.deliveries()).extracting(d -> d.getString("line"))
+                .contains(" [!] eu-analytics had stopped consuming shop.orders.eu-analytics; the watchdog started it again");
+        String id = RoutingApi.newId("W");
+        api.publish("order.eu.created", id, "1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf(id))
+                .extracting(d -> d.getString("service")).containsExactlyInAnyOrder("eu-analytics", "audit"));
+    }
+    // end::watchdog-test[]
+
+    @Test
+    void aTickTheMarketSubscribersCannotReadIsDroppedAndTheyGoOnWithTheNextTick() throws Exception {
+        RoutingApi api = api();
+        try (Connection connection = TestClients.amqp().newConnection("plain-tick-producer");
+             Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            // Plain text, not the JMS client's format: it reaches all three market subscribers.
+            channel.basicPublish(Topology.TICKS, "tick.xnas.AAPL", null, "231.50".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(10_000);
+        }
+        String price = "777." + (10 + Math.floorMod(System.nanoTime(), 90)); // a price the demo feed never sends
+        assertThat(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonObject recent = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("recent");
+            for (String subscriber : List.of("aapl-watch", "nasdaq-board", "tick-recorder")) {
+                assertThat(recent.getJsonArray(subscriber).getValuesAs(jakarta.json.JsonString::getString))
+                        .as(subscriber).contains("tick.xnas.AAPL " + price);
+            }
+        });
+    }
+
+    // tag::reserved-test[]
+    @Test
+    void theShopsOwnQueueNamesCannotBeTakenOrDeletedThroughTheApiSoNothingUnroutableIsDropped() throws Exception {
+        RoutingApi api = api();
+        for (String name : List.of("unrouted", "dead-letters", "audit", "billing")) {
+            assertProblem(api.post("api/subscriptions", "{\"name\":\"" + name + "\",\"pattern\":\"#\"}"), 409, "reserved-name");
+            assertProblem(api.delete("api/subscriptions/" + name), 409, "reserved-name");
+        }
+        try (Connection connection = TestClients.amqp().newConnection("legacy-producer");
+             Channel channel = connection.createChannel()) {
+            channel.basicPublish(Topology.ORDERS, "refund.eu.issued",
+                    new AMQP.BasicProperties.Builder().headers(Map.of("orderId", "R-2")).build(), "{}".getBytes());
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf("R-2"))
+                .extracting(d -> d.getString("line")).containsExactly(" [unrouted] Caught 'refund.eu.issued' R-2"));
+    }
+    // end::reserved-test[]
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = ';', value = {
@@ -144,6 +323,11 @@ class BadInputIT extends DeployedRouting {
             assertThat(seen).containsExactly(big);
             assertThat(api.receiptsOf(big).stream().filter(d -> d.getString("service").equals("big-eu")).findFirst().orElseThrow()
                     .getString("line")).isEqualTo(" [big-eu] Received 'order.eu.created' " + big);
+            // A live subscription's queue expires once unused, so the app forgetting it at a restart leaves nothing behind.
+            assertThat(queueArguments("shop.orders.big-eu")).containsEntry("x-expires", 60000)
+                    .containsEntry("x-dead-letter-exchange", "shop.orders.dead-letters");
+            assertThat(queueArguments("shop.orders.audit")).doesNotContainKey("x-expires")
+                    .containsEntry("x-dead-letter-exchange", "shop.orders.dead-letters");
         } finally {
             assertThat(api.delete("api/subscriptions/big-eu").statusCode()).isEqualTo(204);
         }
@@ -155,8 +339,64 @@ class BadInputIT extends DeployedRouting {
         assertProblem(api.post("api/subscriptions", "{\"name\":\"x\",\"pattern\":\"order..paid\"}"), 400, "invalid-pattern");
         assertProblem(api.post("api/subscriptions", "{\"name\":\"x\",\"pattern\":\"order.e*.paid\"}"), 400, "invalid-pattern");
         assertProblem(api.post("api/subscriptions", "{\"name\":\"Bad Name\",\"pattern\":\"order.#\"}"), 400, "invalid-name");
-        assertProblem(api.post("api/subscriptions", "{\"name\":\"audit\",\"pattern\":\"order.#\"}"), 409, "subscription-exists");
-        assertProblem(api.delete("api/subscriptions/audit"), 404, "no-such-subscription");
+        assertProblem(api.post("api/subscriptions", "{\"name\":\"audit\",\"pattern\":\"order.#\"}"), 409, "reserved-name");
+        assertProblem(api.delete("api/subscriptions/audit"), 409, "reserved-name");
+        assertProblem(api.delete("api/subscriptions/nobody"), 404, "no-such-subscription");
+    }
+
+    private static Map<String, Object> queueArguments(String queue) {
+        JsonObject arguments = RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
+                + RabbitVhost.encode(queue)).asJsonObject().getJsonObject("arguments");
+        Map<String, Object> plain = new java.util.TreeMap<>();
+        arguments.forEach((k, v) -> plain.put(k, v instanceof jakarta.json.JsonNumber n ? n.intValue()
+                : v instanceof jakarta.json.JsonString t ? t.getString() : v.toString()));
+        return plain;
+    }
+
+    private static long restarts(RoutingApi api) {
+        return api.deliveries().stream().filter(d -> d.getString("line").endsWith("the watchdog started it again")).count();
+    }
+
+    private static JsonObject service(RoutingApi api, String instance) {
+        return api.services().stream().filter(s -> s.getString("instance").equals(instance)).findFirst().orElseThrow();
+    }
+
+    /** Which billing instance got {@code order}: the two share billing's queue, so either may. */
+    private static String billingInstanceOf(RoutingApi api, String order) {
+        return api.receiptsOf(order).stream().map(d -> d.getString("service")).filter(s -> s.startsWith("billing-"))
+                .findFirst().orElse("billing-1 or billing-2");
+    }
+
+    /** The reasons of every {@code  [!]} line that starts with {@code prefix}. */
+    private static List<String> setAside(RoutingApi api, String prefix) {
+        return api.deliveries().stream().map(d -> d.getString("line")).filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length())).toList();
+    }
+
+    /** The broker's consumer count per service queue, as GET /api/services reports it. */
+    private static Map<String, Integer> consumersPerQueue(RoutingApi api) {
+        Map<String, Integer> consumers = new java.util.TreeMap<>();
+        api.services().forEach(s -> consumers.put(s.getString("queue"), s.getInt("queueConsumers")));
+        return consumers;
+    }
+
+    /** How many messages with {@code key} the dead-letter queue holds per queue they came from (x-death), read without taking them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> deadLetters(String key) throws Exception {
+        Map<String, Long> perQueue = new java.util.TreeMap<>();
+        try (Connection connection = TestClients.amqp().newConnection("dead-letter-reader");
+             Channel channel = connection.createChannel()) {
+            // Not acknowledged: closing the channel puts every one back.
+            for (com.rabbitmq.client.GetResponse got = channel.basicGet(Topology.DEAD_LETTERS, false); got != null;
+                 got = channel.basicGet(Topology.DEAD_LETTERS, false)) {
+                if (!got.getEnvelope().getRoutingKey().equals(key)) {
+                    continue;
+                }
+                List<Map<String, Object>> deaths = (List<Map<String, Object>>) got.getProps().getHeaders().get("x-death");
+                perQueue.merge(deaths.get(0).get("queue").toString(), 1L, Long::sum);
+            }
+        }
+        return perQueue;
     }
 
     private static JsonObject assertProblem(HttpResponse<String> response, int status, String code) {

@@ -1,6 +1,7 @@
 package shop.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * What routing costs, measured on the real broker from this JVM (no application server in the way): the
  * same JMS publisher and consumer through a direct exchange, a topic exchange with 1, 10 and 100 bindings,
  * and an x-jms-topic selector; RabbitMQ PerfTest on the same broker as the anchor; and the tick ingestion
- * rate at which every pattern subscriber keeps up. Prints tables; asserts only that nothing was lost.
+ * rate at which every pattern subscriber keeps up. Prints tables; asserts that nothing was lost in any row (routing
+ * and ingestion), and that PerfTest ran and printed its numbers.
  */
 @ExtendWith(RabbitVhost.class)
 class RoutingCostExperiment {
@@ -65,6 +67,7 @@ class RoutingCostExperiment {
                 // direct: a JMS queue is a direct exchange (jms.durable.queues) with the queue's name as the key
                 Run direct = run(jms, messages, body, s -> s.createQueue("bench-direct"), s -> s.createQueue("bench-direct"), null);
                 cost.row("direct exchange (JMS queue)", direct.publishRate(), direct.deliveryRate(), direct.delivered(messages));
+                List<Run> runs = new ArrayList<>(List.of(direct));
                 for (int bindings : new int[] {1, 10, 100}) {
                     // bindings - 1 queues whose patterns never match: the exchange checks them for every message
                     for (int i = 1; i < bindings; i++) {
@@ -76,26 +79,38 @@ class RoutingCostExperiment {
                             s -> Topics.on(EXCHANGE, "order.*.paid"), null);
                     cost.row("topic exchange, " + bindings + " binding" + (bindings > 1 ? "s" : ""),
                             topic.publishRate(), topic.deliveryRate(), topic.delivered(messages));
+                    runs.add(topic);
                 }
                 Run selector = run(jms, messages, body, s -> Topics.on(EXCHANGE, "order.us.paid"),
                         s -> Topics.on(EXCHANGE, "order.#"), "amount > 1000 AND region = 'us'");
                 cost.row("x-jms-topic, selector amount > 1000 AND region = 'us'", selector.publishRate(),
                         selector.deliveryRate(), selector.delivered(messages));
+                runs.add(selector);
                 String[] anchor = perfTest(perfSeconds, body.length());
                 cost.row("RabbitMQ PerfTest (anchor), " + perfSeconds + " s, same size and prefetch", anchor[0], anchor[1], anchor[2]);
                 cost.note("Machine: " + Machine.describe());
                 cost.print();
-                assertThat(List.of(direct, selector)).allSatisfy(r -> assertThat(r.received()).isEqualTo(messages));
+                assertThat(runs).as("every routing row: 0 lost").hasSize(5)
+                        .allSatisfy(r -> assertThat(r.received()).isEqualTo(messages));
 
-                ingestion(jms).print();
+                List<String> lost = new ArrayList<>();
+                ingestion(jms, lost).print();
+                assertThat(lost).as("every ingestion row and subscriber: 0 lost").isEmpty();
             } finally {
                 jms.close();
             }
         }
     }
 
+    @Test
+    void aPerfTestRunThatFailsFailsTheExperimentInsteadOfLeavingAnEmptyAnchorRow() {
+        // A vhost that does not exist: PerfTest cannot connect, so it can print no rates.
+        assertThatThrownBy(() -> perfTest(1, 200, RabbitVhost.name() + "-missing")).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("PerfTest");
+    }
+
     /** Ticks at a fixed rate to three pattern subscribers; a rate is sustained when every subscriber has all its ticks within a second. */
-    private ResultTable ingestion(jakarta.jms.Connection jms) throws Exception {
+    private ResultTable ingestion(jakarta.jms.Connection jms, List<String> lost) throws Exception {
         int seconds = ExperimentProperties.integer("experiment.tick-seconds", 3);
         String[] rates = System.getProperty("experiment.tick-rates", "1000,4000").split(",");
         ResultTable table = ResultTable.of("Tick ingestion: " + seconds + " s at each rate, 3 venues x 10 symbols, "
@@ -142,6 +157,11 @@ class RoutingCostExperiment {
             long drained = System.nanoTime();
             if (!keptUp) { // let it drain, so the next rate starts clean and the table can say how far behind it was
                 waitFor(() -> counts[2].get() >= expected[2], 30_000);
+            }
+            for (int p = 0; p < patterns.length; p++) {
+                if (counts[p].get() != expected[p]) {
+                    lost.add(rate + " ticks/s, " + patterns[p] + ": " + counts[p].get() + " of " + expected[p]);
+                }
             }
             table.row(rate, total, counts[0].get() + " / " + expected[0], counts[1].get() + " / " + expected[1],
                     counts[2].get() + " / " + expected[2], keptUp ? String.format(Locale.ROOT, "yes (last tick after %.0f ms)",
@@ -211,18 +231,29 @@ class RoutingCostExperiment {
         }
     }
 
-    /** PerfTest in-process: one producer, one consumer, the same message size, prefetch and persistence. */
+    /**
+     * PerfTest in-process: one producer, one consumer, the same message size, prefetch and persistence. Fails if
+     * PerfTest exits with a status other than 0 or does not print both rates: a missing anchor is not a result.
+     */
     private static String[] perfTest(int seconds, int bytes) {
+        return perfTest(seconds, bytes, RabbitVhost.name());
+    }
+
+    private static String[] perfTest(int seconds, int bytes, String vhost) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        java.util.concurrent.atomic.AtomicReference<Integer> exit = new java.util.concurrent.atomic.AtomicReference<>();
         String uri = "amqp://" + RabbitVhost.username() + ":" + RabbitVhost.password() + "@" + RabbitVhost.host() + ":"
-                + RabbitVhost.port() + "/" + RabbitVhost.encode(RabbitVhost.name());
+                + RabbitVhost.port() + "/" + RabbitVhost.encode(vhost);
         PerfTest.main(new String[] {"--uri", uri, "--producers", "1", "--consumers", "1", "--size", String.valueOf(bytes),
                         "--time", String.valueOf(seconds), "--qos", "50", "--flag", "persistent", "--queue", "bench-perftest",
                         "--id", "anchor"},
-                new PerfTest.PerfTestOptions().setSystemExiter(status -> { })
+                new PerfTest.PerfTestOptions().setSystemExiter(exit::set)
                         .setConsoleOut(new PrintStream(out, true, StandardCharsets.UTF_8)));
         String text = out.toString(StandardCharsets.UTF_8);
-        return new String[] {summary(text, "sending rate avg"), summary(text, "receiving rate avg"), "(PerfTest's own count)"};
+        assertThat(exit.get()).as("PerfTest's exit status; its output:%n%s", text).isIn(null, 0);
+        String[] rates = {summary(text, "sending rate avg"), summary(text, "receiving rate avg"), "(PerfTest's own count)"};
+        assertThat(rates[0] + rates[1]).as("PerfTest's rates; its output:%n%s", text).doesNotContain("n/a");
+        return rates;
     }
 
     private static String summary(String output, String label) {

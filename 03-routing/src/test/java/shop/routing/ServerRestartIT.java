@@ -1,6 +1,7 @@
 package shop.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import course.testkit.LabScript;
@@ -20,10 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Failure labs 3 and 4, on one restart: the server is stopped (Ctrl+C) while the warehouse, a plain AMQP
- * service, answers a pick, and started again. Lab 3: the answer waits in the warehouse's durable queue, and
- * shipping handles it when the server is back. Lab 4: the restart binds one more selector exchange to fraud
- * review's durable queue, and fraud review still gets a matching order once. The server is the module's WAR
+ * Failure labs 4 and 5, and live subscriptions, on one restart: the server is stopped (Ctrl+C) while the
+ * warehouse, a plain AMQP service, answers a pick, and started again. Lab 5: the answer waits in the warehouse's
+ * durable queue, and shipping handles it when the server is back. Lab 4: the restart binds one more selector
+ * exchange to fraud review's durable queue, and fraud review still gets a matching order once. A subscription
+ * added live before the stop is gone after it, queue and all. The server is the module's WAR
  * in a Payara Micro process of its own, as the README's run command starts it, in this run's vhost; the lab's
  * script runs from the course folder exactly as printed.
  */
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ServerRestartIT {
 
     private static final String FRAUD_REVIEW_QUEUE = "shop.orders.fraud-review";
+    private static final String LIVE_QUEUE = "shop.orders.swallow-all";
 
     private PayaraProcess server;
     private LabScript.Result warehouseAnswer;
@@ -39,15 +42,19 @@ class ServerRestartIT {
 
     @BeforeAll
     void stopTheServerAnswerAsTheWarehouseAndStartItAgain() {
-        server = startServer("lab3-server-first");
+        server = startServer("lab5-server-first");
         selectorBindingsBefore = selectorBindingsOfFraudReview();
+        // The orphan of the attack: a live rule for everything, whose durable queue used to outlive the server.
+        RoutingApi first = new RoutingApi(url(server));
+        assertThat(first.post("api/subscriptions", "{\"name\":\"swallow-all\",\"pattern\":\"#\"}").statusCode()).isEqualTo(201);
+        RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + LIVE_QUEUE); // it exists
         server.stop(); // SIGTERM, as Ctrl+C: the server undeploys and closes its connections
         server.close();
 
         warehouseAnswer = LabScript.of("labs/publish-warehouse-answer.sh").fromCourseFolder()
                 .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30), "A-3001");
 
-        server = startServer("lab3-server-again");
+        server = startServer("lab5-server-again");
     }
 
     @AfterAll
@@ -100,6 +107,30 @@ class ServerRestartIT {
                 .until(() -> server.count(received) == 1);
     }
 
+    // tag::live-restart-test[]
+    @Test
+    void aSubscriptionAddedLiveIsGoneAfterARestartQueueAndAllSoItSwallowsNothing() throws MalformedURLException {
+        RoutingApi api = new RoutingApi(url(server));
+        assertThat(api.services()).noneMatch(s -> s.getString("subscription").equals("swallow-all"));
+        assertThatThrownBy(() -> RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + LIVE_QUEUE))
+                .as("its queue expired (x-expires) while no consumer used it").hasMessageContaining("answered 404");
+        // So what matches no rule of the shop reaches the alternate exchange again, instead of an orphan '#' queue.
+        RabbitVhost.get("/api/exchanges/" + RabbitVhost.encode(RabbitVhost.name()) + "/shop.orders");
+        LabScript.of("labs/publish-unrouted.sh").fromCourseFolder()
+                .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30), "refund.us.issued")
+                .assertSucceeded();
+        server.awaitLog(Pattern.compile(Pattern.quote(" [unrouted] Caught 'refund.us.issued' ?")));
+    }
+    // end::live-restart-test[]
+
+    private static java.net.URL url(PayaraProcess server) {
+        try {
+            return URI.create("http://localhost:" + server.port() + "/").toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The bindings to fraud review's queue whose source is a selector exchange the JMS client made. */
     private static List<JsonObject> selectorBindingsOfFraudReview() {
         return RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
@@ -110,6 +141,8 @@ class ServerRestartIT {
     }
 
     private static PayaraProcess startServer(String name) {
-        return PayaraProcess.start(name, "routing", Map.of("rabbitmq.virtual-host", RabbitVhost.name())).awaitReady();
+        // A live subscription's queue expires 1 s after its last consumer, not the default minute, to keep the test short.
+        return PayaraProcess.start(name, "routing", Map.of("rabbitmq.virtual-host", RabbitVhost.name(),
+                "routing.live-subscription-expiry-ms", "1000")).awaitReady();
     }
 }

@@ -9,6 +9,17 @@ final class TestClients {
     private TestClients() {
     }
 
+    /** A JMS client of the test's own, on this run's vhost: a JMS producer the shop does not control. */
+    static com.rabbitmq.jms.admin.RMQConnectionFactory jms() {
+        com.rabbitmq.jms.admin.RMQConnectionFactory factory = new com.rabbitmq.jms.admin.RMQConnectionFactory();
+        factory.setHost(RabbitVhost.host());
+        factory.setPort(RabbitVhost.port());
+        factory.setUsername(RabbitVhost.username());
+        factory.setPassword(RabbitVhost.password());
+        factory.setVirtualHost(RabbitVhost.name());
+        return factory;
+    }
+
     static ConnectionFactory amqp() {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(RabbitVhost.host());
