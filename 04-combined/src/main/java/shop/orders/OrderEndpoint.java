@@ -9,7 +9,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.List;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +29,8 @@ public class OrderEndpoint {
     OrderViews views;
     @Inject
     OrderCommands commands;
+    @Inject
+    Placements placements;
 
     @OnOpen
     public void open(Session session) {
@@ -75,10 +76,24 @@ public class OrderEndpoint {
     }
 
     // tag::place[]
-    private void place(Feed feed, ClientFrame frame) throws OrderCommands.BrokerUnavailable {
-        String orderId = UUID.randomUUID().toString();
-        commands.send(new Command("charge", orderId, feed.customer(), frame.get("item"), frame.get("payment"),
-                frame.get("correlationId"), null));
+    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+        String orderId = frame.get("orderId"); // the page's: a resend of the same click carries the same one
+        Placements.Order order = new Placements.Order(feed.customer(), frame.get("item"), frame.get("payment"));
+        switch (placements.claim(orderId, order)) {
+            case CONFLICT -> throw new ClientFrame.Refused("order-id-conflict", "The order id " + orderId
+                    + " belongs to another order; a new order needs a new id. Nothing was started.");
+            case PLACED_BEFORE -> { } // a resend: the broker has it already, so nothing is published again
+            case NEW -> {
+                try {
+                    commands.send(new Command("charge", orderId, feed.customer(), frame.get("item"),
+                            frame.get("payment"), frame.get("correlationId"), null));
+                    placements.confirmed(orderId);
+                } catch (OrderCommands.BrokerUnavailable e) {
+                    placements.failed(orderId, e);
+                    throw e;
+                }
+            }
+        }
         feed.send(Json.object().add("type", "accepted").add("orderId", orderId)
                 .add("correlationId", frame.get("correlationId")).build().toString());
     }

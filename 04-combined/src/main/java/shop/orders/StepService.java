@@ -52,6 +52,16 @@ public abstract class StepService {
         });
     }
 
+    /**
+     * A command the step can never carry out, however often it is delivered: the service dead-letters it at
+     * once. Thrown before the step publishes anything, since the dead letter is committed in its transaction.
+     */
+    public static final class Refused extends Exception {
+        public Refused(String why) {
+            super(why);
+        }
+    }
+
     /** Does the step for one command and says what happened through {@code outcome}. */
     protected abstract void handle(Command command, Outcome outcome) throws Exception;
 
@@ -121,7 +131,12 @@ public abstract class StepService {
             label = "'" + command.name() + "' order=" + command.orderId() + " correlation=" + command.correlationId();
             attempt = attempt(message);
             LOG.info(" [x] Received " + label);
-            handleWithHooks(command, attempt, outcome);
+            try {
+                handleWithHooks(command, attempt, outcome);
+            } catch (Refused refused) {
+                deadLetterAtOnce(session, outcome, message, body, label + ": " + refused.getMessage());
+                return;
+            }
             session.commit();
             LOG.info(" [x] Done " + label);
         } catch (Exception | Error failure) {
@@ -199,6 +214,8 @@ public abstract class StepService {
                 hook.before(step, command);
             }
             handle(command, outcome);
+        } catch (Refused refused) {
+            throw refused;
         } catch (Exception failure) {
             for (StepHook hook : hooks) {
                 if (hook.failed(step, command, attempt, failure, outcome)) {
