@@ -12,7 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.List;
 
 /**
  * A message as it arrived in a step's queue, read into a {@link Command} or refused: no body, not JSON, the
@@ -24,7 +24,8 @@ public final class CommandMessage {
 
     /** A command is about 250 bytes; anything over this is not one of ours. */
     public static final int MAX_BYTES = 4_096;
-    private static final Set<String> FIELDS = Set.of("command", "orderId", "customer", "item", "payment",
+    /** In this order, so a message missing several fields is always refused for the same one. */
+    private static final List<String> FIELDS = List.of("command", "orderId", "customer", "item", "payment",
             "correlationId", "choice");
 
     /** Why a message cannot be handled, in words for the log line and the dead letter. */

@@ -65,12 +65,12 @@ final class ShopBroker implements AutoCloseable {
         return commands;
     }
 
-    /** Publishes anything to the commands exchange, as any AMQP client with write access can. */
-    void publishRaw(String routingKey, AMQP.BasicProperties properties, byte[] body)
+    /** Publishes anything to an exchange of the shop, as any AMQP client with write access can. */
+    void publishRaw(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
             throws IOException, TimeoutException, InterruptedException {
         try (Channel channel = connection.createChannel()) {
             channel.confirmSelect();
-            channel.basicPublish(OrderTopology.COMMANDS, routingKey, properties, body);
+            channel.basicPublish(exchange, routingKey, properties, body);
             channel.waitForConfirmsOrDie(5_000);
         }
     }
