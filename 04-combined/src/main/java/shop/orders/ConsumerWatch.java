@@ -22,6 +22,7 @@ final class ConsumerWatch extends NoOpMetricsCollector {
         this.onClosed = onClosed;
     }
 
+    // tag::watch[]
     @Override
     public void basicConsume(Channel channel, String consumerTag, boolean autoAck) {
         consuming = channel;
@@ -38,6 +39,7 @@ final class ConsumerWatch extends NoOpMetricsCollector {
         Channel channel = consuming;
         return channel != null && channel.isOpen();
     }
+    // end::watch[]
 
     /** Why the broker closed the consumer's channel, if it did. */
     Optional<String> closeReason() {

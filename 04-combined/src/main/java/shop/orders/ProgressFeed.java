@@ -114,6 +114,21 @@ public class ProgressFeed {
         }
     }
 
+    // tag::dispatch[]
+    private void dispatch(Progress progress) {
+        synchronized (dispatching) {
+            if (progress.offset() <= dispatched) {
+                return; // a stream reader may start at the beginning of a chunk: seen already
+            }
+            dispatched = progress.offset();
+            if (views.apply(progress)) {
+                feeds.getOrDefault(progress.customer(), Set.of()).forEach(feed -> feed.live(progress));
+            }
+        }
+    }
+    // end::dispatch[]
+    // end::live[]
+
     // tag::skip[]
     /**
      * An update this instance can read, or empty. A stream cannot dead-letter: an unreadable update (a foreign
@@ -165,21 +180,6 @@ public class ProgressFeed {
     public int restarts() {
         return restarts.get();
     }
-
-    // tag::dispatch[]
-    private void dispatch(Progress progress) {
-        synchronized (dispatching) {
-            if (progress.offset() <= dispatched) {
-                return; // a stream reader may start at the beginning of a chunk: seen already
-            }
-            dispatched = progress.offset();
-            if (views.apply(progress)) {
-                feeds.getOrDefault(progress.customer(), Set.of()).forEach(feed -> feed.live(progress));
-            }
-        }
-    }
-    // end::dispatch[]
-    // end::live[]
 
     // tag::join[]
     /** Connects a customer's feed: everything after {@code resumeAfter}, then everything live. */

@@ -316,6 +316,17 @@ class ScaleOutIT {
     }
 
     @Test
+    @Order(9)
+    void everyFailureLineTheReadmeShowsIsInTheLogsOfTheTestsAbove() {
+        // Run after the poison messages, the failing commands and the cut-off consumer: "…" stands for what varies.
+        for (String line : ReadmeLog.block("one line per message, here as the tests' messages cause them:")) {
+            String regex = java.util.Arrays.stream(line.split("…", -1)).map(Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".*")) + "$";
+            assertThat(count(Pattern.compile(regex))).as("log lines like the README's " + line).isPositive();
+        }
+    }
+
+    @Test
     @Order(10)
     void whenInstanceADiesThePageMovesToBAndShowsEveryStepOnce() {
         BrowserPage page = browser.open(a.toString());
