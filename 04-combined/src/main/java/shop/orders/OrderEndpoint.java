@@ -77,24 +77,11 @@ public class OrderEndpoint {
 
     // tag::place[]
     private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
-        String orderId = frame.get("orderId"); // the page's: a resend of the same click carries the same one
-        Placements.Order order = new Placements.Order(feed.customer(), frame.get("item"), frame.get("payment"));
-        switch (placements.claim(orderId, order)) {
-            case CONFLICT -> throw new ClientFrame.Refused("order-id-conflict", "The order id " + orderId
-                    + " belongs to another order; a new order needs a new id. Nothing was started.");
-            case PLACED_BEFORE -> { } // a resend: the broker has it already, so nothing is published again
-            case NEW -> {
-                try {
-                    commands.send(new Command("charge", orderId, feed.customer(), frame.get("item"),
-                            frame.get("payment"), frame.get("correlationId"), null));
-                    placements.confirmed(orderId);
-                } catch (OrderCommands.BrokerUnavailable e) {
-                    placements.failed(orderId, e);
-                    throw e;
-                }
-            }
-        }
-        feed.send(Json.object().add("type", "accepted").add("orderId", orderId)
+        // The order id is the page's, made once per click: a resend of the same click is the same order.
+        Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
+                frame.get("payment"), frame.get("correlationId"), null);
+        placements.placeOnce(charge, commands::send); // publishes it, and waits for the confirm, once per order
+        feed.send(Json.object().add("type", "accepted").add("orderId", charge.orderId())
                 .add("correlationId", frame.get("correlationId")).build().toString());
     }
     // end::place[]

@@ -42,9 +42,37 @@ public class Placements {
     private record Placed(Order order, CompletableFuture<Void> confirmed) {
     }
 
+    /** How the order's command reaches the broker: {@link OrderCommands#send}, which waits for the confirm. */
+    @FunctionalInterface
+    public interface Publisher {
+        void publish(Command command) throws OrderCommands.BrokerUnavailable;
+    }
+
     // tag::claim[]
-    /** NEW means the caller publishes the order, then calls {@link #confirmed} or {@link #failed}. */
-    public Claim claim(String orderId, Order order) throws OrderCommands.BrokerUnavailable {
+    /**
+     * Publishes the order's {@code charge} command, unless this order was placed before: then it returns
+     * as the first placement did, and nothing is published again. Refuses the id for another order.
+     */
+    public void placeOnce(Command charge, Publisher publisher)
+            throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+        String orderId = charge.orderId();
+        switch (claim(orderId, new Order(charge.customer(), charge.item(), charge.payment()))) {
+            case CONFLICT -> throw new ClientFrame.Refused("order-id-conflict", "The order id " + orderId
+                    + " belongs to another order; a new order needs a new id. Nothing was started.");
+            case PLACED_BEFORE -> { } // a resend: the broker has it already
+            case NEW -> {
+                try {
+                    publisher.publish(charge);
+                    placed.get(orderId).confirmed().complete(null);
+                } catch (OrderCommands.BrokerUnavailable e) {
+                    placed.remove(orderId).confirmed().completeExceptionally(e); // a resend publishes it again
+                    throw e;
+                }
+            }
+        }
+    }
+
+    Claim claim(String orderId, Order order) throws OrderCommands.BrokerUnavailable {
         Placed mine = new Placed(order, new CompletableFuture<>());
         Placed first = placed.putIfAbsent(orderId, mine);
         if (first != null) {
@@ -61,18 +89,6 @@ public class Placements {
         return Claim.NEW;
     }
     // end::claim[]
-
-    public void confirmed(String orderId) {
-        Optional.ofNullable(placed.get(orderId)).ifPresent(p -> p.confirmed().complete(null));
-    }
-
-    /** The broker does not have it: forget it, so that the page's resend publishes it again. */
-    public void failed(String orderId, Exception cause) {
-        Placed gone = placed.remove(orderId);
-        if (gone != null) {
-            gone.confirmed().completeExceptionally(cause);
-        }
-    }
 
     /** A resend while the first is still waiting for the broker's confirm gets the first one's answer. */
     private Claim awaitConfirmed(Placed first) throws OrderCommands.BrokerUnavailable {
