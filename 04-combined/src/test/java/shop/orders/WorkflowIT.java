@@ -178,6 +178,20 @@ class WorkflowIT extends DeployedShop {
     }
 
     @Test
+    void theServicesEndpointListsEveryConsumerOfTheProcessAsConsuming() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                Customer.at(base, "api/services")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject report = Json.parse(response.body());
+        assertThat(report.getBoolean("healthy")).isTrue();
+        assertThat(report.getJsonArray("services").getValuesAs(JsonObject.class))
+                .extracting(s -> s.getString("service") + " on " + s.getString("queue") + ": " + s.getBoolean("consuming"))
+                .containsExactlyInAnyOrder("progress-feed on orders.progress: true", "payment on orders.payment: true",
+                        "inventory on orders.inventory: true", "shipping on orders.shipping: true");
+    }
+
+    @Test
     void aCustomerSeesOnlyTheirOwnOrders() {
         alice = Customer.signIn(base, unique("alice")).connect(base);
         try (Customer bob = Customer.signIn(base, unique("bob")).connect(base)) {
