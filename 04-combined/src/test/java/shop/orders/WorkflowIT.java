@@ -178,6 +178,37 @@ class WorkflowIT extends DeployedShop {
     }
 
     @Test
+    void aChargeUnderAPlacedOrderIdWithAnotherBodyOrACommandForAnotherQueueIsDeadLetteredAndNeverCharged()
+            throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String orderId = alice.place("mug", "tok_visa");
+        alice.awaitLast(orderId, WORKFLOW);
+        String correlationId = alice.progress(orderId).get(0).getString("correlationId");
+
+        try (ShopBroker broker = ShopBroker.connect()) {
+            // What no web instance lets through, as a foreign producer (or two racing instances) could publish it.
+            broker.publish(new Command("charge", orderId, alice.name, "lamp", "tok_visa", correlationId, null));
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", null, bytes(
+                    new Command("reserve", orderId, alice.name, "mug", "tok_visa", correlationId, null).toJson()));
+
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(broker.deadLetters())
+                    .filteredOn(d -> d.text().contains(orderId))
+                    .extracting(d -> d.header(StepService.Outcome.DEAD_LETTER_REASON))
+                    .containsExactlyInAnyOrder(
+                            "'charge' order=" + orderId + " correlation=" + correlationId + ": the order id " + orderId
+                                    + " was placed before with another body",
+                            "the command 'reserve' does not belong in orders.payment"));
+        }
+        assertThat(lines("payment", "charged.log", orderId)).isEqualTo(1);
+        assertThat(read("payment", "charge", orderId)).isEqualTo("12.00");
+        assertThat(alice.stages(orderId)).containsExactly("placed", "paid", "reserved", "shipped");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void theServicesEndpointListsEveryConsumerOfTheProcessAsConsuming() throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 Customer.at(base, "api/services")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
