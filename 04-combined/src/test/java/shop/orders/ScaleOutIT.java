@@ -175,6 +175,12 @@ class ScaleOutIT {
             assertThat(frank.channel().awaitFrame(f -> f.getString("type").equals("accepted")).getString("orderId"))
                     .isEqualTo(orderId);
             assertThat(frank.awaitLast(orderId, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            // And failure lab 3's copy of the charge, as a producer that retried would publish it: the log says so.
+            try (ShopBroker broker = ShopBroker.connect()) {
+                broker.publish(new Command("charge", orderId, frank.name, "lamp", "tok_visa", correlationId, null));
+            }
+            await().atMost(WORKFLOW).until(() -> count(Pattern.compile(
+                    " \\[=] Already charged order=" + orderId + ": not charging twice$")) > 0);
             assertThat(DeployedShop.lines("payment", "charged.log", orderId)).as("charges").isEqualTo(1);
             assertThat(DeployedShop.read("payment", "charge", orderId)).isEqualTo("49.00");
 
