@@ -15,11 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A message as it arrived in a step's queue, read into a {@link Command} or refused: no body, not JSON, the
- * wrong shape, the wrong JMS type, too big. A refused message can never succeed, however often it is
- * delivered, so the step service dead-letters it at once instead of trying again. The service checks what
- * it receives itself: anyone with write access to the exchange can publish, not only the web tier.
+ * Reads a message from a step's queue into a {@link Command}, or says why no attempt could ever handle it
+ * (no body, not JSON, the wrong shape, the wrong JMS type, too big), so the service dead-letters it at once.
  */
+// The service checks what it receives itself: anyone with write access to the exchange can publish,
+// not only the web tier.
 public final class CommandMessage {
 
     /** A command is about 250 bytes; anything over this is not one of ours. */

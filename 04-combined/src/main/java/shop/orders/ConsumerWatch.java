@@ -5,13 +5,11 @@ import com.rabbitmq.client.NoOpMetricsCollector;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.util.Optional;
 
-/**
- * Sees, from inside the AMQP client under the JMS client, whether a service's consumer still has an open
- * channel. JMS does not tell: when the broker closes a consumer's channel (a publish to an exchange that is
- * gone, a listener that threw) the connection stays up, no ExceptionListener fires, and the consumer is
- * silently gone. The AMQP client hands every channel it opens to a metrics collector; this one keeps the
- * channel that started consuming, so the watchdog in {@link StepService} can ask whether it is still open.
- */
+/** Tells the watchdog in {@link StepService} whether the service's consumer still has an open channel. */
+// JMS does not tell: when the broker closes a consumer's channel (a publish to an exchange that is gone, a
+// listener that threw), the connection stays up, no ExceptionListener fires, and the consumer is silently gone.
+// The AMQP client under the JMS client hands every channel it opens to a metrics collector (public API);
+// this one keeps the channel that started consuming.
 final class ConsumerWatch extends NoOpMetricsCollector {
 
     private volatile Channel consuming;
