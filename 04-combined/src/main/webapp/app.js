@@ -8,6 +8,7 @@ const state = {
     lastOffset: -1,     // stream offset of the last update received: where a reconnect resumes
     socket: null,
     orders: new Map(),  // orderId -> { item, steps: [], element }
+    pending: null,      // the place frame sent and not yet accepted: resent, unchanged, after a reconnect
 };
 
 function showError(text) {
@@ -48,6 +49,11 @@ function connect() {
         status.dataset.instance = new URL(base).host;
         status.textContent = `connected to ${new URL(base).host}`;
         showError("");
+        // An order sent but never accepted may or may not have reached the broker: send the same frame
+        // again. Its order id makes it the same order, so this cannot charge twice.
+        if (state.pending) {
+            socket.send(JSON.stringify(state.pending));
+        }
     };
     socket.onmessage = (event) => receive(JSON.parse(event.data));
     socket.onclose = () => {
@@ -77,9 +83,19 @@ function receive(frame) {
             break;
         case "error":
             showError(`${frame.detail} (${frame.code})`);
+            if (state.pending && frame.correlationId === state.pending.correlationId) {
+                state.pending = null; // refused: nothing was started; the next click is a new order
+                $("place").disabled = false;
+            }
+            break;
+        case "accepted":
+            if (state.pending?.orderId === frame.orderId) {
+                state.pending = null;
+                $("place").disabled = false;
+            }
             break;
         default:
-            break; // welcome, accepted, answered, pong: the progress updates tell the story
+            break; // welcome, answered, pong: the progress updates tell the story
     }
 }
 
@@ -146,14 +162,25 @@ function question(frame) {
     return box;
 }
 
+// tag::place[]
 $("order-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    if (state.pending) {
+        return; // a second click while the first is on its way: the same order, already sent
+    }
     const form = new FormData(event.target);
-    // One id from this click through every message of the workflow to every update pushed back.
-    state.socket.send(JSON.stringify({
-        type: "place", item: form.get("item"), payment: form.get("payment"), correlationId: crypto.randomUUID(),
-    }));
+    // The order's id is made here, once per click, and sent again unchanged after a reconnect: the shop
+    // makes one order of it, however often it arrives. The correlation id runs through every message.
+    state.pending = {
+        type: "place", orderId: crypto.randomUUID(), item: form.get("item"), payment: form.get("payment"),
+        correlationId: crypto.randomUUID(),
+    };
+    $("place").disabled = true;
+    if (state.socket?.readyState === WebSocket.OPEN) {
+        state.socket.send(JSON.stringify(state.pending));
+    }
 });
+// end::place[]
 
 $("sign-in").addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -30,7 +30,7 @@ public record ClientFrame(String type, Map<String, String> fields) {
     }
 
     private static final Map<String, Set<String>> FIELDS = Map.of(
-            "place", Set.of("type", "item", "payment", "correlationId"),
+            "place", Set.of("type", "orderId", "item", "payment", "correlationId"),
             "answer", Set.of("type", "orderId", "choice", "correlationId"),
             "ping", Set.of("type"));
     static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
@@ -74,6 +74,8 @@ public record ClientFrame(String type, Map<String, String> fields) {
                     throw new Refused("unknown-item", "The item must be one of " + Catalog.ITEMS.keySet() + ".");
                 }
                 require("payment", PAYMENT_TOKEN, "a payment token such as tok_visa");
+                // The page makes the order's id, once per click: a resend of the same click is the same order.
+                require("orderId", ORDER_ID, "a new order id the page made, a UUID in lower case");
             }
             case "answer" -> {
                 require("correlationId", CORRELATION_ID, "8-64 characters of A-Z, a-z, 0-9 or '-'");

@@ -9,7 +9,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.List;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +29,8 @@ public class OrderEndpoint {
     OrderViews views;
     @Inject
     OrderCommands commands;
+    @Inject
+    Placements placements;
 
     @OnOpen
     public void open(Session session) {
@@ -75,11 +76,12 @@ public class OrderEndpoint {
     }
 
     // tag::place[]
-    private void place(Feed feed, ClientFrame frame) throws OrderCommands.BrokerUnavailable {
-        String orderId = UUID.randomUUID().toString();
-        commands.send(new Command("charge", orderId, feed.customer(), frame.get("item"), frame.get("payment"),
-                frame.get("correlationId"), null));
-        feed.send(Json.object().add("type", "accepted").add("orderId", orderId)
+    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+        // The order id is the page's, made once per click: a resend of the same click is the same order.
+        Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
+                frame.get("payment"), frame.get("correlationId"), null);
+        placements.placeOnce(charge, commands::send); // publishes it, and waits for the confirm, once per order
+        feed.send(Json.object().add("type", "accepted").add("orderId", charge.orderId())
                 .add("correlationId", frame.get("correlationId")).build().toString());
     }
     // end::place[]

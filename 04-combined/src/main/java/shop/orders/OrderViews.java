@@ -64,6 +64,11 @@ public class OrderViews {
         return Optional.ofNullable(byId.get(orderId)).filter(v -> v.customer().equals(customer));
     }
 
+    /** The order, whoever owns it: only to tell whether an order id is taken (see {@link Placements}). */
+    Optional<View> any(String orderId) {
+        return Optional.ofNullable(byId.get(orderId));
+    }
+
     public List<View> of(String customer) {
         return byId.values().stream().filter(v -> v.customer().equals(customer))
                 .sorted(java.util.Comparator.comparingLong(View::offset)).toList();

@@ -12,6 +12,8 @@ public class PaymentService extends StepService {
 
     private static final Logger LOG = Logger.getLogger(PaymentService.class.getName());
     public static final String DECLINED_TOKEN = "tok_declined";
+    /** The provider's test token for an outage: every attempt to charge it fails (failure lab 5). */
+    public static final String UNAVAILABLE_TOKEN = "tok_unavailable";
 
     private final Effects effects;
 
@@ -32,8 +34,20 @@ public class PaymentService extends StepService {
             outcome.progress(Progress.of(command, Stage.REFUNDED, "Refunded €" + item.price() + ". The order is cancelled."));
             return;
         }
+        // tag::same-order[]
+        // The page's order id is the order: its first charge command says what the order is. Another
+        // order under the same id (two instances racing with different bodies) is refused, never charged.
+        String order = command.customer() + " " + command.item() + " " + command.payment();
+        if (!effects.once("order", command.orderId(), order)
+                && !effects.read("order", command.orderId()).orElseThrow().equals(order)) {
+            throw new Refused("the order id " + command.orderId() + " was placed before with another body");
+        }
+        // end::same-order[]
         outcome.progress(Progress.of(command, Stage.PLACED, "Order received: " + item.name() + ", €" + item.price()));
         work();
+        if (UNAVAILABLE_TOKEN.equals(command.payment())) {
+            throw new IllegalStateException("the payment provider is unavailable");
+        }
         if (DECLINED_TOKEN.equals(command.payment())) {
             outcome.progress(Progress.of(command, Stage.DECLINED,
                     "Your card was declined. Nothing was charged and nothing reserved."));

@@ -15,6 +15,7 @@ import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,10 @@ public class ProgressFeed {
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "progress-connector"));
     private final ExecutorService replays = Executors.newFixedThreadPool(2, r -> daemon(r, "progress-replay"));
     private volatile Connection connection;
+    private volatile Channel liveChannel;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    /** The last offset a skip was logged for: one line per unreadable update, not one per reader. */
+    private long loggedSkip = -1;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         connector.execute(this::connect);
@@ -79,8 +84,18 @@ public class ProgressFeed {
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                         throws IOException {
                     long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
-                    dispatch(Progress.parse(new String(body, StandardCharsets.UTF_8), at));
+                    readable(body, at).ifPresentOrElse(ProgressFeed.this::dispatch, () -> skipped(at));
                     channel.basicAck(envelope.getDeliveryTag(), false);
+                }
+            });
+            // The watchdog: a channel the broker closed while the connection stays up would leave this
+            // instance's customers without updates, and nothing would say so. Read on from where it stopped.
+            channel.addShutdownListener(cause -> {
+                if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+                    restarts.incrementAndGet();
+                    LOG.warning(" [!] Progress feed's consumer on " + OrderTopology.PROGRESS_STREAM + " stopped ("
+                            + cause.getMessage() + "); restarting it");
+                    connector.execute(this::restart);
                 }
             });
             fresh.addShutdownListener(cause -> {
@@ -89,6 +104,7 @@ public class ProgressFeed {
                     connector.schedule(this::connect, 1, TimeUnit.SECONDS);
                 }
             });
+            liveChannel = channel;
             connection = fresh;
             LOG.info(" [*] Progress feed reading " + OrderTopology.PROGRESS_STREAM + " from offset " + offset);
         } catch (Exception e) {
@@ -112,6 +128,58 @@ public class ProgressFeed {
     }
     // end::dispatch[]
     // end::live[]
+
+    // tag::skip[]
+    /**
+     * An update this instance can read, or empty. A stream cannot dead-letter: an unreadable update (a foreign
+     * publisher's, say) stays at its offset for anyone to inspect, and the feed goes on with the next one.
+     * Thrown out of the consumer, it would close the channel and leave every customer without updates.
+     */
+    private Optional<Progress> readable(byte[] body, long at) {
+        try {
+            return Optional.of(Progress.parse(new String(body, StandardCharsets.UTF_8), at));
+        } catch (RuntimeException e) {
+            String why = e.getClass().getSimpleName() + " " + CommandMessage.quote(body);
+            synchronized (dispatching) {
+                if (at > dispatched && loggedSkip < at) {
+                    loggedSkip = at;
+                    LOG.warning(" [!] Progress feed skipped offset " + at + " of " + OrderTopology.PROGRESS_STREAM
+                            + ", which it cannot read: " + why);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private void skipped(long at) {
+        synchronized (dispatching) {
+            dispatched = Math.max(dispatched, at);
+        }
+    }
+    // end::skip[]
+
+    private void restart() {
+        Connection open = connection;
+        connection = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.fine("closing: " + e);
+            }
+        }
+        connect();
+    }
+
+    /** Whether the live reader is reading, and how often it was restarted, for the services endpoint. */
+    public boolean consuming() {
+        Connection open = connection;
+        return open != null && open.isOpen() && liveChannel != null && liveChannel.isOpen();
+    }
+
+    public int restarts() {
+        return restarts.get();
+    }
 
     // tag::join[]
     /** Connects a customer's feed: everything after {@code resumeAfter}, then everything live. */
@@ -155,10 +223,8 @@ public class ProgressFeed {
                         throws IOException {
                     long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
                     if (at >= from && at <= upTo && !done.isDone()) {
-                        Progress progress = Progress.parse(new String(body, StandardCharsets.UTF_8), at);
-                        if (progress.customer().equals(feed.customer()) && views.wasNews(progress)) {
-                            feed.replayed(progress);
-                        }
+                        readable(body, at).filter(p -> p.customer().equals(feed.customer()) && views.wasNews(p))
+                                .ifPresent(feed::replayed);
                     }
                     channel.basicAck(envelope.getDeliveryTag(), false);
                     if (at >= upTo) {

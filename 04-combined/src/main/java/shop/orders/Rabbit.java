@@ -40,6 +40,11 @@ public class Rabbit {
     // tag::jms-factory[]
     /** A JMS connection factory; prefetch is the number of unacknowledged commands one consumer may hold. */
     public RMQConnectionFactory jms(int prefetch) {
+        return jms(prefetch, null);
+    }
+
+    /** As {@link #jms(int)}, with a watch on the AMQP client's channels underneath (see {@link ConsumerWatch}). */
+    public RMQConnectionFactory jms(int prefetch, com.rabbitmq.client.MetricsCollector watch) {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
@@ -63,6 +68,9 @@ public class Rabbit {
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
             amqp.setConnectionTimeout(2_000);
             amqp.setAutomaticRecoveryEnabled(false);
+            if (watch != null) {
+                amqp.setMetricsCollector(watch);
+            }
         });
         return factory;
     }

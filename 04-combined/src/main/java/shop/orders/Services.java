@@ -42,6 +42,11 @@ public class Services {
         running.forEach(StepService::start);
     }
 
+    /** Each step service this process runs, as the services endpoint reports it. */
+    public List<StepService.Status> status() {
+        return running.stream().map(StepService::status).toList();
+    }
+
     @PreDestroy
     void stop() {
         running.forEach(StepService::stop);

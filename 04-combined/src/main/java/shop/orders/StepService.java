@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,13 +27,18 @@ import java.util.logging.Logger;
 public abstract class StepService {
 
     private static final Logger LOG = Logger.getLogger(StepService.class.getName());
+    /** How often the watchdog looks at the consumer, besides the moment its channel closes. */
+    private static final long WATCHDOG_MS = 2_000;
 
     private final Step step;
     private final Rabbit rabbit;
     private final ShopSettings settings;
     private final ScheduledExecutorService connector;
     private volatile Connection connection;
+    private volatile ConsumerWatch watch;
     private long backoffMs = 1_000;
+    private final AtomicInteger restarts = new AtomicInteger();
+    private final AtomicInteger deadLettered = new AtomicInteger();
     private List<StepHook> hooks = List.of();
 
     protected StepService(Step step, Rabbit rabbit, ShopSettings settings) {
@@ -44,6 +50,16 @@ public abstract class StepService {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * A command the step can never carry out, however often it is delivered: the service dead-letters it at
+     * once. Thrown before the step publishes anything, since the dead letter is committed in its transaction.
+     */
+    public static final class Refused extends Exception {
+        public Refused(String why) {
+            super(why);
+        }
     }
 
     /** Does the step for one command and says what happened through {@code outcome}. */
@@ -61,6 +77,7 @@ public abstract class StepService {
 
     public void start() {
         connector.execute(this::connect);
+        connector.scheduleWithFixedDelay(this::watchdog, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
     }
 
     // tag::consume[]
@@ -69,7 +86,8 @@ public abstract class StepService {
         try {
             declareTopology();
             // Prefetch 1: a busy service instance gets no second command until it has committed the first.
-            fresh = rabbit.jms(1).createConnection();
+            ConsumerWatch consumer = new ConsumerWatch(() -> connector.execute(this::watchdog));
+            fresh = rabbit.jms(1, consumer).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] " + step.service() + " lost the broker: " + e.getMessage() + "; reconnecting");
                 connector.execute(this::reconnect);
@@ -85,6 +103,7 @@ public abstract class StepService {
                     .setMessageListener(message -> onCommand(session, outcome, message));
             // end::transacted[]
             fresh.start();
+            watch = consumer;
             connection = fresh;
             backoffMs = 1_000;
             LOG.info(" [*] " + step.service() + " service waiting for commands on " + step.queue());
@@ -99,21 +118,92 @@ public abstract class StepService {
 
     private void onCommand(Session session, Outcome outcome, Message message) {
         String label = step.service();
+        int attempt = 1;
         try {
-            Command command = Command.parse(body(message));
+            byte[] body = CommandMessage.body(message);
+            Command command;
+            try {
+                command = CommandMessage.read(message, body, step);
+            } catch (CommandMessage.Unreadable unreadable) {
+                deadLetterAtOnce(session, outcome, message, body, unreadable.getMessage());
+                return;
+            }
             label = "'" + command.name() + "' order=" + command.orderId() + " correlation=" + command.correlationId();
+            attempt = attempt(message);
             LOG.info(" [x] Received " + label);
-            handleWithHooks(command, attempt(message), outcome);
+            try {
+                handleWithHooks(command, attempt, outcome);
+            } catch (Refused refused) {
+                deadLetterAtOnce(session, outcome, message, body, label + ": " + refused.getMessage());
+                return;
+            }
             session.commit();
             LOG.info(" [x] Done " + label);
-        } catch (Exception e) {
-            LOG.warning(" [!] Failed " + label + ": " + e + "; rolling back, the broker will redeliver");
-            try {
-                session.rollback();
-            } catch (JMSException rollbackFailed) {
-                LOG.warning(" [!] Rollback failed: " + rollbackFailed.getMessage());
+        } catch (Exception | Error failure) {
+            // Nothing may escape onMessage: the JMS client would close the channel, and the consumer with it.
+            if (attempt >= settings.maxAttempts()) {
+                LOG.warning(" [!] Failed " + label + " (attempt " + attempt + " of " + settings.maxAttempts() + "): "
+                        + failure + "; the broker dead-letters it from " + step.queue() + " to "
+                        + OrderTopology.DEAD_LETTER_QUEUE);
+            } else {
+                LOG.warning(" [!] Failed " + label + " (attempt " + attempt + " of " + settings.maxAttempts() + "): "
+                        + failure + "; rolling back, the broker will redeliver");
             }
+            rollback(session);
         }
+    }
+    // end::consume[]
+
+    // tag::dead-letter[]
+    /**
+     * A message no attempt can handle goes to {@code orders.dead} now, with its acknowledgement, in one
+     * transaction: redelivering it would only hold up the commands behind it, {@code shop.max-attempts} times.
+     */
+    private void deadLetterAtOnce(Session session, Outcome outcome, Message message, byte[] body, String why)
+            throws JMSException {
+        outcome.deadLetter(body, message.getJMSCorrelationID(), step.queue(), why);
+        session.commit();
+        deadLettered.incrementAndGet();
+        LOG.warning(" [!] Dead-lettered a message from " + step.queue() + " to " + OrderTopology.DEAD_LETTER_QUEUE
+                + " at once: " + why);
+    }
+    // end::dead-letter[]
+
+    // tag::watchdog[]
+    /**
+     * Runs every {@value #WATCHDOG_MS} ms, and at once when the consumer's channel closes: a consumer the
+     * broker cut off (its channel closed, the connection still up) is noticed and started again. The
+     * command it held goes back to the queue, and the new consumer takes it.
+     */
+    private void watchdog() {
+        ConsumerWatch current = watch;
+        if (connection == null || current == null || current.alive()) {
+            return;
+        }
+        restarts.incrementAndGet();
+        LOG.warning(" [!] " + step.service() + " service's consumer on " + step.queue() + " stopped ("
+                + current.closeReason().orElse("its channel is closed") + "); restarting it");
+        reconnect();
+    }
+    // end::watchdog[]
+
+    private static void rollback(Session session) {
+        try {
+            session.rollback();
+        } catch (JMSException | RuntimeException rollbackFailed) {
+            LOG.warning(" [!] Rollback failed: " + rollbackFailed.getMessage());
+        }
+    }
+
+    /** What the services endpoint reports for this service in this process. */
+    public Status status() {
+        ConsumerWatch current = watch;
+        return new Status(step.service(), step.queue(), connection != null && current != null && current.alive(),
+                restarts.get(), deadLettered.get());
+    }
+
+    /** One step service of this process: whether it consumes, how often it was restarted, what it dead-lettered. */
+    public record Status(String service, String queue, boolean consuming, int restarts, int deadLettered) {
     }
     // end::consume[]
 
@@ -124,6 +214,8 @@ public abstract class StepService {
                 hook.before(step, command);
             }
             handle(command, outcome);
+        } catch (Refused refused) {
+            throw refused;
         } catch (Exception failure) {
             for (StepHook hook : hooks) {
                 if (hook.failed(step, command, attempt, failure, outcome)) {
@@ -139,17 +231,6 @@ public abstract class StepService {
         return message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
     }
 
-    /** JMS producers send text; a plain AMQP client's message arrives as bytes. Both carry the same JSON. */
-    private static String body(Message message) throws JMSException {
-        if (message instanceof TextMessage text) {
-            return text.getText();
-        }
-        BytesMessage bytes = (BytesMessage) message;
-        byte[] body = new byte[(int) bytes.getBodyLength()];
-        bytes.readBytes(body);
-        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     private void declareTopology() throws Exception {
         ConnectionFactory factory = rabbit.amqp();
         factory.setAutomaticRecoveryEnabled(false);
@@ -161,6 +242,7 @@ public abstract class StepService {
     private void reconnect() {
         Connection open = connection;
         connection = null;
+        watch = null;
         close(open);
         connect();
     }
@@ -187,6 +269,9 @@ public abstract class StepService {
     /** What a step publishes, inside the step's transaction: progress for the customer, the next command. */
     public static final class Outcome {
 
+        /** Headers of a message the service dead-lettered itself: the queue it came from, and why. */
+        public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
+        public static final String DEAD_LETTER_REASON = "deadLetterReason";
         private static final RMQDestination PROGRESS =
                 new RMQDestination(OrderTopology.PROGRESS, OrderTopology.PROGRESS, "", null);
         private final Map<String, RMQDestination> destinations = new ConcurrentHashMap<>();
@@ -215,6 +300,18 @@ public abstract class StepService {
         public void deadLetter(Command command) throws JMSException {
             producer.send(destination(OrderTopology.DEAD_LETTER_EXCHANGE, ""),
                     text(command.toJson(), command.correlationId()));
+        }
+
+        /** Puts a message as it came into {@code orders.dead}, saying where it came from and why it is there. */
+        void deadLetter(byte[] body, String correlationId, String queue, String why) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(body);
+            if (correlationId != null) {
+                message.setJMSCorrelationID(correlationId);
+            }
+            message.setStringProperty(DEAD_LETTER_QUEUE, queue);
+            message.setStringProperty(DEAD_LETTER_REASON, why);
+            producer.send(destination(OrderTopology.DEAD_LETTER_EXCHANGE, ""), message);
         }
 
         private TextMessage text(String json, String correlationId) throws JMSException {

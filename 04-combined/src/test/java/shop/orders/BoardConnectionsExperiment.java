@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * page, and the broker's own numbers (management API) before and after; then one update's fan-out to all N.
  * CI size 50 sessions; -Dexperiment.board-connections=500 for more.
  */
+@NeedsWebStomp
 class BoardConnectionsExperiment extends DeployedShop {
 
     @Test

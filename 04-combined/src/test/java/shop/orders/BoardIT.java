@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * The read-only order board: a page that speaks STOMP straight to RabbitMQ's Web-STOMP plugin, with a public
  * login the shop created for it, which may subscribe to the redacted orders.board and do nothing else.
  */
+@NeedsWebStomp
 class BoardIT extends DeployedShop {
 
     private static final Duration WORKFLOW = Duration.ofSeconds(20);

@@ -74,12 +74,21 @@ final class Customer implements AutoCloseable {
 
     /** Places an order and returns its id once the shop says the broker has it. */
     String place(String item, String payment) {
+        return place(item, payment, UUID.randomUUID().toString());
+    }
+
+    /** Places an order under the id the page made for it; a resend of the same click sends the same id. */
+    String place(String item, String payment, String orderId) {
         String correlationId = UUID.randomUUID().toString();
-        channel.send("{\"type\":\"place\",\"item\":\"" + item + "\",\"payment\":\"" + payment
-                + "\",\"correlationId\":\"" + correlationId + "\"}");
+        channel.send(placeFrame(orderId, item, payment, correlationId));
         JsonObject accepted = channel.awaitFrame(f -> f.getString("type").equals("accepted")
                 && f.getString("correlationId").equals(correlationId));
         return accepted.getString("orderId");
+    }
+
+    static String placeFrame(String orderId, String item, String payment, String correlationId) {
+        return "{\"type\":\"place\",\"orderId\":\"" + orderId + "\",\"item\":\"" + item + "\",\"payment\":\""
+                + payment + "\",\"correlationId\":\"" + correlationId + "\"}";
     }
 
     void answer(String orderId, String choice) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and all three step services) on a real Payara Micro, in this run's own vhost. Each class starts
  * with an empty workflow and empty service stores.
  */
-@ExtendWith({RabbitVhost.class, ArquillianExtension.class})
+@ExtendWith({RabbitVhost.class, WebStompCheck.class, ArquillianExtension.class})
 @RunAsClient
 abstract class DeployedShop {
 

@@ -326,8 +326,8 @@ class EndToEndLatencyExperiment {
 
         /** The click: one place frame; a WebSocket takes one send at a time. */
         synchronized void place(String item, String correlationId) {
-            socket.sendText("{\"type\":\"place\",\"item\":\"" + item + "\",\"payment\":\"tok_visa\",\"correlationId\":\""
-                    + correlationId + "\"}", true).orTimeout(10, TimeUnit.SECONDS).join();
+            socket.sendText("{\"type\":\"place\",\"orderId\":\"" + java.util.UUID.randomUUID() + "\",\"item\":\"" + item
+                    + "\",\"payment\":\"tok_visa\",\"correlationId\":\"" + correlationId + "\"}", true).orTimeout(10, TimeUnit.SECONDS).join();
         }
 
         @Override

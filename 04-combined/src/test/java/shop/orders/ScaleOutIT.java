@@ -1,6 +1,8 @@
 package shop.orders;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.WebSocketRoute;
+import com.rabbitmq.client.AMQP;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The README's "Run it", as a learner runs it from two terminals: instance A and instance B, each
@@ -140,6 +143,199 @@ class ScaleOutIT {
 
     @Test
     @Order(3)
+    void bothLogsTogetherShowEveryMarkerOfTheReadmesLogForOnePosterAnsweredAccept() throws Exception {
+        try (Customer ada = Customer.signIn(a, WorkflowIT.unique("ada")).connect(a)) {
+            String order = ada.place("poster", "tok_visa");
+            ada.channel().awaitFrame(f -> f.getString("type").equals("progress") && f.getString("stage").equals("backordered"));
+            ada.answer(order, "accept");
+            ada.awaitLast(order, WORKFLOW);
+            String correlationId = ada.progress(order).get(0).getString("correlationId");
+
+            // The README's block, with its example ids replaced by this order's: every line is in one of the two logs.
+            for (String line : ReadmeLog.block("The shop's log (Payara prints more around each line")) {
+                String expected = line.replace(ReadmeLog.ORDER, order).replace(ReadmeLog.CORRELATION, correlationId);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(bothLogs())
+                        .as("the README's log line " + expected).anyMatch(l -> l.endsWith(expected)));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aPlaceFrameResentOnTheOtherInstanceIsTheSameOrderChargedOnce() throws Exception {
+        try (Customer frank = Customer.signIn(a, WorkflowIT.unique("frank")).connect(a)) {
+            String orderId = java.util.UUID.randomUUID().toString();
+            String correlationId = java.util.UUID.randomUUID().toString();
+            frank.channel().send(Customer.placeFrame(orderId, "lamp", "tok_visa", correlationId));
+            frank.close(); // A's connection drops before the page heard "accepted"
+
+            frank.connect(a, b, -1); // the page fails over to B and sends the same frame again
+            frank.channel().send(Customer.placeFrame(orderId, "lamp", "tok_visa", correlationId));
+
+            assertThat(frank.channel().awaitFrame(f -> f.getString("type").equals("accepted")).getString("orderId"))
+                    .isEqualTo(orderId);
+            assertThat(frank.awaitLast(orderId, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            // And failure lab 3's copy of the charge, as a producer that retried would publish it: the log says so.
+            try (ShopBroker broker = ShopBroker.connect()) {
+                broker.publish(new Command("charge", orderId, frank.name, "lamp", "tok_visa", correlationId, null));
+            }
+            await().atMost(WORKFLOW).until(() -> count(Pattern.compile(
+                    " \\[=] Already charged order=" + orderId + ": not charging twice$")) > 0);
+            assertThat(DeployedShop.lines("payment", "charged.log", orderId)).as("charges").isEqualTo(1);
+            assertThat(DeployedShop.read("payment", "charge", orderId)).isEqualTo("49.00");
+
+            // Once B has seen the order, the same id for another order is refused there too.
+            frank.channel().send(Customer.placeFrame(orderId, "mug", "tok_visa", java.util.UUID.randomUUID().toString()));
+            frank.awaitError("order-id-conflict");
+            assertThat(frank.stages(orderId)).containsExactly("placed", "paid", "reserved", "shipped");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void messagesNoServiceCanReadAreDeadLetteredAtOnceWithOneLineSayingWhyAndTheConsumersGoOn() throws Exception {
+        await().atMost(Duration.ofSeconds(15)).until(() -> ShopBroker.consumers(Step.PAYMENT.queue()) == 2);
+        AMQP.BasicProperties plain = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+        String command = new Command("charge", java.util.UUID.randomUUID().toString(), "eve", "mug", "tok_visa",
+                "c-12345678", null).toJson();
+        try (ShopBroker broker = ShopBroker.connect()) {
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", plain, new byte[0]);
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", plain, bytes("hello"));
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", plain, bytes("{\"command\":\"charge\",\"orderId\":42}"));
+            broker.publishRaw(OrderTopology.COMMANDS, "charge",
+                    plain.builder().headers(Map.of("JMSType", "MapMessage")).build(), bytes(command));
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", plain, bytes("{\"pad\":\"" + "x".repeat(5000) + "\"}"));
+            // A stream cannot dead-letter: each instance's progress feed skips what it cannot read.
+            broker.publishRaw(OrderTopology.PROGRESS, "", plain, bytes("not an update"));
+
+            try (Customer ivy = Customer.signIn(a, WorkflowIT.unique("ivy")).connect(a)) {
+                String order = ivy.place("mug", "tok_visa");
+                assertThat(ivy.awaitLast(order, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            }
+
+            Map<String, String> reasons = Map.of(
+                    "", "no body",
+                    "hello", "not a JSON object: \"hello\"",
+                    "{\"command\":\"charge\",\"orderId\":42}", "wrong shape: the field 'orderId' is missing or not a string",
+                    command, "JMS type MapMessage, but a command is JSON text",
+                    "{\"pad\":\"" + "x".repeat(5000) + "\"}", "too big: 5010 bytes, a command has at most 4096");
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(broker.deadLetters())
+                    .filteredOn(d -> d.header(StepService.Outcome.DEAD_LETTER_QUEUE) != null)
+                    .allMatch(d -> d.header(StepService.Outcome.DEAD_LETTER_QUEUE).equals(Step.PAYMENT.queue()))
+                    .extracting(d -> reasons.get(d.text()) + " = " + d.header(StepService.Outcome.DEAD_LETTER_REASON))
+                    .containsExactlyInAnyOrderElementsOf(reasons.values().stream().map(r -> r + " = " + r).toList()));
+        }
+        for (String why : reasons()) {
+            assertThat(count(Pattern.compile(" \\[!] Dead-lettered a message from orders\\.payment to orders\\.dead at once: "
+                    + Pattern.quote(why) + "$"))).as(why).isEqualTo(1);
+        }
+        assertThat(instanceA.count(Pattern.compile(" \\[!] Progress feed skipped offset \\d+ of orders\\.progress, which it cannot read: .*\"not an update\"$"))).isEqualTo(1);
+        assertThat(instanceB.count(Pattern.compile(" \\[!] Progress feed skipped offset \\d+ of orders\\.progress, which it cannot read: .*\"not an update\"$"))).isEqualTo(1);
+        assertThat(ShopBroker.consumers(Step.PAYMENT.queue())).as("consumers on orders.payment").isEqualTo(2);
+        assertThat(services(a).getInt("status")).isEqualTo(200);
+        assertThat(deadLetteredByPayment(a) + deadLetteredByPayment(b)).isEqualTo(5);
+    }
+
+    @Test
+    @Order(6)
+    void twoCommandsThatFailEveryTimeAreDeadLetteredAfterTheirAttemptsAndTheNextOrderCompletes() throws Exception {
+        try (Customer grace = Customer.signIn(a, WorkflowIT.unique("grace")).connect(a);
+             ShopBroker broker = ShopBroker.connect()) {
+            List<String> failing = List.of(grace.place("mug", PaymentService.UNAVAILABLE_TOKEN),
+                    grace.place("lamp", PaymentService.UNAVAILABLE_TOKEN));
+            String good = grace.place("mug", "tok_visa");
+
+            assertThat(grace.awaitLast(good, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(broker.deadLetters())
+                    .filteredOn(d -> failing.stream().anyMatch(id -> d.text().contains(id)))
+                    .extracting(d -> d.header("x-first-death-reason")).containsExactly("delivery_limit", "delivery_limit"));
+            for (String order : failing) {
+                String label = " \\[!] Failed 'charge' order=" + order + " correlation=\\S+ ";
+                assertThat(count(Pattern.compile(label + "\\(attempt [123] of 4\\): .*the payment provider is unavailable; "
+                        + "rolling back, the broker will redeliver$"))).isEqualTo(3);
+                assertThat(count(Pattern.compile(label + "\\(attempt 4 of 4\\): .*the payment provider is unavailable; "
+                        + "the broker dead-letters it from orders\\.payment to orders\\.dead$"))).isEqualTo(1);
+                assertThat(DeployedShop.lines("payment", "charged.log", order)).isZero();
+            }
+            assertThat(ShopBroker.consumers(Step.PAYMENT.queue())).as("consumers on orders.payment").isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aConsumerTheBrokerCutsOffIsRestartedByItsWatchdogAndTheOrderStillCompletesOnce() throws Exception {
+        try (ShopBroker broker = ShopBroker.connect();
+             Customer heidi = Customer.signIn(a, WorkflowIT.unique("heidi")).connect(a)) {
+            // An operator deletes an exchange the steps publish to: the broker closes the channel of the
+            // consumer that publishes there next, and leaves its connection up. Nothing in JMS says so.
+            broker.deleteExchange(OrderTopology.BOARD);
+            String order = heidi.place("mug", "tok_visa");
+
+            assertThat(heidi.awaitLast(order, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            assertThat(count(Pattern.compile(" \\[!] payment service's consumer on orders\\.payment stopped \\(.*NOT_FOUND.*"
+                    + "\\); restarting it$"))).isPositive();
+            await().atMost(Duration.ofSeconds(15)).until(() -> ShopBroker.consumers(Step.PAYMENT.queue()) == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> services(a).getInt("status") == 200
+                    && services(b).getInt("status") == 200);
+            assertThat(restartsOfPayment(a) + restartsOfPayment(b)).isPositive();
+            assertThat(DeployedShop.lines("payment", "charged.log", order)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aPageWhoseConnectionDropsBeforeAcceptedSendsTheSameOrderAgainAndIsChargedOnce() throws Exception {
+        BrowserPage page = browser.open("about:blank");
+        List<String> placed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
+        page.page().routeWebSocket(Pattern.compile(".*/orders\\?after=.*"), socket -> {
+            WebSocketRoute server = socket.connectToServer();
+            socket.onMessage(frame -> {
+                if (frame.text().contains("\"place\"")) {
+                    placed.add(frame.text());
+                }
+                server.send(frame.text());
+            });
+            server.onMessage(frame -> {
+                if (frame.text().contains("\"accepted\"") && dropped.compareAndSet(false, true)) {
+                    // The connection drops just before the page hears "accepted". (Explicit codes: Playwright's
+                    // Java client cannot yet read a close event without one.)
+                    socket.close(new WebSocketRoute.CloseOptions().setCode(4000).setReason("dropped by the test"));
+                    server.close(new WebSocketRoute.CloseOptions().setCode(1000).setReason("dropped by the test"));
+                } else {
+                    socket.send(frame.text());
+                }
+            });
+        });
+        page.page().navigate(a.toString());
+        page.byTestId("name").fill(WorkflowIT.unique("judy"));
+        page.byTestId("sign-in-button").click();
+        page.byTestId("item").selectOption("lamp");
+        page.byTestId("place").dblclick(); // and a double click, for good measure
+
+        Locator orders = page.byTestId("orders").locator("li[data-testid=order]");
+        assertThat(orders.locator("[data-stage=shipped]")).hasCount(1);
+        assertThat(orders).hasCount(1);
+        assertThat(stepsOf(orders.nth(0))).containsExactly("placed", "paid", "reserved", "shipped");
+        String order = orders.nth(0).getAttribute("data-order");
+        assertThat(placed).as("the place frames the page sent").hasSize(2)
+                .allMatch(f -> Json.parse(f).getString("orderId").equals(order));
+        assertThat(DeployedShop.lines("payment", "charged.log", order)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(9)
+    void everyFailureLineTheReadmeShowsIsInTheLogsOfTheTestsAbove() {
+        // Run after the poison messages, the failing commands and the cut-off consumer: "…" stands for what varies.
+        for (String line : ReadmeLog.block("one line per message, here as the tests' messages cause them:")) {
+            String regex = java.util.Arrays.stream(line.split("…", -1)).map(Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".*")) + "$";
+            assertThat(count(Pattern.compile(regex))).as("log lines like the README's " + line).isPositive();
+        }
+    }
+
+    @Test
+    @Order(10)
     void whenInstanceADiesThePageMovesToBAndShowsEveryStepOnce() {
         BrowserPage page = browser.open(a.toString());
         page.byTestId("name").fill(WorkflowIT.unique("erin"));
@@ -168,6 +364,44 @@ class ScaleOutIT {
         String poster = orders.nth(1).getAttribute("data-order");
         assertThat(instanceB.count(Pattern.compile(" \\[x] Done 'ship' order=" + poster))).isEqualTo(1);
         page.assertNoProblems(Pattern.compile("WebSocket connection to 'ws://" + a.getAuthority()));
+    }
+
+    private static List<String> bothLogs() {
+        return Stream.concat(instanceA.lines().stream(), instanceB.lines().stream()).toList();
+    }
+
+    /** Lines matching in both instances' logs together: each message went to one instance or the other. */
+    private static long count(Pattern pattern) {
+        return instanceA.count(pattern) + instanceB.count(pattern);
+    }
+
+    private static List<String> reasons() {
+        return List.of("no body", "not a JSON object: \"hello\"", "wrong shape: the field 'orderId' is missing or not a string",
+                "JMS type MapMessage, but a command is JSON text", "too big: 5010 bytes, a command has at most 4096");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** GET /api/services on an instance: its body, with the HTTP status added as "status". */
+    private static JsonObject services(URL instance) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                Customer.at(instance, "api/services")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return jakarta.json.Json.createObjectBuilder(Json.parse(response.body())).add("status", response.statusCode()).build();
+    }
+
+    private static int payment(URL instance, String field) throws Exception {
+        return services(instance).getJsonArray("services").getValuesAs(JsonObject.class).stream()
+                .filter(s -> s.getString("service").equals("payment")).mapToInt(s -> s.getInt(field)).sum();
+    }
+
+    private static int deadLetteredByPayment(URL instance) throws Exception {
+        return payment(instance, "deadLettered");
+    }
+
+    private static int restartsOfPayment(URL instance) throws Exception {
+        return payment(instance, "restarts");
     }
 
     private static List<String> stepsOf(Locator order) {

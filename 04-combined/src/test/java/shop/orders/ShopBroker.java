@@ -55,10 +55,61 @@ final class ShopBroker implements AutoCloseable {
         try (Channel channel = connection.createChannel()) {
             for (com.rabbitmq.client.GetResponse got = channel.basicGet(queue, false); got != null;
                  got = channel.basicGet(queue, false)) {
-                commands.add(Command.parse(new String(got.getBody(), StandardCharsets.UTF_8)));
+                try {
+                    commands.add(Command.parse(new String(got.getBody(), StandardCharsets.UTF_8)));
+                } catch (RuntimeException notACommand) {
+                    // a poison message a service dead-lettered as it came (see deadLetters)
+                }
             }
         }
         return commands;
+    }
+
+    /** Publishes anything to an exchange of the shop, as any AMQP client with write access can. */
+    void publishRaw(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+            throws IOException, TimeoutException, InterruptedException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(exchange, routingKey, properties, body);
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
+    /** A message in orders.dead: its body as it came, and its headers (the service's reason, or the broker's x-death). */
+    record DeadLetter(byte[] body, java.util.Map<String, Object> headers) {
+        String header(String name) {
+            Object value = headers == null ? null : headers.get(name);
+            return value == null ? null : value.toString();
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The messages in orders.dead, left in it. */
+    java.util.List<DeadLetter> deadLetters() throws IOException, TimeoutException {
+        java.util.List<DeadLetter> letters = new java.util.ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            for (com.rabbitmq.client.GetResponse got = channel.basicGet(OrderTopology.DEAD_LETTER_QUEUE, false);
+                 got != null; got = channel.basicGet(OrderTopology.DEAD_LETTER_QUEUE, false)) {
+                letters.add(new DeadLetter(got.getBody(), got.getProps().getHeaders()));
+            }
+        }
+        return letters;
+    }
+
+    /** The queue's consumers, as the broker counts them (management API): every instance's, together. */
+    static int consumers(String queue) {
+        return RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + RabbitVhost.encode(queue))
+                .asJsonObject().getInt("consumers");
+    }
+
+    /** Deletes an exchange the services publish to, as an operator's mistake would: their channels are closed. */
+    void deleteExchange(String exchange) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.exchangeDelete(exchange);
+        }
     }
 
     /** Reads the progress stream from its first update, in the background, as a foreign AMQP client can. */

@@ -119,7 +119,7 @@ class TlsIT {
         try (RecordingWebSocket channel = RecordingWebSocket.open(trusting, wss, Map.of("Cookie", cookie, "Origin", origin))) {
             channel.awaitFrame(f -> f.getString("type").equals("welcome"));
             String correlationId = UUID.randomUUID().toString();
-            channel.send("{\"type\":\"place\",\"item\":\"mug\",\"payment\":\"tok_visa\",\"correlationId\":\""
+            channel.send("{\"type\":\"place\",\"orderId\":\"" + UUID.randomUUID() + "\",\"item\":\"mug\",\"payment\":\"tok_visa\",\"correlationId\":\""
                     + correlationId + "\"}");
             String order = channel.awaitFrame(f -> f.getString("type").equals("accepted")
                     && f.getString("correlationId").equals(correlationId)).getString("orderId");

@@ -117,6 +117,112 @@ class WorkflowIT extends DeployedShop {
     }
 
     @Test
+    void theSamePlaceFrameSentTwiceIsOneOrderChargedOnceAndEachStepIsShownOnce() throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String orderId = java.util.UUID.randomUUID().toString();
+        String frame = Customer.placeFrame(orderId, "mug", "tok_visa", java.util.UUID.randomUUID().toString());
+
+        try (ShopBroker broker = ShopBroker.connect(); ShopBroker.StreamReader stream = broker.readStream()) {
+            alice.channel().send(frame); // a double click, or a page that is not sure the first one arrived
+            alice.channel().send(frame);
+
+            assertThat(alice.channel().awaitFrames(f -> f.getString("type").equals("accepted"), 2))
+                    .extracting(f -> f.getString("orderId")).containsExactly(orderId, orderId);
+            assertThat(alice.awaitLast(orderId, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+            // The second frame published nothing: the workflow ran once.
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(stream.stages(orderId))
+                    .containsExactly("placed", "paid", "reserved", "shipped"));
+        }
+        assertThat(lines("payment", "charged.log", orderId)).as("charges on the provider's statement").isEqualTo(1);
+    }
+
+    @Test
+    void aPlaceFrameResentAfterADroppedConnectionIsTheSameOrderChargedOnce() throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String orderId = java.util.UUID.randomUUID().toString();
+        String correlationId = java.util.UUID.randomUUID().toString();
+        alice.channel().send(Customer.placeFrame(orderId, "lamp", "tok_visa", correlationId));
+        alice.close(); // the connection drops before the page heard "accepted": did the order arrive?
+
+        alice.connect(base); // the page reconnects, and sends the same frame again
+        alice.channel().send(Customer.placeFrame(orderId, "lamp", "tok_visa", correlationId));
+
+        assertThat(alice.channel().awaitFrame(f -> f.getString("type").equals("accepted")).getString("orderId"))
+                .isEqualTo(orderId);
+        assertThat(alice.awaitLast(orderId, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+        assertThat(lines("payment", "charged.log", orderId)).as("charges on the provider's statement").isEqualTo(1);
+        assertThat(effect("shipping", "shipment", orderId)).isTrue();
+    }
+
+    @Test
+    void anOrderIdReusedForAnotherOrderIsRefusedLikeA422AndChangesNothing() throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String orderId = alice.place("mug", "tok_visa", java.util.UUID.randomUUID().toString());
+        alice.awaitLast(orderId, WORKFLOW);
+        long charges = effects("payment", "charge");
+
+        String other = java.util.UUID.randomUUID().toString();
+        alice.channel().send(Customer.placeFrame(orderId, "lamp", "tok_visa", other));
+        JsonObject refused = alice.awaitError("order-id-conflict");
+        assertThat(refused.getString("correlationId")).isEqualTo(other);
+        assertThat(refused.getString("detail")).contains(orderId).contains("a new order needs a new id");
+        try (Customer mallory = Customer.signIn(base, unique("mallory")).connect(base)) {
+            mallory.channel().send(Customer.placeFrame(orderId, "mug", "tok_visa", other));
+            mallory.awaitError("order-id-conflict");
+            assertThat(mallory.allProgress()).isEmpty();
+        }
+
+        assertThat(alice.stages(orderId)).containsExactly("placed", "paid", "reserved", "shipped");
+        assertThat(read("payment", "order", orderId)).isEqualTo(alice.name + " mug tok_visa");
+        assertThat(effects("payment", "charge")).isEqualTo(charges);
+    }
+
+    @Test
+    void aChargeUnderAPlacedOrderIdWithAnotherBodyOrACommandForAnotherQueueIsDeadLetteredAndNeverCharged()
+            throws Exception {
+        alice = Customer.signIn(base, unique("alice")).connect(base);
+        String orderId = alice.place("mug", "tok_visa");
+        alice.awaitLast(orderId, WORKFLOW);
+        String correlationId = alice.progress(orderId).get(0).getString("correlationId");
+
+        try (ShopBroker broker = ShopBroker.connect()) {
+            // What no web instance lets through, as a foreign producer (or two racing instances) could publish it.
+            broker.publish(new Command("charge", orderId, alice.name, "lamp", "tok_visa", correlationId, null));
+            broker.publishRaw(OrderTopology.COMMANDS, "charge", null, bytes(
+                    new Command("reserve", orderId, alice.name, "mug", "tok_visa", correlationId, null).toJson()));
+
+            await().atMost(WORKFLOW).untilAsserted(() -> assertThat(broker.deadLetters())
+                    .filteredOn(d -> d.text().contains(orderId))
+                    .extracting(d -> d.header(StepService.Outcome.DEAD_LETTER_REASON))
+                    .containsExactlyInAnyOrder(
+                            "'charge' order=" + orderId + " correlation=" + correlationId + ": the order id " + orderId
+                                    + " was placed before with another body",
+                            "the command 'reserve' does not belong in orders.payment"));
+        }
+        assertThat(lines("payment", "charged.log", orderId)).isEqualTo(1);
+        assertThat(read("payment", "charge", orderId)).isEqualTo("12.00");
+        assertThat(alice.stages(orderId)).containsExactly("placed", "paid", "reserved", "shipped");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theServicesEndpointListsEveryConsumerOfTheProcessAsConsuming() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                Customer.at(base, "api/services")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject report = Json.parse(response.body());
+        assertThat(report.getBoolean("healthy")).isTrue();
+        assertThat(report.getJsonArray("services").getValuesAs(JsonObject.class))
+                .extracting(s -> s.getString("service") + " on " + s.getString("queue") + ": " + s.getBoolean("consuming"))
+                .containsExactlyInAnyOrder("progress-feed on orders.progress: true", "payment on orders.payment: true",
+                        "inventory on orders.inventory: true", "shipping on orders.shipping: true");
+    }
+
+    @Test
     void aCustomerSeesOnlyTheirOwnOrders() {
         alice = Customer.signIn(base, unique("alice")).connect(base);
         try (Customer bob = Customer.signIn(base, unique("bob")).connect(base)) {
