@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * The producer: publishes a task as a persistent message and returns only once the broker has
- * confirmed it, so that "202 Accepted" means the broker has the task.
+ * The producer: publishes a task as a persistent message and lets its caller wait for the broker's
+ * confirm, so that "202 Accepted" means the broker has the task.
  */
 @ApplicationScoped
 public class NewTask {
@@ -67,11 +67,6 @@ public class NewTask {
     }
 
     // tag::send[]
-    /** Publishes the task and waits for the broker's confirm, at most tasks.confirm-timeout-ms. */
-    public void send(Task task) throws BrokerUnavailable {
-        await(task, publish(task), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.confirmTimeoutMs()));
-    }
-
     // tag::confirm[]
     /** Publishes the task; the future completes when the broker confirms it, and fails when it refuses it or the connection dies first. */
     public CompletableFuture<Void> publish(Task task) {
