@@ -80,6 +80,39 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes reports to the tasks exchange until the broker refuses one (a nack): the queue is at its
+     * x-max-length. A quorum queue takes one message past the limit before it refuses (measured on 3.10:
+     * x-max-length 5 took 6), so this publishes singly at the end. Returns how many it published.
+     */
+    long fillUntilRefused(long limit) throws IOException, TimeoutException, InterruptedException {
+        long published = Math.max(0, limit - ready(TaskTopology.QUEUE));
+        publishAll(java.util.stream.LongStream.range(0, published).mapToObj(i -> filler()).toList());
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int extra = 0; extra < 10; extra++) {
+                Task task = filler();
+                channel.basicPublish(TaskTopology.EXCHANGE, task.type().routingKey(),
+                        new AMQP.BasicProperties.Builder().deliveryMode(2).build(), task.toJson().getBytes(StandardCharsets.UTF_8));
+                if (!channel.waitForConfirms(5_000)) {
+                    return published;
+                }
+                published++;
+            }
+        }
+        throw new AssertionError("The broker still took tasks 10 past the limit of " + limit + ": is x-max-length set?");
+    }
+
+    private static Task filler() {
+        return new Task(java.util.UUID.randomUUID().toString(), TaskType.REPORT, "F-1", "", 0, 0);
+    }
+
+    void purge(String queue) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.queuePurge(queue);
+        }
+    }
+
     void deleteTopology() throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.queueDelete(TaskTopology.QUEUE);
