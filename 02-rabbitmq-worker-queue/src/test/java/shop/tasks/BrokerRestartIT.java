@@ -134,6 +134,7 @@ class BrokerRestartIT {
     @Test
     void aFrozenBrokerGets503WithinTheConfirmTimeoutAndTheProducerRecoversByItselfAfterItThaws() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        api.accepted(EMAIL.formatted(199)); // a producer that is connected and working, until the broker freezes
         long before = ready();
         String key = "\"" + UUID.randomUUID() + "\"";
         String body = EMAIL.formatted(200);
