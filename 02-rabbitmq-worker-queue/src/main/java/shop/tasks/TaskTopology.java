@@ -94,7 +94,7 @@ public final class TaskTopology {
 
     /**
      * The tasks.max-length key. Read from the config here rather than passed by each caller: the
-     * producer, the workers and the exercises' queues must all declare the same arguments, or the
+     * producer, the workers and any work queue added to the topology must all declare the same arguments, or the
      * second declare fails.
      */
     static int maxLength() {
