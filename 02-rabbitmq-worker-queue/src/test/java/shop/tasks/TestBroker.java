@@ -107,6 +107,14 @@ final class TestBroker implements AutoCloseable {
         return new Task(java.util.UUID.randomUUID().toString(), TaskType.REPORT, "F-1", "", 0, 0);
     }
 
+    /** Deletes the tasks queue and declares it again with another x-max-length, for an experiment that preloads more. */
+    void redeclareWorkQueue(int maxLength) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDelete(TaskTopology.QUEUE);
+        }
+        TaskTopology.declare(connection, 4, maxLength);
+    }
+
     void purge(String queue) throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.queuePurge(queue);
