@@ -212,6 +212,8 @@ class BrokerRestartIT {
 
         assertThat(answers.values()).containsOnly(202, 503).contains(503);
         producer.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
+        assertThat(producer.count(Pattern.compile(Pattern.quote(" [*] Producer connected to amqp://localhost:" + broker.port()))))
+                .as("connected, then reconnected by the next request after each drop").isGreaterThanOrEqualTo(2);
         // Every 503 is retried with its key until it is accepted, as the README tells a client to.
         for (String key : answers.keySet()) {
             if (answers.get(key) == 503) {
