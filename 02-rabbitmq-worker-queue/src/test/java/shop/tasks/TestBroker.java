@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import course.testkit.RabbitVhost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,17 @@ final class TestBroker implements AutoCloseable {
             channel.queueDelete(TaskTopology.QUEUE);
         }
         TaskTopology.declare(connection, 4, maxLength);
+    }
+
+    /** Takes every ready message off the queue (acknowledged, so gone) and returns the task id in each, duplicates included. */
+    java.util.List<String> takeTaskIds(String queue) throws IOException, TimeoutException {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            for (GetResponse message = channel.basicGet(queue, true); message != null; message = channel.basicGet(queue, true)) {
+                ids.add(Task.fromJson(new String(message.getBody(), StandardCharsets.UTF_8)).id());
+            }
+        }
+        return ids;
     }
 
     void purge(String queue) throws IOException, TimeoutException {
