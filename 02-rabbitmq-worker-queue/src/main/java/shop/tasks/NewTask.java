@@ -94,6 +94,7 @@ public class NewTask {
         }
         return confirmed;
     }
+    // end::confirm[]
 
     /** Waits until the deadline for the confirm of a task published before, by this request or an earlier one with the same key. */
     public void await(Task task, CompletableFuture<Void> confirmed, long deadlineNanos) throws BrokerUnavailable {
@@ -116,7 +117,6 @@ public class NewTask {
             throw new BrokerUnavailable("Interrupted while waiting for the broker.", e);
         }
     }
-    // end::confirm[]
 
     private synchronized void publish(Task task, CompletableFuture<Void> confirmed, CompletionListener listener)
             throws BrokerUnavailable {
