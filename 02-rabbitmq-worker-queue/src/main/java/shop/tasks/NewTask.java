@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
- * The producer: publishes a task as a persistent message and returns only once the broker has
- * confirmed it, so that "202 Accepted" means the broker has the task.
+ * The producer: publishes a task as a persistent message and lets its caller wait for the broker's
+ * confirm, so that "202 Accepted" means the broker has the task.
  */
 @ApplicationScoped
 public class NewTask {
@@ -53,7 +53,10 @@ public class NewTask {
     private long nextConnectAttempt;
     /** Set on the client's thread when the connection dies; the next request reconnects. */
     private volatile boolean broken;
-    /** Tasks sent but not yet confirmed: they fail at once, not after the timeout, when the connection dies. */
+    /**
+     * Tasks published whose confirm may still come. Each one leaves the set when it ends: a confirm,
+     * a nack, or the death of the connection it was sent on, which fails them all at once.
+     */
     private final Set<CompletableFuture<Void>> unconfirmed = ConcurrentHashMap.newKeySet();
 
     NewTask() {
@@ -65,53 +68,78 @@ public class NewTask {
 
     // tag::send[]
     // tag::confirm[]
-    public void send(Task task) throws BrokerUnavailable {
+    /** Publishes the task; the future completes when the broker confirms it, and fails when it refuses it or the connection dies first. */
+    public CompletableFuture<Void> publish(Task task) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        unconfirmed.add(confirmed);
+        // However it ends, it leaves the set: a confirm, a nack, a dead connection (see disconnect).
         confirmed.whenComplete((ok, error) -> unconfirmed.remove(confirmed));
-        publish(task, new CompletionListener() {
-            @Override
-            public void onCompletion(Message message) {
-                confirmed.complete(null);
-            }
+        try {
+            publish(task, confirmed, new CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    LOG.info(" [x] Sent '" + task.label() + "'");
+                    confirmed.complete(null);
+                }
 
-            @Override
-            public void onException(Message message, Exception e) {
-                confirmed.completeExceptionally(e);
-            }
-        });
+                @Override
+                public void onException(Message message, Exception e) {
+                    // A nack: the queue is at its x-max-length (reject-publish), or the broker failed to store it.
+                    LOG.warning(" [!] Refused '" + task.label() + "': " + e.getMessage());
+                    confirmed.completeExceptionally(new BrokerUnavailable("The broker refused the task (" + e.getMessage()
+                            + "): the queue is full, or the broker could not store it.", e));
+                }
+            });
+        } catch (BrokerUnavailable e) {
+            confirmed.completeExceptionally(e);
+        }
+        return confirmed;
+    }
+    // end::confirm[]
+
+    /** Waits until the deadline for the confirm of a task published before, by this request or an earlier one with the same key. */
+    public void await(Task task, CompletableFuture<Void> confirmed, long deadlineNanos) throws BrokerUnavailable {
         try {
             // The broker confirms once the task is safely in the queue (for a quorum queue: on a
             // majority of nodes' disks). Only then may the caller be told "202 Accepted".
-            confirmed.get(settings.confirmTimeoutMs(), TimeUnit.MILLISECONDS);
-            // end::confirm[]
+            confirmed.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof BrokerUnavailable unavailable) {
+                throw unavailable;
+            }
             throw new BrokerUnavailable("The broker did not confirm the task: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new BrokerUnavailable("The broker did not confirm the task within "
-                    + settings.confirmTimeoutMs() + " ms.", e);
+            // The confirm may still come (a frozen broker that thaws): the future stays in
+            // unconfirmed until it does or the connection dies, so a retry with the same key can join it.
+            LOG.warning(" [!] No confirm for '" + task.label() + "' within " + settings.confirmTimeoutMs() + " ms");
+            throw new BrokerUnavailable("The broker did not confirm the task within " + settings.confirmTimeoutMs() + " ms.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailable("Interrupted while waiting for the broker.", e);
         }
-        LOG.info(" [x] Sent '" + task.label() + "'");
     }
 
-    private synchronized void publish(Task task, CompletionListener confirmed) throws BrokerUnavailable {
+    private synchronized void publish(Task task, CompletableFuture<Void> confirmed, CompletionListener listener)
+            throws BrokerUnavailable {
         try {
             connectIfNeeded();
             TextMessage message = session.createTextMessage(task.toJson());
             message.setStringProperty("taskId", task.id());
+            // Added only now, on the connection it is sent on: a reconnect above fails the old connection's set.
+            unconfirmed.add(confirmed);
             // PERSISTENT: written to disk, so the task survives a broker restart.
             producer.send(destinations.get(task.type()), message, DeliveryMode.PERSISTENT,
-                    Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE, confirmed);
+                    Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE, listener);
         } catch (JMSException | RuntimeException e) {
             disconnect();
-            unconfirmed.remove(confirmed);
             throw new BrokerUnavailable("The broker at " + rabbit.describe() + " cannot be reached.", e);
         }
     }
     // end::send[]
+
+    /** How many published tasks still wait for their confirm; for teaching and the tests, shown on /api/producer. */
+    public int unconfirmed() {
+        return unconfirmed.size();
+    }
 
     private void connectIfNeeded() throws JMSException, BrokerUnavailable {
         if (broken) {
@@ -129,9 +157,7 @@ public class NewTask {
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the broker connection: " + e.getMessage());
             broken = true;
-            // Whether the broker got these is unknown: the callers answer 503, and a client that
-            // retries may create a duplicate, which the workers' idempotency absorbs.
-            unconfirmed.forEach(f -> f.completeExceptionally(e));
+            failUnconfirmed(e);
         });
         broken = false;
         connection = fresh;
@@ -140,9 +166,23 @@ public class NewTask {
         LOG.info(" [*] Producer connected to " + rabbit.describe());
     }
 
+    // tag::connection-lost[]
+    /**
+     * Whether the broker got these is unknown: each waiting caller answers 503. A client that retries
+     * with the same Idempotency-Key gets the same task id, so a task that did arrive is not done twice.
+     */
+    private void failUnconfirmed(Exception cause) {
+        BrokerUnavailable lost = new BrokerUnavailable("The connection to the broker dropped before it confirmed the task: "
+                + "it may or may not have it.", cause);
+        unconfirmed.forEach(f -> f.completeExceptionally(lost));
+    }
+    // end::connection-lost[]
+
     @PreDestroy
     synchronized void disconnect() {
         if (connection != null) {
+            // Confirms cannot come on a closed connection: nothing may wait for them.
+            failUnconfirmed(new JMSException("connection closed"));
             try {
                 connection.close();
             } catch (JMSException | RuntimeException e) {

@@ -1,6 +1,8 @@
 package shop.tasks;
 
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -8,12 +10,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** The producer's HTTP API: submit a task, then ask how it is doing. */
@@ -28,41 +34,87 @@ public class TaskResource {
     TaskBoard board;
     @Inject
     TaskSettings settings;
+    @Inject
+    IdempotencyKeys keys;
 
     // tag::submit[]
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response submit(InputStream body, @Context UriInfo uri) throws IOException {
+    public Response submit(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
         if (settings.role() != TaskSettings.Role.PRODUCER) {
             return Problem.response(409, "not-a-producer", "Not a producer",
                     "This instance runs as a worker; submit tasks to the producer.");
+        }
+        Optional<IdempotencyKey> key;
+        try {
+            key = IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER));
+        } catch (IdempotencyKey.Invalid e) {
+            return Problem.response(400, "invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was queued.");
         }
         byte[] bytes = body.readNBytes(TaskRequest.MAX_BYTES + 1);
         if (bytes.length > TaskRequest.MAX_BYTES) {
             return Problem.response(413, "too-large", "Task too large",
                     "A task body may be at most " + TaskRequest.MAX_BYTES + " bytes. Nothing was queued.");
         }
-        Task task;
+        Task parsed;
         try {
-            task = TaskRequest.parse(new String(bytes, StandardCharsets.UTF_8));
+            parsed = TaskRequest.parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (TaskRequest.Invalid e) {
             return Problem.response(400, "invalid-task", "Invalid task", e.getMessage() + " Nothing was queued.");
         }
-        board.queued(task); // before sending: a fast worker may report on it before the confirm is back
+        // With a key, the task id comes from the key: the same on every retry, on any producer instance.
+        Task task = key.map(k -> k.name(parsed)).orElse(parsed);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.confirmTimeoutMs());
+        CompletableFuture<Void> confirmed;
+        if (key.isEmpty()) {
+            confirmed = publish(task, new CompletableFuture<>());
+        } else {
+            // tag::idempotent[]
+            IdempotencyKeys.Claim claim;
+            try {
+                claim = keys.claim(key.get(), IdempotencyKey.fingerprint(task), task.id());
+            } catch (IdempotencyKeys.KeyReused e) {
+                return Problem.response(422, "idempotency-key-reused", "Idempotency-Key reused",
+                        "This Idempotency-Key came with another task before; send a new key for a new task. Nothing was queued.");
+            }
+            // The first request with the key publishes; a repeat, racing or late, waits for the same confirm.
+            confirmed = claim.publish() ? publish(task, claim.attempt()) : claim.attempt();
+            // end::idempotent[]
+        }
         try {
-            newTask.send(task);
+            newTask.await(task, confirmed, deadline);
         } catch (NewTask.BrokerUnavailable e) {
-            board.forget(task);
             return Response.fromResponse(Problem.response(503, "broker-unavailable", "Broker unavailable",
-                    e.getMessage() + " The task was not accepted; try again.")).header("Retry-After", "1").build();
+                    e.getMessage() + " The task was not accepted; try again"
+                            + (key.isPresent() ? " with the same Idempotency-Key." : ", with an Idempotency-Key so that a retry cannot make a second task.")))
+                    .header("Retry-After", "1").build();
         }
         // 202, not 201: the task is accepted for later processing, not done.
-        return Response.accepted(board.find(task.id()).orElseThrow().toJson().toString())
+        return Response.accepted(board.find(task.id()).map(TaskBoard.Entry::toJson).orElseGet(() -> accepted(task)).toString())
                 .location(uri.getBaseUriBuilder().path("tasks").path(task.id()).build())
                 .build();
     }
+
+    /** Publishes the task; completes {@code attempt} with the broker's answer, after the board knows it. */
+    private CompletableFuture<Void> publish(Task task, CompletableFuture<Void> attempt) {
+        board.queued(task); // before sending: a fast worker may report on it before the confirm is back
+        newTask.publish(task).whenComplete((ok, refused) -> {
+            if (refused == null) {
+                attempt.complete(null);
+            } else {
+                board.forget(task); // the broker does not have it, or nobody knows: not shown as accepted
+                attempt.completeExceptionally(refused);
+            }
+        });
+        return attempt;
+    }
     // end::submit[]
+
+    /** The 202's body when the board has already let go of the task (it keeps the latest ones only). */
+    private static JsonObject accepted(Task task) {
+        return Json.createObjectBuilder().add("id", task.id()).add("type", task.type().routingKey()).build();
+    }
 
     @GET
     @Path("{id}")

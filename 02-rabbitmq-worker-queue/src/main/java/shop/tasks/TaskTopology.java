@@ -1,10 +1,13 @@
 package shop.tasks;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Declares the exchanges and queues the tasks travel through. Declaring is idempotent, so the
@@ -27,10 +30,10 @@ public final class TaskTopology {
     }
 
     // tag::declare[]
-    public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
+    public static void declare(Connection connection, int maxAttempts, int maxLength) throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.exchangeDeclare(EXCHANGE, "direct", true);
-            channel.queueDeclare(QUEUE, true, false, false, workQueueArguments(maxAttempts));
+            declareWorkQueue(channel, QUEUE, workQueueArguments(maxAttempts, maxLength));
             for (TaskType type : TaskType.values()) {
                 channel.queueBind(QUEUE, EXCHANGE, type.routingKey());
             }
@@ -45,7 +48,7 @@ public final class TaskTopology {
     // end::declare[]
 
     // tag::work-queue-arguments[]
-    public static Map<String, Object> workQueueArguments(int maxAttempts) {
+    public static Map<String, Object> workQueueArguments(int maxAttempts, int maxLength) {
         return Map.of(
                 // A quorum queue is replicated and counts deliveries: x-delivery-count.
                 "x-queue-type", "quorum",
@@ -55,9 +58,48 @@ public final class TaskTopology {
                 "x-dead-letter-exchange", DEAD_LETTER_EXCHANGE,
                 // At-least-once dead-lettering: the task leaves the queue only once tasks.dead has it.
                 "x-dead-letter-strategy", "at-least-once",
+                // A bound, and what happens at it: the broker nacks the publish, the producer answers 503.
+                // Without a bound, reject-publish never fires and the queue grows until memory alarms
+                // block every producer on the broker.
+                "x-max-length", maxLength,
                 "x-overflow", "reject-publish");
     }
     // end::work-queue-arguments[]
+
+    // tag::precondition[]
+    /** Declares a work queue; a queue already there with other arguments gets a sentence saying what to do. */
+    public static void declareWorkQueue(Channel channel, String queue, Map<String, Object> arguments) throws IOException {
+        try {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (IOException e) {
+            if (e.getCause() instanceof ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.PRECONDITION_FAILED) {
+                throw new IOException("The queue '" + queue + "' exists with other arguments than " + arguments
+                        + ": delete it (rabbitmqctl delete_queue " + queue + ", or the management UI; its tasks go with it)"
+                        + " and start again. (" + close.getReplyText() + ")", e);
+            }
+            throw e;
+        }
+    }
+    // end::precondition[]
+
+    /** With the work queue's bound from tasks.max-length, read here so that every declarer uses the same one. */
+    public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
+        declare(connection, maxAttempts, maxLength());
+    }
+
+    public static Map<String, Object> workQueueArguments(int maxAttempts) {
+        return workQueueArguments(maxAttempts, maxLength());
+    }
+
+    /**
+     * The tasks.max-length key. Read from the config here rather than passed by each caller: the
+     * producer, the workers and any work queue added to the topology must all declare the same arguments, or the
+     * second declare fails.
+     */
+    static int maxLength() {
+        return ConfigProvider.getConfig().getValue("tasks.max-length", Integer.class);
+    }
 
     /** The topology, then what {@link TopologyExtension} beans add to it, if there are any. */
     public static void declare(Connection connection, int maxAttempts, Iterable<TopologyExtension> added)

@@ -1,5 +1,6 @@
 package shop.tasks;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,19 +18,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failure lab 4: the broker itself goes down. It runs on a private RabbitMQ node of its own, so
+ * Failure lab 4: the broker itself goes down, freezes, or drops the producer's connection. It runs on a private RabbitMQ node of its own, so
  * the shared broker stays up, with the producer and the worker as plain Payara Micro processes
  * pointed at that node.
  */
 class BrokerRestartIT {
 
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"R-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
+    /** Shorter than the default 5 s, so the frozen broker's 503 comes quickly. */
+    private static final long CONFIRM_TIMEOUT_MS = 2_000;
     private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"), "broker-restart");
 
     private static PrivateBroker broker;
@@ -120,6 +129,115 @@ class BrokerRestartIT {
         }
     }
 
+    // tag::frozen[]
+    @Test
+    void aFrozenBrokerGets503WithinTheConfirmTimeoutAndTheProducerRecoversByItselfAfterItThaws() throws Exception {
+        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        api.accepted(EMAIL.formatted(199)); // a producer that is connected and working, until the broker freezes
+        long before = ready();
+        String key = "\"" + UUID.randomUUID() + "\"";
+        String body = EMAIL.formatted(200);
+        // The id the producer makes from the key and the body: the test can work it out too.
+        String id = IdempotencyKey.parse(key).name(TaskRequest.parse(body)).id();
+
+        broker.freeze(); // SIGSTOP: the connection stays open, and nothing answers
+        HttpResponse<String> frozen;
+        long ms;
+        try {
+            long start = System.nanoTime();
+            frozen = api.submit(body, key);
+            ms = (System.nanoTime() - start) / 1_000_000;
+        } finally {
+            broker.thaw();
+        }
+
+        assertThat(frozen.statusCode()).isEqualTo(503);
+        assertThat(ms).as("answered at the confirm timeout, not later").isBetween(CONFIRM_TIMEOUT_MS, CONFIRM_TIMEOUT_MS + 3_000L);
+        assertThat(TaskApi.json(frozen).getString("detail"))
+                .contains("did not confirm the task within " + CONFIRM_TIMEOUT_MS + " ms").contains("with the same Idempotency-Key");
+        producer.awaitLog(Pattern.compile(Pattern.quote(" [!] No confirm for 'email #" + id.substring(0, 8) + "' within 2000 ms")));
+        // Nobody restarts anything: the next request gets its 202.
+        await().atMost(30, SECONDS).pollInterval(500, MILLISECONDS).untilAsserted(() ->
+                assertThat(api.submit(EMAIL.formatted(201)).statusCode()).isEqualTo(202));
+        // The frozen task's confirm came after its 503; the retry joins it instead of sending it again.
+        HttpResponse<String> retry = api.submit(body, key);
+        assertThat(retry.statusCode()).isEqualTo(202);
+        assertThat(TaskApi.json(retry).getString("id")).isEqualTo(id);
+        assertThat(ready()).as("the frozen task once, and the next one").isEqualTo(before + 2);
+        assertThat(producer.count(Pattern.compile(Pattern.quote(" [x] Sent 'email #" + id.substring(0, 8) + "'")))).isEqualTo(1);
+        assertThat(api.producer().getInt("unconfirmed")).as("no confirm left waiting").isZero();
+        purge(); // each test starts with an empty queue, whatever the order
+    }
+    // end::frozen[]
+
+    // tag::dropped[]
+    @Test
+    void aDroppedConnectionAnswers503ToEveryWaitingRequestAndARetryWithTheSameKeyMakesNoDuplicate() throws Exception {
+        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        Map<String, String> bodies = new ConcurrentHashMap<>();
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        Map<String, String> ids = new ConcurrentHashMap<>();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        for (int c = 0; c < 8; c++) {
+            clients.submit(() -> {
+                while (sending.get()) {
+                    String key = "\"" + UUID.randomUUID() + "\"";
+                    String body = EMAIL.formatted(bodies.size());
+                    bodies.put(key, body);
+                    HttpResponse<String> response = api.submit(body, key);
+                    answers.put(key, response.statusCode());
+                    if (response.statusCode() == 202) {
+                        ids.put(key, TaskApi.json(response).getString("id"));
+                    }
+                }
+                return null;
+            });
+        }
+        try {
+            // The producer's connection dies three times with confirms outstanding, as a network cut would.
+            for (int drop = 1; drop <= 3; drop++) {
+                int atLeast = drop * 40;
+                await().atMost(60, SECONDS).until(() -> answers.size() >= atLeast);
+                broker.rabbitmqctl("close_all_connections", "failure lab: the connection drops");
+            }
+            await().atMost(60, SECONDS).until(() -> answers.size() >= 160);
+        } finally {
+            sending.set(false);
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, SECONDS)).isTrue();
+        }
+
+        assertThat(answers.values()).containsOnly(202, 503).contains(503);
+        producer.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
+        assertThat(producer.count(Pattern.compile(Pattern.quote(" [*] Producer connected to amqp://localhost:" + broker.port()))))
+                .as("connected, then reconnected by the next request after each drop").isGreaterThanOrEqualTo(2);
+        // Every 503 is retried with its key until it is accepted, as the README tells a client to.
+        for (String key : answers.keySet()) {
+            if (answers.get(key) == 503) {
+                ids.put(key, await().atMost(30, SECONDS).pollInterval(200, MILLISECONDS)
+                        .until(() -> api.submit(bodies.get(key), key), r -> r.statusCode() == 202)
+                        .body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+            }
+        }
+        assertThat(api.producer().getInt("unconfirmed")).as("no confirm left waiting").isZero();
+
+        // What a worker would get: every accepted task, and no task the clients did not ask for. A 503 task
+        // may be there twice (it did arrive, and its retry too), under one id: the outbox applies it once.
+        try (TestBroker amqp = TestBroker.connect(broker.port(), "/")) {
+            List<String> queued = amqp.takeTaskIds(TaskTopology.QUEUE);
+            assertThat(Set.copyOf(queued)).as("one task per key, every 202 among them").isEqualTo(Set.copyOf(ids.values()));
+            assertThat(ids).hasSameSizeAs(answers);
+        }
+    }
+    // end::dropped[]
+
+    private static void purge() throws Exception {
+        try (TestBroker amqp = TestBroker.connect(broker.port(), "/")) {
+            amqp.purge(TaskTopology.QUEUE);
+        }
+    }
+
     private static PayaraProcess startWorker(String id) {
         Map<String, String> settings = settings("worker", id);
         PayaraProcess worker = PayaraProcess.start(id, "tasks", settings);
@@ -133,7 +251,8 @@ class BrokerRestartIT {
                 "tasks.worker.id", id,
                 "rabbitmq.port", String.valueOf(broker.port()),
                 "rabbitmq.virtual-host", "/",
-                "tasks.outbox-dir", OUTBOX.toString());
+                "tasks.outbox-dir", OUTBOX.toString(),
+                "tasks.confirm-timeout-ms", String.valueOf(CONFIRM_TIMEOUT_MS));
     }
 
     private static long ready() throws Exception {

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /** The producer's HTTP API as a test client uses it. */
 final class TaskApi {
@@ -30,6 +31,28 @@ final class TaskApi {
         return send(HttpRequest.newBuilder(base.resolve("/api/tasks"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** Submits with an Idempotency-Key header field, given as sent: {@code "\"k-1\""} is the key k-1. */
+    HttpResponse<String> submit(String json, String idempotencyKeyField) {
+        return send(post(json, idempotencyKeyField));
+    }
+
+    /** The same, without waiting: for requests that race. */
+    CompletableFuture<HttpResponse<String>> submitAsync(String json, String idempotencyKeyField) {
+        return HTTP.sendAsync(post(json, idempotencyKeyField).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder post(String json, String idempotencyKeyField) {
+        return HttpRequest.newBuilder(base.resolve("/api/tasks"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKeyField)
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** The producer's bookkeeping (/api/producer): confirms still outstanding, keys remembered. */
+    JsonObject producer() {
+        return json(get("/api/producer"));
     }
 
     /** Submits and insists on 202; returns the new task's id. */

@@ -1,6 +1,7 @@
 package shop.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -9,15 +10,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The producer's contract, with no worker running: 202 means the broker has it, and bad input queues nothing. */
+/**
+ * The producer's contract, with no worker running: 202 means the broker has it, a full queue gets 503,
+ * a repeated Idempotency-Key makes no second task, and bad input queues nothing.
+ */
 class TaskApiIT extends DeployedProducer {
 
     @Test
@@ -78,6 +89,118 @@ class TaskApiIT extends DeployedProducer {
             assertThat(problem.getInt("status")).isEqualTo(status);
             assertThat(problem.getString("detail")).contains(detail).contains("Nothing was queued");
             assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before);
+        }
+    }
+
+    // tag::idempotent-retry[]
+    @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheSameTaskAndQueuesItOnce() throws Exception {
+        try (TestBroker broker = TestBroker.connect()) {
+            long before = broker.ready(TaskTopology.QUEUE);
+            String key = "\"" + UUID.randomUUID() + "\"";
+            String body = "{\"type\":\"email\",\"orderId\":\"K-1\",\"to\":\"ada@example.com\"}";
+
+            HttpResponse<String> first = api().submit(body, key);
+            HttpResponse<String> retry = api().submit(body, key);
+            HttpResponse<String> reordered = api().submit("{\"to\":\"ada@example.com\", \"orderId\":\"K-1\",\"type\":\"email\"}", key);
+
+            assertThat(List.of(first, retry, reordered)).allSatisfy(response -> {
+                assertThat(response.statusCode()).isEqualTo(202);
+                assertThat(response.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+                assertThat(TaskApi.json(response).getString("id")).isEqualTo(TaskApi.json(first).getString("id"));
+            });
+            assertThat(broker.ready(TaskTopology.QUEUE)).as("one task, however often it was sent").isEqualTo(before + 1);
+        }
+    }
+    // end::idempotent-retry[]
+
+    @Test
+    void tenRacingRequestsWithOneKeyMakeOneTask() throws Exception {
+        try (TestBroker broker = TestBroker.connect()) {
+            long before = broker.ready(TaskTopology.QUEUE);
+            String key = "\"" + UUID.randomUUID() + "\"";
+            String body = "{\"type\":\"email\",\"orderId\":\"K-2\",\"to\":\"ada@example.com\"}";
+
+            List<CompletableFuture<HttpResponse<String>>> racing = IntStream.range(0, 10)
+                    .mapToObj(i -> api().submitAsync(body, key)).toList();
+
+            List<HttpResponse<String>> responses = racing.stream().map(CompletableFuture::join).toList();
+            assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(202);
+            assertThat(responses).extracting(response -> TaskApi.json(response).getString("id")).hasSize(10).containsOnly(
+                    TaskApi.json(responses.get(0)).getString("id"));
+            assertThat(broker.ready(TaskTopology.QUEUE)).as("one message in the queue, so one e-mail").isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void theSameKeyWithAnotherBodyIs422AndQueuesNothing() throws Exception {
+        try (TestBroker broker = TestBroker.connect()) {
+            String key = "\"" + UUID.randomUUID() + "\"";
+            api().submit("{\"type\":\"report\",\"orderId\":\"K-3\"}", key);
+            long before = broker.ready(TaskTopology.QUEUE);
+
+            HttpResponse<String> reused = api().submit("{\"type\":\"report\",\"orderId\":\"K-4\"}", key);
+
+            assertThat(reused.statusCode()).isEqualTo(422);
+            assertThat(reused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(TaskApi.json(reused).getString("type")).isEqualTo("/problems/idempotency-key-reused");
+            assertThat(TaskApi.json(reused).getString("detail")).contains("Nothing was queued");
+            assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"8e03978e-40d5-43e8-bc93-6894a57f9324", "\"\"", "\"a\", \"b\"", "\"unterminated"})
+    void aMalformedIdempotencyKeyIs400AndQueuesNothing(String field) throws Exception {
+        try (TestBroker broker = TestBroker.connect()) {
+            long before = broker.ready(TaskTopology.QUEUE);
+
+            HttpResponse<String> response = api().submit("{\"type\":\"report\",\"orderId\":\"K-5\"}", field);
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(TaskApi.json(response).getString("type")).isEqualTo("/problems/invalid-idempotency-key");
+            assertThat(TaskApi.json(response).getString("detail")).contains("one quoted string").contains("Nothing was queued");
+            assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before);
+        }
+    }
+
+    // tag::queue-full[]
+    @Test
+    void aFullQueueAnswers503AndQueuesNothing() throws Exception {
+        try (TestBroker broker = TestBroker.connect()) {
+            // Fill the queue to its x-max-length (tasks.max-length, 10,000 by default) as a batch job would.
+            broker.fillUntilRefused(10_000);
+            long full = broker.ready(TaskTopology.QUEUE);
+            try {
+                HttpResponse<String> refused = api().submit("{\"type\":\"report\",\"orderId\":\"F-full\"}", "\"" + UUID.randomUUID() + "\"");
+
+                // An optimistic 202 (before the broker's answer) would pass every other test here, not this one.
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(TaskApi.json(refused).getString("detail")).contains("refused the task").contains("The task was not accepted");
+                assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(full).isBetween(10_000L, 10_001L);
+                assertThat(api().producer().getInt("unconfirmed")).as("no confirm left waiting").isZero();
+            } finally {
+                broker.purge(TaskTopology.QUEUE);
+            }
+            assertThat(api().submit("{\"type\":\"report\",\"orderId\":\"F-room\"}").statusCode()).isEqualTo(202);
+        }
+    }
+    // end::queue-full[]
+
+    @Test
+    void aWorkQueueDeclaredBeforeWithOtherArgumentsSaysWhatToDelete() {
+        try (TestBroker broker = TestBroker.connect()) {
+            // The producer declared tasks with x-max-length 10,000: a declare with another length is refused.
+            assertThatThrownBy(() -> TaskTopology.declare(broker.connection(), 4, 5))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("The queue 'tasks' exists with other arguments than ")
+                    .hasMessageContaining(": delete it (rabbitmqctl delete_queue tasks, or the management UI; its tasks go with it) and start again.")
+                    .hasMessageContaining("PRECONDITION_FAILED");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

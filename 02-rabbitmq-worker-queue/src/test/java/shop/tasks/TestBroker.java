@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import course.testkit.RabbitVhost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,58 @@ final class TestBroker implements AutoCloseable {
                         task.toJson().getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(60_000);
+        }
+    }
+
+    /**
+     * Publishes reports to the tasks exchange until the broker refuses one (a nack): the queue is at its
+     * x-max-length. A quorum queue takes one message past the limit before it refuses (measured on 3.10:
+     * x-max-length 5 took 6), so this publishes singly at the end. Returns how many it published.
+     */
+    long fillUntilRefused(long limit) throws IOException, TimeoutException, InterruptedException {
+        long published = Math.max(0, limit - ready(TaskTopology.QUEUE));
+        publishAll(java.util.stream.LongStream.range(0, published).mapToObj(i -> filler()).toList());
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int extra = 0; extra < 10; extra++) {
+                Task task = filler();
+                channel.basicPublish(TaskTopology.EXCHANGE, task.type().routingKey(),
+                        new AMQP.BasicProperties.Builder().deliveryMode(2).build(), task.toJson().getBytes(StandardCharsets.UTF_8));
+                if (!channel.waitForConfirms(5_000)) {
+                    return published;
+                }
+                published++;
+            }
+        }
+        throw new AssertionError("The broker still took tasks 10 past the limit of " + limit + ": is x-max-length set?");
+    }
+
+    private static Task filler() {
+        return new Task(java.util.UUID.randomUUID().toString(), TaskType.REPORT, "F-1", "", 0, 0);
+    }
+
+    /** Deletes the tasks queue and declares it again with another x-max-length, for an experiment that preloads more. */
+    void redeclareWorkQueue(int maxLength) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.queueDelete(TaskTopology.QUEUE);
+        }
+        TaskTopology.declare(connection, 4, maxLength);
+    }
+
+    /** Takes every ready message off the queue (acknowledged, so gone) and returns the task id in each, duplicates included. */
+    java.util.List<String> takeTaskIds(String queue) throws IOException, TimeoutException {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (Channel channel = connection.createChannel()) {
+            for (GetResponse message = channel.basicGet(queue, true); message != null; message = channel.basicGet(queue, true)) {
+                ids.add(Task.fromJson(new String(message.getBody(), StandardCharsets.UTF_8)).id());
+            }
+        }
+        return ids;
+    }
+
+    void purge(String queue) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.queuePurge(queue);
         }
     }
 

@@ -69,6 +69,10 @@ class ThroughputExperiment extends DeployedProducer {
         long expectedEffects = 0;
 
         try (TestBroker broker = TestBroker.connect(); DoneTap tap = DoneTap.open(broker)) {
+            // The full size preloads more than the default x-max-length (tasks.max-length, 10,000): the queue
+            // is declared again with room for the preload, and the workers are told the same length.
+            int maxLength = Math.max(10_000, warmup + tasks);
+            broker.redeclareWorkQueue(maxLength);
             for (String setting : System.getProperty("experiment.settings", SETTINGS).split(",")) {
                 int prefetch = Integer.parseInt(setting.strip().split("x")[0]);
                 int concurrency = Integer.parseInt(setting.strip().split("x")[1]);
@@ -77,6 +81,7 @@ class ThroughputExperiment extends DeployedProducer {
 
                 List<String> ids = preloadTasks(broker, warmup + tasks);
                 PayaraProcess worker = startWorker(name, Map.of(
+                        "tasks.max-length", String.valueOf(maxLength),
                         "tasks.worker.prefetch", String.valueOf(prefetch),
                         "tasks.worker.concurrency", String.valueOf(concurrency)));
                 WORKERS.add(worker);

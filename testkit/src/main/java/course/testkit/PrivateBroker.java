@@ -28,6 +28,8 @@ public final class PrivateBroker implements AutoCloseable {
     /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
     private final int distPort;
     private final Path dir;
+    /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
+    private volatile boolean frozen;
 
     private PrivateBroker(Path scripts, String node, int port, Path dir) {
         this.scripts = scripts;
@@ -118,6 +120,30 @@ public final class PrivateBroker implements AutoCloseable {
         rabbitmqctl("stop");
     }
 
+    /**
+     * Freezes the node with SIGSTOP: it keeps its sockets open and answers nothing, like a stuck host or
+     * a long pause. Clients see no error, only silence, until {@link #thaw()}.
+     */
+    public void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Wakes a frozen node with SIGCONT; it goes on where it stopped. */
+    public void thaw() {
+        signal("CONT");
+        frozen = false;
+    }
+
+    private void signal(String name) {
+        try {
+            String pid = Files.readString(dir.resolve("pid")).strip();
+            run(List.of("kill", "-" + name, pid), Map.of(), 10);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The node wrote no pid file to send SIG" + name + " to", e);
+        }
+    }
+
     /** Starts the node again on the same folder, and waits until it accepts connections. */
     public void startNode() {
         Map<String, String> env = Map.of(
@@ -171,6 +197,9 @@ public final class PrivateBroker implements AutoCloseable {
             return; // closed already: by the test, or by the shutdown hook
         }
         try {
+            if (frozen) {
+                thaw();
+            }
             rabbitmqctl("stop");
         } catch (RuntimeException alreadyStopped) {
             // stopped by the test, or never started: the folder still goes

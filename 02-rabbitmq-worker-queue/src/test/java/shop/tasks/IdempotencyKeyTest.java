@@ -1,0 +1,50 @@
+package shop.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Idempotency-Key header is a structured-field string, and the task id it makes depends on nothing else but the request. */
+class IdempotencyKeyTest {
+
+    private static final Task EMAIL = new Task("random-id", TaskType.EMAIL, "A-1", "ada@example.com", -1, 0);
+
+    @Test
+    void aQuotedStringIsAKeyWithItsEscapesUndone() throws Exception {
+        assertThat(IdempotencyKey.parse("\"8e03978e-40d5-43e8-bc93-6894a57f9324\"").value())
+                .isEqualTo("8e03978e-40d5-43e8-bc93-6894a57f9324");
+        assertThat(IdempotencyKey.parse(" \"a \\\"b\\\" \\\\c\" ").value()).isEqualTo("a \"b\" \\c");
+        assertThat(IdempotencyKey.from(null)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8e03978e", "\"\"", "\"open", "\"a\";p=1", "\"a\", \"b\"", "\"bad \\n escape\"", "\"tab\there\"", "'single'"})
+    void anythingElseIsRefused(String field) {
+        assertThatThrownBy(() -> IdempotencyKey.parse(field)).isInstanceOf(IdempotencyKey.Invalid.class)
+                .hasMessageContaining("must be one quoted string");
+    }
+
+    @Test
+    void anOverLongKeyAndTwoHeadersAreRefused() {
+        assertThatThrownBy(() -> IdempotencyKey.parse("\"" + "k".repeat(IdempotencyKey.MAX_LENGTH + 1) + "\""))
+                .isInstanceOf(IdempotencyKey.Invalid.class);
+        assertThatThrownBy(() -> IdempotencyKey.from(List.of("\"a\"", "\"b\""))).isInstanceOf(IdempotencyKey.Invalid.class)
+                .hasMessageContaining("not 2");
+    }
+
+    @Test
+    void theSameKeyAndRequestMakeTheSameTaskIdWithoutAnySharedState() throws Exception {
+        Task first = IdempotencyKey.parse("\"k-1\"").name(EMAIL);
+        Task again = IdempotencyKey.parse("\"k-1\"").name(new Task("other-random-id", TaskType.EMAIL, "A-1", "ada@example.com", -1, 0));
+
+        assertThat(again.id()).isEqualTo(first.id()).matches("[0-9a-f-]{36}");
+        assertThat(IdempotencyKey.parse("\"k-2\"").name(EMAIL).id()).isNotEqualTo(first.id());
+        assertThat(IdempotencyKey.parse("\"k-1\"").name(new Task("x", TaskType.EMAIL, "A-2", "ada@example.com", -1, 0)).id())
+                .as("another request under a forgotten key is another task, not silently the first one")
+                .isNotEqualTo(first.id());
+    }
+}
