@@ -51,14 +51,14 @@ public class HandshakeGuard extends HttpFilter {
                     "A room name is 1-32 characters of a-z, 0-9 or '-'.");
             return;
         }
-        if (!originPolicy.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
-            refuse(response, 403, "forbidden-origin", "Origin not allowed",
-                    "This page's origin may not open the chat; see chat.allowed-origins.");
-            return;
-        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             refuse(response, 426, "upgrade-required", "Upgrade required",
                     "This address is the chat's WebSocket: open it with a WebSocket client, as the page does.");
+            return;
+        }
+        if (!originPolicy.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
+            refuse(response, 403, "forbidden-origin", "Origin not allowed",
+                    "This page's origin may not open the chat; see chat.allowed-origins.");
             return;
         }
         Optional<SignIn> signIn = signIns.find(sessionToken(request));

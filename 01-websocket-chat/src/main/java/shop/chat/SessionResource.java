@@ -45,10 +45,10 @@ public class SessionResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response signIn(InputStream input, @Context UriInfo uri, @Context HttpServletRequest request)
             throws IOException {
-        Optional<String> body = BoundedBody.read(input, request.getContentLengthLong(), settings.maxBodyBytes());
+        Optional<String> body = BoundedBody.read(input, settings.maxBodyBytes()); // a declared length: see BodyLimit
         if (body.isEmpty()) {
             return Problem.response(413, "body-too-large", "Body too large",
-                    "A sign-in body is at most " + settings.maxBodyBytes() + " bytes.");
+                    "A request body is at most " + settings.maxBodyBytes() + " bytes.");
         }
         if (JsonInput.deeperThan(body.get(), settings.maxJsonDepth())) {
             return invalid("The body nests at most " + settings.maxJsonDepth() + " levels of JSON.");
