@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,50 @@ class RoomLimitIT extends DeployedChat {
             }
         } finally {
             open.forEach(RecordingWebSocket::close);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void pastTheSignInCapASignInAnswers503AndWhoIsSignedInChatsOn() throws Exception {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket wendy = chat.join("wendy", "cap-watch")) {
+            wendy.awaitFrame(f -> isPresence(f, "joined", "wendy"));
+
+            // the test server holds 1,500 sign-ins (arquillian.xml); fill it, eight at a time
+            List<String> cookies = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HttpResponse<String> refused;
+            try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+                refused = null;
+                for (int batch = 0; batch < 200 && refused == null; batch++) {
+                    List<java.util.concurrent.Future<HttpResponse<String>>> answers = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        answers.add(pool.submit(() -> chat.post("/api/session", "{\"name\":\"filler\"}")));
+                    }
+                    for (java.util.concurrent.Future<HttpResponse<String>> answer : answers) {
+                        HttpResponse<String> response = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                        if (response.statusCode() == 201) {
+                            String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+                            cookies.add(setCookie.substring(0, setCookie.indexOf(';')));
+                        } else {
+                            refused = response;
+                        }
+                    }
+                }
+            }
+            assertThat(refused).isNotNull();
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(refused.body()).contains("\"type\":\"/problems/server-full\"");
+
+            wendy.send("{\"type\":\"say\",\"text\":\"still here\"}");
+            wendy.awaitFrame(f -> isMessage(f) && f.getString("text").equals("still here"));
+
+            // a sign-out frees its place at once
+            chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session")).header("Cookie", cookies.get(0))
+                    .DELETE().build());
+            assertThat(chat.signIn("xavier")).startsWith("chat_session=");
         }
     }
 }
