@@ -73,7 +73,6 @@ public class SignIns {
         return Optional.empty();
     }
 
-    // tag::sign-in-cost[]
     /** Signs a name in and returns its new token, the value of the session cookie. Constant cost: one line appended. */
     public String signIn(String name) {
         byte[] bytes = new byte[32];
@@ -85,7 +84,6 @@ public class SignIns {
         append(digest, signIn.name(), signIn.expires());
         return token;
     }
-    // end::sign-in-cost[]
 
     public Optional<SignIn> find(String token) {
         if (token == null) {
