@@ -14,6 +14,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,37 +41,68 @@ public class ChatEndpoint {
     @Inject
     FrameHandlers frameHandlers;
 
+    @Inject
+    MessageRates messageRates;
+
     private Room room;
     private Member member;
 
     // tag::open[]
     @OnOpen
     public void open(Session session, @PathParam("room") String roomName) throws IOException {
-        if (!(session.getUserPrincipal() instanceof SignIn signIn)) {
+        if (!(session.getUserPrincipal() instanceof Caller caller)) {
             // Unreachable through HandshakeGuard; kept so the endpoint never trusts an unchecked connection.
             session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not signed in."));
             return;
         }
-        member = new Member(session, signIn);
-        room = rooms.open(roomName).orElse(null);
-        if (room == null) {
-            member.close(CloseCodes.TRY_AGAIN_LATER, "This server holds its maximum number of rooms.");
+        member = new Member(session, caller);
+        Optional<Refusal> full = connections.add(member); // from now on the heartbeat checks it
+        if (full.isPresent()) {
+            member.close(CloseCodes.TRY_AGAIN_LATER, full.get().detail()); // the handshake's check raced another
             return;
         }
-        connections.add(member); // from now on the heartbeat checks it
-        room.join(member, afterId(session), settings.historyOnJoin());
+        if (!caller.signIn().isLive()) {
+            // signed out while this handshake was under way: sign-out closed what it saw, this one closes itself
+            member.close(CloseCodes.VIOLATED_POLICY, "Signed out.");
+            return;
+        }
+        room = join(roomName, afterId(session));
+    }
+    // end::open[]
+
+    /** Joins the room; retried once if the sweep evicted it between lookup and join (the retry opens a fresh one). */
+    private Room join(String roomName, long afterId) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            switch (rooms.open(roomName, member.caller())) {
+                case Rooms.Opening.Opened opened -> {
+                    if (opened.room().join(member, afterId, settings.historyOnJoin())) {
+                        return opened.room();
+                    }
+                }
+                case Rooms.Opening.Refused refused -> {
+                    member.send(Frames.error(refused.code(), refused.message()));
+                    member.close(refused.close(), refused.message());
+                    return null;
+                }
+            }
+        }
+        member.close(CloseCodes.TRY_AGAIN_LATER, "The room was being removed; join again.");
+        return null;
     }
     // end::open[]
 
     // tag::receive[]
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void receive(String raw) {
-        if (!member.signIn().floodGuard().tryAcquire()) {
-            member.send(Frames.error("rate-limited", "Slow down: at most " + settings.rateLimitMessages()
-                    + " messages per " + settings.rateLimitWindow().toSeconds() + " s; this one was dropped."));
+        if (room == null) {
+            return; // refused on opening, and closing
+        }
+        Optional<String> tooFast = messageRates.refusal(member.caller());
+        if (tooFast.isPresent()) {
+            member.send(Frames.error("rate-limited", tooFast.get()));
             return;
         }
-        switch (ClientFrame.parse(raw)) {
+        switch (ClientFrame.parse(raw, settings.maxJsonDepth())) {
             case ClientFrame.Say say -> room.say(member, say.text());
             case ClientFrame.Other other -> frameHandlers.handle(other, member, room);
             case ClientFrame.Invalid invalid -> member.send(Frames.error(invalid.code(), invalid.message()));
@@ -92,7 +124,7 @@ public class ChatEndpoint {
     @OnClose
     public void close(CloseReason reason) {
         if (member != null) {
-            connections.remove(member);
+            connections.remove(member); // a no-op for a member that was refused before it was counted
         }
         if (room != null) {
             room.leave(member);

@@ -29,12 +29,19 @@ public sealed interface ClientFrame permits ClientFrame.Say, ClientFrame.Other, 
     record Invalid(String code, String message) implements ClientFrame {
     }
 
-    static ClientFrame parse(String raw) {
+    static ClientFrame parse(String raw, int maxDepth) {
+        if (JsonInput.deeperThan(raw, maxDepth)) {
+            return new Invalid("too-deep", "A frame nests at most " + maxDepth + " levels of JSON.");
+        }
         JsonValue value;
         try (JsonReader reader = Json.createReader(new StringReader(raw))) {
             value = reader.readValue();
         } catch (JsonException e) {
             return new Invalid("malformed-json", "The frame is not valid JSON.");
+        }
+        if (JsonInput.hasLoneSurrogate(raw) || JsonInput.hasLoneSurrogate(value)) {
+            // refused whole, never stored: no socket could carry it to the room as UTF-8
+            return new Invalid("invalid-unicode", "The frame holds a lone UTF-16 surrogate; send valid Unicode text.");
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             return new Invalid("malformed-json", "A frame is a JSON object with a \"type\" field.");

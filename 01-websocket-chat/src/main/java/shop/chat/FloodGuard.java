@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** A sliding-window limit of messages per sign-in session: past it, messages are dropped, not queued. */
+/** A sliding-window limit of messages for one name or one client address: past it, messages are dropped, not queued. */
 public final class FloodGuard {
 
     private final int limit;
@@ -27,5 +27,10 @@ public final class FloodGuard {
         }
         accepted.addLast(now);
         return true;
+    }
+
+    /** True when nothing was counted in the last window: forgetting this guard then changes nothing. */
+    synchronized boolean isIdle() {
+        return accepted.isEmpty() || System.nanoTime() - accepted.peekLast() >= windowNanos;
     }
 }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks every chat WebSocket handshake before it is upgraded: a valid room name, an allowed
- * {@code Origin} and a signed-in session. A refused handshake gets an HTTP error with a
- * problem+json body, and no WebSocket is ever opened.
+ * {@code Origin}, a signed-in session and room under the connection limits. A refused handshake gets
+ * an HTTP error with a problem+json body, and no WebSocket is ever opened.
  *
  * <p>An accepted request continues with the signed-in user as its principal, which the endpoint
  * then reads from {@code Session.getUserPrincipal()}.
@@ -34,14 +34,26 @@ public class HandshakeGuard extends HttpFilter {
     @Inject
     SignIns signIns;
 
+    @Inject
+    Connections connections;
+
+    @Inject
+    ChatSettings settings;
+
     // tag::handshake[]
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String room = request.getRequestURI().substring(request.getContextPath().length() + "/chat/".length());
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String room = path.startsWith("/chat/") ? path.substring("/chat/".length()) : ""; // "/chat" alone: no room
         if (!VALID_ROOM.matcher(room).matches()) {
             refuse(response, 404, "invalid-room", "No such room",
                     "A room name is 1-32 characters of a-z, 0-9 or '-'.");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            refuse(response, 426, "upgrade-required", "Upgrade required",
+                    "This address is the chat's WebSocket: open it with a WebSocket client, as the page does.");
             return;
         }
         if (!originPolicy.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
@@ -55,7 +67,13 @@ public class HandshakeGuard extends HttpFilter {
                     "Sign in with POST /api/session before opening the chat.");
             return;
         }
-        chain.doFilter(new SignedInRequest(request, signIn.get()), response);
+        String address = ClientAddress.of(request, settings.trustedProxies());
+        Optional<Refusal> full = connections.refusalFor(address);
+        if (full.isPresent()) {
+            refuse(response, full.get().status(), full.get().code(), "Too many connections", full.get().detail());
+            return;
+        }
+        chain.doFilter(new SignedInRequest(request, new Caller(signIn.get(), address)), response);
     }
     // end::handshake[]
 
@@ -71,22 +89,25 @@ public class HandshakeGuard extends HttpFilter {
     private static void refuse(HttpServletResponse response, int status, String code, String title, String detail)
             throws IOException {
         response.setStatus(status);
+        if (status == 426) {
+            response.setHeader("Upgrade", "websocket");
+        }
         response.setContentType(Problem.MEDIA_TYPE);
         response.getWriter().write(Problem.json(status, code, title, detail).toString());
     }
 
-    /** The handshake request, now carrying the signed-in user as its principal. */
+    /** The handshake request, now carrying the signed-in user and its client address as its principal. */
     private static final class SignedInRequest extends HttpServletRequestWrapper {
-        private final SignIn signIn;
+        private final Caller caller;
 
-        SignedInRequest(HttpServletRequest request, SignIn signIn) {
+        SignedInRequest(HttpServletRequest request, Caller caller) {
             super(request);
-            this.signIn = signIn;
+            this.caller = caller;
         }
 
         @Override
         public Principal getUserPrincipal() {
-            return signIn;
+            return caller;
         }
     }
 }

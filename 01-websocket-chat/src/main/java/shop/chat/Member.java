@@ -22,21 +22,25 @@ public final class Member {
     private static final Logger LOG = Logger.getLogger(Member.class.getName());
 
     private final Session session;
-    private final SignIn user;
+    private final Caller caller;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile long lastPongNanos = System.nanoTime();
 
-    public Member(Session session, SignIn user) {
+    public Member(Session session, Caller caller) {
         this.session = session;
-        this.user = user;
+        this.caller = caller;
     }
 
     public String name() {
-        return user.name();
+        return caller.signIn().name();
     }
 
     public SignIn signIn() {
-        return user;
+        return caller.signIn();
+    }
+
+    Caller caller() {
+        return caller;
     }
 
     public void send(String json) {

@@ -29,12 +29,18 @@ public final class Room {
     private final Set<Member> members = new LinkedHashSet<>();
     private final Deque<ChatMessage> history = new ArrayDeque<>();
     private final List<JoinHook> joinHooks;
+    private final Caller openedBy;
+    /** When the last member left (System.nanoTime), for eviction; a new room starts empty. */
+    private long emptySince = System.nanoTime();
+    /** Set once the sweep has removed this room: a join that raced the sweep then opens a fresh one. */
+    private boolean evicted;
 
-    Room(String name, int retained, LongSupplier ids, List<JoinHook> joinHooks) {
+    Room(String name, int retained, LongSupplier ids, List<JoinHook> joinHooks, Caller openedBy) {
         this.name = name;
         this.retained = retained;
         this.ids = ids;
         this.joinHooks = joinHooks;
+        this.openedBy = openedBy;
     }
 
     public String name() {
@@ -43,13 +49,17 @@ public final class Room {
 
     // tag::join[]
     /** Adds a member: first the history it missed, then everyone (the member too) hears who is online. */
-    synchronized void join(Member member, long afterId, int historyOnJoin) {
+    synchronized boolean join(Member member, long afterId, int historyOnJoin) {
+        if (evicted) {
+            return false;
+        }
         members.add(member);
         List<ChatMessage> missed = afterId >= 0 ? after(afterId) : last(historyOnJoin);
         missed.forEach(m -> member.send(Frames.message(m).toString()));
         broadcast(Frames.presence("joined", member.name(), online()));
         joinHooks.forEach(hook -> hook.joined(member, this)); // state added from outside the lesson, if any
         LOG.info(" [x] " + member.name() + " joined #" + name + " (" + members.size() + " connected)");
+        return true;
     }
     // end::join[]
 
@@ -86,7 +96,23 @@ public final class Room {
         if (members.remove(member)) {
             broadcast(Frames.presence("left", member.name(), online()));
             LOG.info(" [x] " + member.name() + " left #" + name + " (" + members.size() + " connected)");
+            if (members.isEmpty()) {
+                emptySince = System.nanoTime();
+            }
         }
+    }
+
+    /** Who opened this room (null for a built-in room): rooms count against their opener's limit while they exist. */
+    Caller openedBy() {
+        return openedBy;
+    }
+
+    /** Marks this room evicted if nobody has been in it since {@code emptyBefore} (System.nanoTime); true if so. */
+    synchronized boolean evictIfEmptySince(long emptyBefore) {
+        if (members.isEmpty() && emptySince - emptyBefore <= 0) {
+            evicted = true;
+        }
+        return evicted;
     }
 
     /** Messages with an id greater than {@code afterId}, oldest first, as far back as the room keeps. */

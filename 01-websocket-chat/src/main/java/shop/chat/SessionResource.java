@@ -19,7 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.util.Optional;
 import java.util.Set;
 
 /** Sign-in: {@code POST /api/session} with a name sets the session cookie the chat WebSocket requires. */
@@ -32,13 +36,30 @@ public class SessionResource {
     @Inject
     Connections connections;
 
+    @Inject
+    ChatSettings settings;
+
     // tag::sign-in[]
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response signIn(String body, @Context UriInfo uri) {
+    public Response signIn(InputStream input, @Context UriInfo uri, @Context HttpServletRequest request)
+            throws IOException {
+        Optional<String> body = BoundedBody.read(input, settings.maxBodyBytes()); // a declared length: see BodyLimit
+        if (body.isEmpty()) {
+            return Problem.response(413, "body-too-large", "Body too large",
+                    "A request body is at most " + settings.maxBodyBytes() + " bytes.");
+        }
+        if (JsonInput.deeperThan(body.get(), settings.maxJsonDepth())) {
+            return invalid("The body nests at most " + settings.maxJsonDepth() + " levels of JSON.");
+        }
+        Optional<Refusal> refusal = signIns.refusalFor(ClientAddress.of(request, settings.trustedProxies()));
+        if (refusal.isPresent()) {
+            return Problem.response(refusal.get().status(), refusal.get().code(), "Sign-in refused",
+                    refusal.get().detail());
+        }
         String name;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = Json.createReader(new StringReader(body.get()))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 return invalid("The body is a JSON object: {\"name\":\"alice\"}.");

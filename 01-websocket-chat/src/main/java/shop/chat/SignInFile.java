@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -60,12 +61,25 @@ final class SignInFile {
     }
 
     /**
+     * Adds one line, a new sign-in or (with an expiry in the past) an ended one: the cost of a sign-in does not grow
+     * with the number of sign-ins. When reading, the last line of a digest wins.
+     */
+    void append(String digest, Stored signIn) {
+        try {
+            Files.writeString(file, line(digest, signIn) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /**
      * Replaces the file with these sign-ins: written to a temporary file beside it, then renamed over it in one
      * step, so a crash mid-write leaves the old file, never half a file.
      */
     void write(Map<String, Stored> signIns) {
         List<String> lines = signIns.entrySet().stream()
-                .map(e -> e.getKey() + "\t" + e.getValue().expires().getEpochSecond() + "\t" + e.getValue().name())
+                .map(e -> line(e.getKey(), e.getValue()))
                 .toList();
         Path temporary = null;
         try {
@@ -83,5 +97,9 @@ final class SignInFile {
                 }
             }
         }
+    }
+
+    private static String line(String digest, Stored signIn) {
+        return digest + "\t" + signIn.expires().getEpochSecond() + "\t" + signIn.name();
     }
 }

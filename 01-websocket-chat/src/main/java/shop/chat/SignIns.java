@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -29,13 +30,13 @@ public class SignIns {
 
     public static final String COOKIE = "chat_session";
     static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-    private static final int MAX_SESSIONS = 100_000;
 
     /** By the token's digest, as in the file: the token itself is only ever in the user's cookie. */
     private final Map<String, SignIn> byDigest = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private SignInFile file;
+    private SlidingWindow perAddress;
 
     @Inject
     ChatSettings settings;
@@ -43,13 +44,15 @@ public class SignIns {
     /** Reads the sign-ins a previous run of the server left, so a restart signs nobody out. */
     @PostConstruct
     void load() {
+        perAddress = new SlidingWindow(settings.signInsPerAddressPerMinute(), Duration.ofMinutes(1));
         file = new SignInFile(settings.dataDir());
         Instant now = clock.instant();
         file.read().forEach((digest, stored) -> {
             if (!stored.expires().isBefore(now)) {
-                byDigest.put(digest, newSignIn(stored.name(), stored.expires()));
+                byDigest.put(digest, new SignIn(stored.name(), stored.expires()));
             }
         });
+        compact(); // the file may hold many appended lines: start from one line per live sign-in
     }
 
     /** Loads at deployment, so an unusable data folder fails the start instead of the first sign-in. */
@@ -57,17 +60,28 @@ public class SignIns {
         // Empty on purpose: to deliver this event the container creates the bean, and that runs load().
     }
 
-    /** Signs a name in and returns its new token, the value of the session cookie. */
-    public String signIn(String name) {
-        if (byDigest.size() >= MAX_SESSIONS) {
-            Instant now = clock.instant();
-            byDigest.values().removeIf(s -> s.expiredAt(now));
+    /** Counts a sign-in attempt from this address: empty if it may go on, or why not (429, or 503 when full). */
+    Optional<Refusal> refusalFor(String address) {
+        if (!settings.unlimitedAddresses().contains(address) && !perAddress.tryAcquire(address)) {
+            return Optional.of(new Refusal(429, "too-many-sign-ins", "At most " + perAddress.limit()
+                    + " sign-ins per minute from one address; try again in a minute."));
         }
+        if (byDigest.size() >= settings.maxSessions()) {
+            return Optional.of(new Refusal(503, "server-full", "This server holds its maximum of "
+                    + settings.maxSessions() + " sign-ins; try again later."));
+        }
+        return Optional.empty();
+    }
+
+    /** Signs a name in and returns its new token, the value of the session cookie. Constant cost: one line appended. */
+    public String signIn(String name) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        byDigest.put(digest(token), newSignIn(name, clock.instant().plus(settings.sessionLifetime())));
-        save();
+        String digest = digest(token);
+        SignIn signIn = new SignIn(name, clock.instant().plus(settings.sessionLifetime()));
+        byDigest.put(digest, signIn);
+        append(digest, signIn.name(), signIn.expires());
         return token;
     }
 
@@ -76,25 +90,43 @@ public class SignIns {
             return Optional.empty();
         }
         SignIn signIn = byDigest.get(digest(token));
-        if (signIn == null || signIn.expiredAt(clock.instant())) {
+        if (signIn == null || !signIn.isLive()) {
             return Optional.empty();
         }
         return Optional.of(signIn);
     }
 
-    /** Ends a sign-in; returns it, if there was one, so its open connections can be closed too. */
+    /**
+     * Ends a sign-in; returns it, if there was one, so its open connections can be closed too. It is marked ended
+     * before it is returned: a handshake that looked it up a moment earlier sees that when it opens, and closes.
+     */
     public Optional<SignIn> signOut(String token) {
-        Optional<SignIn> ended = token == null ? Optional.empty() : Optional.ofNullable(byDigest.remove(digest(token)));
-        ended.ifPresent(s -> save());
+        if (token == null) {
+            return Optional.empty();
+        }
+        String digest = digest(token);
+        Optional<SignIn> ended = Optional.ofNullable(byDigest.remove(digest));
+        ended.ifPresent(s -> {
+            s.end();
+            append(digest, s.name(), Instant.EPOCH); // an expiry in the past: the line that ends it in the file
+        });
         return ended;
     }
 
-    private SignIn newSignIn(String name, Instant expires) {
-        return new SignIn(name, expires, new FloodGuard(settings.rateLimitMessages(), settings.rateLimitWindow()));
+    /** Off the request path (see {@link Sweeper}): drops expired sign-ins and rewrites the file without them. */
+    void sweep() {
+        Instant now = clock.instant();
+        byDigest.values().removeIf(s -> s.expiredAt(now));
+        perAddress.sweep();
+        compact();
     }
 
-    /** One writer at a time, each writing the whole current state, so the last write always holds every change. */
-    private synchronized void save() {
+    /** One writer at a time, so an appended line never lands in a file that is being replaced. */
+    private synchronized void append(String digest, String name, Instant expires) {
+        file.append(digest, new SignInFile.Stored(name, expires));
+    }
+
+    private synchronized void compact() {
         Instant now = clock.instant();
         Map<String, SignInFile.Stored> live = new HashMap<>();
         byDigest.forEach((digest, s) -> {

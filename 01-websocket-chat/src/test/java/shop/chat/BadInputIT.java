@@ -159,6 +159,105 @@ class BadInputIT extends DeployedChat {
         }
     }
 
+    @Test
+    void aMessageWithALoneSurrogateIsRefusedWithAnErrorAndTheRoomKeepsReceiving() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket uma = chat.join("uma", "surrogate");
+             RecordingWebSocket vera = chat.join("vera", "surrogate")) {
+            uma.awaitFrame(f -> isPresence(f, "joined", "vera"));
+
+            // a JSON escape of half a surrogate pair: valid JSON, but no UTF-8 text can carry it
+            uma.send("{\"type\":\"say\",\"text\":\"broken \\ud800 half\"}");
+            uma.send("{\"type\":\"say\",\"text\":\"lone low \\udc00\"}");
+            uma.send("{\"type\":\"say\",\"text\":\"a whole pair \\ud83d\\ude00\"}");
+
+            assertThat(uma.awaitFrames(f -> "error".equals(f.getString("type")), 2))
+                    .extracting(f -> f.getString("code")).containsOnly("invalid-unicode");
+            vera.awaitFrame(f -> isMessage(f) && f.getString("text").equals("a whole pair \uD83D\uDE00"));
+            assertThat(vera.json()).filteredOn(DeployedChat::isMessage).hasSize(1);
+            assertThat(vera.isClosed()).isFalse();
+        }
+        try (RecordingWebSocket wes = chat.join("wes", "surrogate")) { // the history holds only the whole message
+            wes.awaitFrame(f -> isPresence(f, "joined", "wes"));
+            assertThat(wes.json()).filteredOn(DeployedChat::isMessage).extracting(f -> f.getString("text"))
+                    .containsExactly("a whole pair \uD83D\uDE00");
+        }
+    }
+
+    @Test
+    void jsonNestedDeeperThanTheLimitGetsAnErrorFrameAndTheConnectionStaysUsable() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket xena = chat.join("xena", "deep-json")) {
+            xena.awaitFrame(f -> isPresence(f, "joined", "xena"));
+
+            xena.send("[".repeat(5000) + "]".repeat(5000));
+            xena.send("{\"type\":\"say\",\"text\":\"hi\",\"x\":" + "[".repeat(16) + "]".repeat(16) + "}");
+
+            assertThat(xena.awaitFrames(f -> "error".equals(f.getString("type")), 2))
+                    .extracting(f -> f.getString("code")).containsOnly("too-deep");
+            xena.send("{\"type\":\"say\",\"text\":\"[[[ brackets in text are fine ]]]\"}");
+            xena.awaitFrame(f -> isMessage(f) && f.getString("text").startsWith("[[["));
+        }
+    }
+
+    @Test
+    void severalSignInsUnderOneNameShareOneFloodAllowance() {
+        ChatApi chat = new ChatApi(base);
+        List<RecordingWebSocket> tabs = IntStream.range(0, 3)
+                .mapToObj(i -> chat.join("flood-by-name", Map.of("Cookie", chat.signIn("yuri"), "Origin", chat.origin())))
+                .toList();
+        try (RecordingWebSocket zoe = chat.join("zoe", "flood-by-name")) {
+            tabs.forEach(tab -> tab.awaitFrame(f -> isPresence(f, "joined", "zoe")));
+
+            // three sessions, ten messages each: one name, so one allowance of 20
+            for (int i = 0; i < 10; i++) {
+                for (RecordingWebSocket tab : tabs) {
+                    tab.send("{\"type\":\"say\",\"text\":\"spam\"}");
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> tabs.stream()
+                    .mapToLong(t -> t.json().stream().filter(f -> "error".equals(f.getString("type"))).count()).sum() == 10);
+            zoe.send("{\"type\":\"say\",\"text\":\"I can still talk\"}");
+            zoe.awaitFrame(f -> isMessage(f) && f.getString("text").equals("I can still talk"));
+            assertThat(zoe.json()).filteredOn(DeployedChat::isMessage).hasSize(21);
+        } finally {
+            tabs.forEach(RecordingWebSocket::close);
+        }
+    }
+
+    @Test
+    void manyNamesFromOneAddressShareOneFloodAllowanceAndOtherAddressesAreUnaffected() {
+        ChatApi chat = new ChatApi(base);
+        String address = "203.0.113.21";
+        List<RecordingWebSocket> names = IntStream.range(0, 4)
+                .mapToObj(i -> chat.join("flood-by-address", chat.from(address, chat.signIn("addr" + i, address))))
+                .toList();
+        try (RecordingWebSocket neighbour = chat.join("flood-by-address",
+                chat.from("203.0.113.22", chat.signIn("neighbour", "203.0.113.22")))) {
+            names.forEach(n -> n.awaitFrame(f -> isPresence(f, "joined", "neighbour")));
+
+            // four names, twenty messages each: each name is within its own 20, the address past its 60
+            for (int i = 0; i < 20; i++) {
+                for (RecordingWebSocket name : names) {
+                    name.send("{\"type\":\"say\",\"text\":\"spam\"}");
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> errors(names).size() == 20);
+            assertThat(errors(names)).allSatisfy(e -> assertThat(e.getString("message")).contains("from one address"));
+            neighbour.send("{\"type\":\"say\",\"text\":\"next door, still talking\"}");
+            neighbour.awaitFrame(f -> isMessage(f) && f.getString("text").equals("next door, still talking"));
+            assertThat(neighbour.json()).filteredOn(DeployedChat::isMessage).hasSize(61);
+        } finally {
+            names.forEach(RecordingWebSocket::close);
+        }
+    }
+
+    private static List<JsonObject> errors(List<RecordingWebSocket> sockets) {
+        return sockets.stream().flatMap(s -> s.json().stream()).filter(f -> "error".equals(f.getString("type"))).toList();
+    }
+
     private static List<String> concat(List<String> head, String last) {
         return java.util.stream.Stream.concat(head.stream(), java.util.stream.Stream.of(last)).toList();
     }

@@ -22,7 +22,15 @@ final class ChatApi {
 
     /** Signs in and returns the {@code Cookie} header value that carries the session. */
     String signIn(String name) {
-        HttpResponse<String> response = post("/api/session", "{\"name\":\"" + name + "\"}");
+        return signIn(name, null);
+    }
+
+    /**
+     * Signs in as a client at {@code address}: the test server trusts the tests' own address as a proxy, so an
+     * {@code X-Forwarded-For} header stands for another client, as behind the shop's load balancer.
+     */
+    String signIn(String name, String address) {
+        HttpResponse<String> response = post("/api/session", "{\"name\":\"" + name + "\"}", address);
         if (response.statusCode() != 201) {
             throw new AssertionError("sign-in of " + name + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -31,8 +39,21 @@ final class ChatApi {
     }
 
     HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return post(path, json, null);
+    }
+
+    HttpResponse<String> post(String path, String json, String address) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (address != null) {
+            request.header("X-Forwarded-For", address);
+        }
+        return send(request.build());
+    }
+
+    /** The handshake headers of a signed-in client at {@code address} (see {@link #signIn(String, String)}). */
+    Map<String, String> from(String address, String cookie) {
+        return Map.of("Cookie", cookie, "Origin", origin(), "X-Forwarded-For", address);
     }
 
     HttpResponse<String> get(String path, String cookie) {

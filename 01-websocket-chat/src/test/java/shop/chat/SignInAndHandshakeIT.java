@@ -1,13 +1,20 @@
 package shop.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import course.testkit.RecordingWebSocket;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -160,6 +167,122 @@ class SignInAndHandshakeIT extends DeployedChat {
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void aSignInBodyOverTheLimitAnswers413AndOthersStillSignIn() {
+        ChatApi chat = new ChatApi(base);
+        HttpResponse<String> large = chat.post("/api/session", "{\"name\":\"" + "a".repeat(512 * 1024) + "\"}");
+        assertProblem(large, 413, "/problems/body-too-large");
+
+        // 50 MB, announced with Expect: 100-continue: refused on its length, before any of it is sent
+        HttpResponse<String> huge = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                .header("Content-Type", "application/json").expectContinue(true)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[50 * 1024 * 1024])).build());
+        assertProblem(huge, 413, "/problems/body-too-large");
+
+        // a body without a length (chunked) is cut at the limit too
+        HttpResponse<String> chunked = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(new byte[64 * 1024]))).build());
+        assertProblem(chunked, 413, "/problems/body-too-large");
+
+        assertThat(chat.signIn("after-large")).startsWith("chat_session=");
+    }
+
+    @Test
+    void jsonNestedDeeperThanTheLimitAnswers400AsAProblemDetailNeverA500() {
+        HttpResponse<String> deep = new ChatApi(base).post("/api/session", "[".repeat(2000) + "]".repeat(2000));
+
+        assertProblem(deep, 400, "/problems/invalid-sign-in");
+        assertThat(json(deep.body()).getString("detail")).contains("levels of JSON");
+    }
+
+    @Test
+    void theChatAddressWithoutAWebSocketUpgradeAnswersAClear4xx() {
+        ChatApi chat = new ChatApi(base);
+        String cookie = chat.signIn("curious");
+
+        assertProblem(chat.get("/chat", cookie), 404, "/problems/invalid-room");
+        HttpResponse<String> plain = chat.get("/chat/support", cookie);
+        assertProblem(plain, 426, "/problems/upgrade-required");
+    }
+
+    @Test
+    void pastThirtySignInsAMinuteFromOneAddressASignInAnswers429AndOtherAddressesStillSignIn() {
+        ChatApi chat = new ChatApi(base);
+        for (int i = 0; i < 30; i++) {
+            assertThat(chat.post("/api/session", "{\"name\":\"many" + i + "\"}", "198.51.100.30").statusCode())
+                    .isEqualTo(201);
+        }
+
+        assertProblem(chat.post("/api/session", "{\"name\":\"one-more\"}", "198.51.100.30"), 429,
+                "/problems/too-many-sign-ins");
+        assertThat(chat.signIn("elsewhere", "198.51.100.31")).startsWith("chat_session=");
+    }
+
+    @Test
+    void pastFiftyConnectionsFromOneAddressAHandshakeAnswers429AndOtherAddressesStillConnect() {
+        ChatApi chat = new ChatApi(base);
+        Map<String, String> crowd = chat.from("192.0.2.50", chat.signIn("crowd", "192.0.2.50"));
+        List<RecordingWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                open.add(chat.join("crowd-" + (i % 5), crowd));
+            }
+            open.forEach(socket -> {
+                await().atMost(Duration.ofSeconds(10)).until(() -> socket.isClosed() || !socket.frames().isEmpty());
+                assertThat(socket.isClosed()).as("closed: %s", socket.closeReason()).isFalse();
+                socket.awaitFrame(f -> isPresence(f, "joined", "crowd"));
+            });
+
+            assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("crowd-0"), crowd)).isEqualTo(429);
+            try (RecordingWebSocket other = chat.join("crowd-0", chat.from("192.0.2.51", chat.signIn("other", "192.0.2.51")))) {
+                other.awaitFrame(f -> isPresence(f, "joined", "other"));
+            }
+        } finally {
+            open.forEach(RecordingWebSocket::close);
+        }
+        // closed connections count no more: the address may connect again
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            try (RecordingWebSocket again = chat.join("crowd-0", crowd)) {
+                again.awaitFrame(f -> isPresence(f, "joined", "crowd"));
+            }
+        });
+    }
+
+    @Test
+    void aHandshakeRacingASignOutNeverLeavesAnOpenConnection() throws Exception {
+        ChatApi chat = new ChatApi(base);
+        for (int i = 0; i < 20; i++) {
+            String cookie = chat.signIn("racer");
+            Map<String, String> headers = Map.of("Cookie", cookie, "Origin", chat.origin());
+            CompletableFuture<RecordingWebSocket> handshake = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return chat.join("race", headers);
+                } catch (CompletionException refused) {
+                    return null; // refused with 403: the sign-out came first
+                }
+            });
+            chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session")).header("Cookie", cookie)
+                    .DELETE().build());
+
+            try (RecordingWebSocket raced = handshake.get(20, TimeUnit.SECONDS)) {
+                if (raced != null) {
+                    assertThat(raced.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+                }
+            }
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(json(response.body()).getString("type")).isEqualTo(type);
+        assertThat(response.body()).doesNotContain("Exception", "at shop.", "<html");
     }
 
     static JsonObject json(String body) {
