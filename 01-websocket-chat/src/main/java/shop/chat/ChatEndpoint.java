@@ -89,7 +89,6 @@ public class ChatEndpoint {
         member.close(CloseCodes.TRY_AGAIN_LATER, "The room was being removed; join again.");
         return null;
     }
-    // end::open[]
 
     // tag::receive[]
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
