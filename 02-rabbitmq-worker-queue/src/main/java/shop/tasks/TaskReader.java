@@ -60,8 +60,9 @@ final class TaskReader {
     /** The body as text: JSON from the REST producer (TextMessage) or from a plain AMQP client (BytesMessage). */
     static String text(Message message) throws Unreadable, JMSException {
         String jmsType = message.getJMSType();
-        if (jmsType != null && !jmsType.equals("TextMessage")) {
-            // The JMS client's own header: a JMS producer sent a MapMessage, ObjectMessage, ... here.
+        if (jmsType != null && !jmsType.equals("TextMessage") && !jmsType.equals("BytesMessage")) {
+            // The JMS client's own header: a JMS producer sent a MapMessage, ObjectMessage, ... here. (The client
+            // names a plain AMQP message, with no such header, a BytesMessage: the worker reads those.)
             throw new Unreadable("a JMS " + jmsType + ", not JSON text");
         }
         byte[] bytes;
