@@ -234,10 +234,13 @@ class WorkerFailuresIT extends DeployedProducer {
     @Test
     @Order(6)
     void aFailedTaskShowsFailedUntilItsNextAttemptIsDone() throws Exception {
-        // One worker: the retry goes to the back of the queue, behind a 3 s report, and shows FAILED meanwhile.
+        // One worker, busy with a 3 s report while two more tasks queue up behind it. The first of them fails
+        // once; its retry goes to the back of the queue, behind the second 3 s report, and shows FAILED meanwhile.
+        String busy = api().accepted("{\"type\":\"report\",\"orderId\":\"L6-0\",\"simulate\":{\"workMs\":3000}}");
         String flaky = api().accepted("{\"type\":\"email\",\"orderId\":\"L6-1\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0,\"failAttempts\":1}}");
         String slow = api().accepted("{\"type\":\"report\",\"orderId\":\"L6-2\",\"simulate\":{\"workMs\":3000}}");
-        await().atMost(10, SECONDS).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        assertThat(api().status(flaky).getString("status")).as("queued behind the busy report").isEqualTo("QUEUED");
+        await().atMost(15, SECONDS).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             JsonObject status = api().status(flaky);
             assertThat(status.getString("status")).isEqualTo("FAILED");
             assertThat(status.getInt("attempts")).isEqualTo(1);
@@ -248,7 +251,7 @@ class WorkerFailuresIT extends DeployedProducer {
             assertThat(status.getString("status")).isEqualTo("DONE");
             assertThat(status.getInt("attempts")).isEqualTo(2);
         });
-        assertThat(api().status(slow).getString("status")).isEqualTo("DONE");
+        assertThat(List.of(busy, slow)).allSatisfy(id -> assertThat(api().status(id).getString("status")).isEqualTo("DONE"));
     }
 
     @Test
