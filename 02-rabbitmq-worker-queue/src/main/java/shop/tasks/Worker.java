@@ -80,9 +80,7 @@ public class Worker {
             fresh = rabbit.jms(settings.prefetch()).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] Lost the broker connection: " + e.getMessage() + "; reconnecting");
-                consuming = false;
-                restarts.incrementAndGet();
-                scheduler.execute(this::reconnect);
+                restart();
             });
             Outbox outbox = new Outbox(settings.outboxDir());
             // tasks, unless tasks.worker.queue names another
@@ -139,12 +137,22 @@ public class Worker {
      */
     void broken(String why) {
         if (consuming) {
-            consuming = false;
-            restarts.incrementAndGet();
             LOG.warning(" [!] " + settings.workerId() + " has no live consumer on " + settings.workerQueue() + " (" + why
                     + "); the watchdog restarts it");
-            scheduler.execute(this::reconnect);
+            restart();
         }
+    }
+
+    /** One restart however many signs of the same death arrive (a failed commit, the connection's exception). */
+    private void restart() {
+        synchronized (restarts) {
+            if (!consuming) {
+                return; // a restart is already on its way
+            }
+            consuming = false;
+        }
+        restarts.incrementAndGet();
+        scheduler.execute(this::reconnect);
     }
 
     /**
