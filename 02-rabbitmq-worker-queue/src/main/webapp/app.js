@@ -33,7 +33,10 @@ function render(s) {
     const rows = s.workers.map((w) => {
         const tr = document.createElement('tr');
         tr.dataset.worker = w.worker;
-        for (const text of [w.worker, w.concurrency, w.prefetch, w.done, w.inFlight.join(', ')]) {
+        // consuming: false while the worker's watchdog restarts a consumer it lost (see README, Poison messages).
+        const consumer = w.consuming === false ? 'restarting' : 'live';
+        tr.dataset.consumer = consumer;
+        for (const text of [w.worker, w.concurrency, w.prefetch, w.done, w.inFlight.join(', '), consumer, w.restarts ?? 0]) {
             const td = document.createElement('td');
             td.textContent = String(text);   // never markup: names come from other processes
             tr.append(td);

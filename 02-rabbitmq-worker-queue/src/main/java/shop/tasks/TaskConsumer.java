@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Another way for a worker to consume its queue, added from outside the lesson as a CDI bean: when one is
- * {@link #enabled()}, {@link Worker} has it open each of its sessions instead of the lesson's CLIENT_ACKNOWLEDGE
+ * {@link #enabled()}, {@link Worker} has it open each of its sessions instead of the lesson's transacted
  * session with a {@link TaskListener}, for example to handle a failed task another way.
  */
 public interface TaskConsumer {

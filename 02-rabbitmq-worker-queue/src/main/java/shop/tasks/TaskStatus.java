@@ -8,7 +8,7 @@ public enum TaskStatus {
     RUNNING,
     /** Done, and its effect applied exactly once. */
     DONE,
-    /** The last attempt failed; the broker redelivers it until the attempts run out. */
+    /** The last attempt failed; its next attempt waits in the queue, until the attempts run out. */
     FAILED,
     /** Failed too often: the broker moved it to tasks.dead for a human to look at. */
     DEAD_LETTERED;

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.json.Json;
@@ -61,11 +60,15 @@ public class Worker {
     private MessageProducer heartbeats;
     private Session heartbeatSession;
     private long backoffMs = 1_000;
+    /** Whether the consumers are believed alive: set after a connect, cleared by the watchdog. */
+    private volatile boolean consuming;
+    private final AtomicLong restarts = new AtomicLong();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.role() == TaskSettings.Role.WORKER) {
             scheduler.execute(this::connect);
             scheduler.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(this::watch, 5, 5, TimeUnit.SECONDS);
         }
     }
 
@@ -77,7 +80,7 @@ public class Worker {
             fresh = rabbit.jms(settings.prefetch()).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] Lost the broker connection: " + e.getMessage() + "; reconnecting");
-                scheduler.execute(this::reconnect);
+                restart();
             });
             Outbox outbox = new Outbox(settings.outboxDir());
             // tasks, unless tasks.worker.queue names another
@@ -88,11 +91,9 @@ public class Worker {
                     // A TaskConsumer bean, added from outside the lesson, opens the session its own way.
                     added.get().open(fresh, queue, outbox, inFlight, done::incrementAndGet);
                 } else {
-                    // CLIENT_ACKNOWLEDGE: the listener acknowledges each task itself, after the work.
+                    // A transacted session: the listener's commit is the ack, after the work.
                     // (AUTO_ACKNOWLEDGE would ack before onMessage runs: see AutoAcknowledgeTrapIT.)
-                    Session session = fresh.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-                    MessageConsumer consumer = session.createConsumer(queue);
-                    consumer.setMessageListener(new TaskListener(session, settings, outbox, inFlight, done::incrementAndGet));
+                    TaskListener.consume(fresh, queue, settings, outbox, inFlight, done::incrementAndGet, this::broken);
                 }
             }
             heartbeatSession = fresh.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -100,6 +101,7 @@ public class Worker {
             heartbeats.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
             fresh.start();
             connection = fresh;
+            consuming = true;
             backoffMs = 1_000;
             LOG.info(" [*] " + settings.workerId() + " waiting for tasks on " + rabbit.describe()
                     + " (queue " + settings.workerQueue() + ", concurrency " + settings.concurrency()
@@ -127,6 +129,67 @@ public class Worker {
         connect();
     }
 
+    // tag::watchdog[]
+    /**
+     * Called by a listener whose session cannot commit: its channel is gone, and with it the consumer. The
+     * connection may look healthy (a channel error leaves it open), so no ExceptionListener fires: the worker
+     * would keep heartbeating while it consumes nothing. It restarts its consumers instead, on a fresh connection.
+     */
+    void broken(String why) {
+        if (consuming) {
+            LOG.warning(" [!] " + settings.workerId() + " has no live consumer on " + settings.workerQueue() + " (" + why
+                    + "); the watchdog restarts it");
+            restart();
+        }
+    }
+
+    /** One restart however many signs of the same death arrive (a failed commit, the connection's exception). */
+    private void restart() {
+        synchronized (restarts) {
+            if (!consuming) {
+                return; // a restart is already on its way
+            }
+            consuming = false;
+        }
+        restarts.incrementAndGet();
+        scheduler.execute(this::reconnect);
+    }
+
+    /**
+     * The watchdog's periodic look from outside: a worker that believes it consumes while its queue has no
+     * consumer at all has lost its consumer without anybody saying so (a cancelled consumer, a closed channel).
+     */
+    private void watch() {
+        if (!consuming || connection == null) {
+            return;
+        }
+        try (com.rabbitmq.client.Connection amqp = watchdogFactory().newConnection("worker-watchdog");
+             com.rabbitmq.client.Channel channel = amqp.createChannel()) {
+            if (channel.queueDeclarePassive(settings.workerQueue()).getConsumerCount() == 0) {
+                broken("the broker counts no consumer on " + settings.workerQueue());
+            }
+        } catch (Exception e) {
+            LOG.fine("watchdog could not look: " + e);
+        }
+    }
+    // end::watchdog[]
+
+    private ConnectionFactory watchdogFactory() {
+        ConnectionFactory factory = rabbit.amqp();
+        factory.setAutomaticRecoveryEnabled(false);
+        return factory;
+    }
+
+    /** Whether this worker has a live consumer right now, as its health endpoint and heartbeat report. */
+    public boolean consuming() {
+        return consuming;
+    }
+
+    /** How often the watchdog restarted this worker's consumers. */
+    public long restarts() {
+        return restarts.get();
+    }
+
     /** Tells the dashboard this worker is alive and what it holds right now. */
     private void heartbeat() {
         MessageProducer producer = heartbeats;
@@ -143,6 +206,8 @@ public class Worker {
                     .add("prefetch", settings.prefetch())
                     .add("inFlight", holding)
                     .add("done", done.get())
+                    .add("consuming", consuming)
+                    .add("restarts", restarts.get())
                     .build().toString()));
         } catch (JMSException | RuntimeException e) {
             LOG.fine("heartbeat not sent: " + e);
@@ -152,6 +217,7 @@ public class Worker {
     private void close() {
         Connection open = connection;
         connection = null;
+        consuming = false;
         heartbeats = null;
         // Waits for running listeners to finish their task: a graceful stop loses nothing.
         closeQuietly(open);

@@ -62,7 +62,7 @@ final class BackoffTaskListener implements MessageListener {
         int attempt = 0;
         try {
             attempt = attempt(message);
-            task = Task.fromJson(TaskListener.body(message));
+            task = TaskReader.read(message);
             inFlight.add(task.label());
             LOG.info(" [x] Received '" + task.label() + "' (attempt " + attempt + " of " + settings.maxAttempts() + ")");
             events.running(task, attempt);
@@ -79,6 +79,8 @@ final class BackoffTaskListener implements MessageListener {
                     ? " [x] Done '" + task.label() + "' in " + ms + " ms (already applied: redelivery skipped)"
                     : " [x] Done '" + task.label() + "' in " + ms + " ms");
             onDone.run();
+        } catch (TaskReader.Unreadable e) {
+            unreadable(message, e.getMessage());
         } catch (Exception e) {
             failed(task, attempt, e);
         } finally {
@@ -104,21 +106,36 @@ final class BackoffTaskListener implements MessageListener {
         String label = task == null ? "unreadable task" : task.label();
         LOG.warning(" [!] Failed '" + label + "' (attempt " + attempt + " of " + settings.maxAttempts() + "): " + e.getMessage());
         try {
-            if (task == null) {
-                // Nothing to copy: hand it back, and the queue's delivery limit dead-letters it.
-                session.rollback();
-                return;
+            if (task != null) {
+                events.failed(task, attempt, String.valueOf(e.getMessage()));
+                retryLater(task, attempt);
             }
-            events.failed(task, attempt, String.valueOf(e.getMessage()));
-            retryLater(task, attempt);
         } catch (JMSException | RuntimeException commitFailed) {
-            // Nothing was committed: the task is still unacknowledged in its queue, and comes again.
+            // Nothing was committed: the task is still unacknowledged in its queue, and comes again. No rollback:
+            // with the RabbitMQ JMS client it requeues every message the channel holds (see TaskListener, tag session),
+            // and a session that cannot commit is dead anyway; the worker's watchdog restarts its consumer.
             LOG.warning(" [!] Could not move '" + label + "' to its retry: " + commitFailed.getMessage());
-            try {
-                session.rollback();
-            } catch (JMSException | RuntimeException rollbackFailed) {
-                LOG.fine("rollback on a dead session: " + rollbackFailed);
+        }
+    }
+
+    /** A message that can never become a task: to tasks.dead at once, as it came, with the reason. */
+    private void unreadable(Message message, String reason) {
+        try {
+            jakarta.jms.BytesMessage copy = session.createBytesMessage();
+            if (message instanceof jakarta.jms.BytesMessage bytes) {
+                bytes.reset();
+                byte[] body = new byte[(int) bytes.getBodyLength()];
+                bytes.readBytes(body);
+                copy.writeBytes(body);
+            } else if (message instanceof TextMessage text && text.getText() != null) {
+                copy.writeBytes(text.getText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+            copy.setStringProperty(TaskListener.REASON, "unreadable: " + reason);
+            retries.send(RetryQueues.deadLetters(TaskType.REPORT), copy);
+            session.commit();
+            LOG.warning(" [!] Moved an unreadable message to " + TaskTopology.DEAD_LETTER_QUEUE + ": unreadable: " + reason);
+        } catch (JMSException | RuntimeException commitFailed) {
+            LOG.warning(" [!] Could not move an unreadable message to " + TaskTopology.DEAD_LETTER_QUEUE + ": " + commitFailed.getMessage());
         }
     }
 

@@ -73,6 +73,12 @@ class DashboardBrowserIT extends DeployedProducer {
         assertThat(page.byTestId("my-tasks").locator("li[data-status=DONE]")).hasCount(3);
         assertThat(page.byTestId("queued")).hasText("0");
         assertThat(page.byTestId("done")).hasText("3");
+        // The rate counts done tasks over the last whole seconds: it moves off 0.0 once they are counted.
+        assertThat(page.byTestId("throughput")).hasText(Pattern.compile("^(?!0\\.0$)\\d+\\.\\d$"));
+        assertThat(page.byTestId("failed")).hasText("0");
+        // The worker's consumer, as its heartbeat reports it (see README, Poison messages).
+        assertThat(page.byTestId("workers").locator("tr[data-worker=dashboard-worker]"))
+                .hasAttribute("data-consumer", "live");
 
         page.assertNoProblems();
         assertThat(page.webSocketUrls()).singleElement().asString().endsWith("/dashboard");
@@ -89,6 +95,8 @@ class DashboardBrowserIT extends DeployedProducer {
         assertThat(page.byTestId("my-tasks").locator("li").first()).hasAttribute("data-status", "DEAD_LETTERED",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
         assertThat(page.byTestId("dead-lettered")).hasText("1");
+        // Each of its four attempts failed, and the dashboard counted each one.
+        assertThat(page.byTestId("failed")).hasText("4");
         assertThat(page.byTestId("dead-letter-queue")).hasText("1");
 
         page.assertNoProblems();

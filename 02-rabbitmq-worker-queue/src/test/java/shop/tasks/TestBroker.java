@@ -68,6 +68,16 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
+    /** Publishes any bytes to the tasks exchange, as a foreign AMQP client may: the worker must survive them. */
+    void publishRaw(String routingKey, AMQP.BasicProperties properties, byte[] body)
+            throws IOException, TimeoutException, InterruptedException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            channel.basicPublish(TaskTopology.EXCHANGE, routingKey, properties, body);
+            channel.waitForConfirmsOrDie(5_000);
+        }
+    }
+
     /** Publishes many tasks on one channel and waits once for all the broker's confirms, as a batch job would. */
     void publishAll(java.util.List<Task> tasks) throws IOException, TimeoutException, InterruptedException {
         try (Channel channel = connection.createChannel()) {

@@ -106,7 +106,7 @@ class ThroughputExperiment extends DeployedProducer {
             assertThat(broker.ready(TaskTopology.QUEUE)).isZero();
         }
         table.note("Worker: one Payara Micro process; consumers = tasks.worker.concurrency sessions, each with "
-                        + "that prefetch; CLIENT_ACKNOWLEDGE after the work, 2 events and one outbox file per task, 2 log lines per task.")
+                        + "that prefetch; a transacted session committed after the work, 2 events and one outbox file per task, 2 log lines per task.")
                 .note("PerfTest " + PerfTest.class.getPackage().getImplementationVersion() + " (own JVM): -x 0 -y <consumers> --qos <prefetch>, manual ack, "
                         + "its own 1,000-byte persistent messages, on a quorum queue with the tasks queue's arguments.")
                 .note("Both timed the same way: passive declares every 5 ms, from 'ready <= tasks' to 'ready = 0'.");

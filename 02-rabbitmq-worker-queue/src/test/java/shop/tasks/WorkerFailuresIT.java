@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import course.testkit.LabScript;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
+import com.rabbitmq.client.AMQP;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +141,7 @@ class WorkerFailuresIT extends DeployedProducer {
 
         // The task waits in tasks.dead, readable, with the broker's note on why it is there; the peek leaves it there.
         String dead = lab("peek-dead-letters.sh");
-        assertThat(dead).contains(poison).contains("\"reason\":\"delivery_limit\"");
+        assertThat(dead).contains(poison).contains("\"reason\":\"failed 4 of 4 attempts: simulated failure");
         try (TestBroker broker = TestBroker.connect()) {
             await().atMost(5, SECONDS).untilAsserted(() -> assertThat(broker.ready(TaskTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
         }
@@ -162,6 +166,141 @@ class WorkerFailuresIT extends DeployedProducer {
         assertThat(effectExists("email", task.id())).isTrue();
         await().atMost(5, SECONDS).untilAsserted(() ->
                 assertThat(dashboard().getJsonNumber("duplicatesSkipped").longValue()).isEqualTo(skippedBefore + 1));
+    }
+
+    @Test
+    @Order(5)
+    void aMessageTheWorkerCannotHandleGoesToTasksDeadWithOneLogLineAndTheConsumerGoesOn() throws Exception {
+        long consumers = awaitConsumers(1);
+        try (TestBroker broker = TestBroker.connect()) {
+            long deadBefore = broker.ready(TaskTopology.DEAD_LETTER_QUEUE);
+            String valid = "{\"id\":\"%s\",\"type\":\"report\",\"orderId\":\"L5-1\"%s}";
+            // What any AMQP client can publish to the tasks exchange, past the REST API's checks.
+            Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+            poison.put("no body", new byte[0]);
+            poison.put("a body that is not JSON", "hello, worker".getBytes(StandardCharsets.UTF_8));
+            poison.put("JSON of the wrong shape", "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
+            poison.put("a body of 20000 bytes, over the worker's limit of 16384",
+                    String.format(valid, UUID.randomUUID(), ",\"to\":\"" + "x".repeat(19_900) + "\"").getBytes(StandardCharsets.UTF_8));
+            poison.put("\"simulate.workMs\" outside the worker's limit of 0 to 60000",
+                    String.format(valid, UUID.randomUUID(), ",\"simulate\":{\"workMs\":600000}").getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, byte[]> message : poison.entrySet()) {
+                byte[] body = message.getValue();
+                if (message.getKey().startsWith("a body of")) {
+                    body = java.util.Arrays.copyOf(body, 20_000); // exactly 20,000 bytes, whatever the id
+                    java.util.Arrays.fill(body, body.length - 120, body.length, (byte) ' ');
+                }
+                broker.publishRaw(TaskType.REPORT.routingKey(), new AMQP.BasicProperties(), body);
+            }
+            // The JMS client's own format of another type: its JMSType header says ObjectMessage.
+            broker.publishRaw(TaskType.REPORT.routingKey(), new AMQP.BasicProperties.Builder()
+                    .headers(Map.of("JMSType", "ObjectMessage")).build(), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5});
+            poison.put("a JMS ObjectMessage, not JSON text", null);
+
+            // Two tasks that fail every time, then a good one, all by anonymous HTTP: this silenced the worker once.
+            String failing1 = api().accepted("{\"type\":\"report\",\"orderId\":\"L5-f1\",\"simulate\":{\"workMs\":0,\"failAttempts\":99}}");
+            String failing2 = api().accepted("{\"type\":\"report\",\"orderId\":\"L5-f2\",\"simulate\":{\"workMs\":0,\"failAttempts\":99}}");
+            String good = api().accepted("{\"type\":\"report\",\"orderId\":\"L5-good\",\"simulate\":{\"workMs\":0}}");
+
+            await().atMost(60, SECONDS).untilAsserted(() -> assertThat(api().status(good).getString("status")).isEqualTo("DONE"));
+            await().atMost(60, SECONDS).untilAsserted(() -> {
+                for (String id : List.of(failing1, failing2)) {
+                    JsonObject status = api().status(id);
+                    assertThat(status.getString("status")).isEqualTo("DEAD_LETTERED");
+                    assertThat(status.getInt("attempts")).isEqualTo(4);
+                }
+            });
+            await().atMost(30, SECONDS).untilAsserted(() ->
+                    assertThat(broker.ready(TaskTopology.DEAD_LETTER_QUEUE)).isEqualTo(deadBefore + poison.size() + 2));
+
+            // One line per message, naming the queue and why: the README's marker.
+            for (String reason : poison.keySet()) {
+                Pattern line = Pattern.compile(" \\[!] Moved an unreadable message to tasks\\.dead: unreadable: " + Pattern.quote(reason));
+                assertThat(logCount(line)).as("log lines for %s", reason).isEqualTo(1);
+            }
+            for (String id : List.of(failing1, failing2)) {
+                assertThat(logCount(Pattern.compile(" \\[!] Moved 'report #" + id.substring(0, 8)
+                        + "' to tasks\\.dead: failed 4 of 4 attempts: simulated failure"))).isEqualTo(1);
+            }
+            String dead = lab("peek-dead-letters.sh");
+            assertThat(dead).contains("\"reason\":\"failed 4 of 4 attempts: simulated failure");
+        }
+        // The consumer went on: the same consumers, none restarted.
+        assertThat(awaitConsumers(consumers)).isEqualTo(consumers);
+        assertThat(logCount(Pattern.compile(" has no live consumer on tasks"))).isZero();
+        assertThat(dashboard().getJsonNumber("failedAttempts").longValue()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    @Order(6)
+    void aFailedTaskShowsFailedUntilItsNextAttemptIsDone() throws Exception {
+        // One worker, busy with a 3 s report while two more tasks queue up behind it. The first of them fails
+        // once; its retry goes to the back of the queue, behind the second 3 s report, and shows FAILED meanwhile.
+        String busy = api().accepted("{\"type\":\"report\",\"orderId\":\"L6-0\",\"simulate\":{\"workMs\":3000}}");
+        String flaky = api().accepted("{\"type\":\"email\",\"orderId\":\"L6-1\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0,\"failAttempts\":1}}");
+        String slow = api().accepted("{\"type\":\"report\",\"orderId\":\"L6-2\",\"simulate\":{\"workMs\":3000}}");
+        assertThat(api().status(flaky).getString("status")).as("queued behind the busy report").isEqualTo("QUEUED");
+        await().atMost(15, SECONDS).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonObject status = api().status(flaky);
+            assertThat(status.getString("status")).isEqualTo("FAILED");
+            assertThat(status.getInt("attempts")).isEqualTo(1);
+            assertThat(status.getString("error")).contains("simulated failure");
+        });
+        await().atMost(30, SECONDS).untilAsserted(() -> {
+            JsonObject status = api().status(flaky);
+            assertThat(status.getString("status")).isEqualTo("DONE");
+            assertThat(status.getInt("attempts")).isEqualTo(2);
+        });
+        assertThat(List.of(busy, slow)).allSatisfy(id -> assertThat(api().status(id).getString("status")).isEqualTo("DONE"));
+    }
+
+    @Test
+    @Order(7)
+    void aWorkerWhoseConnectionIsKilledIsRestartedByItsWatchdogAndReportsIt() throws Exception {
+        PayaraProcess worker = WORKERS.get(0);
+        long consumers = awaitConsumers(1);
+        Pattern waiting = Pattern.compile(" \\[\\*] " + IDS.get(worker) + " waiting for tasks");
+        long started = worker.count(waiting);
+        // The worker's consumer, as the broker lists it; its connection closed from the management API.
+        String vhost = RabbitVhost.encode(RabbitVhost.name());
+        String connection = RabbitVhost.get("/api/consumers/" + vhost).asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getJsonObject("queue").getString("name").equals(TaskTopology.QUEUE))
+                .map(c -> c.getJsonObject("channel_details").getString("connection_name"))
+                .findFirst().orElseThrow();
+        RabbitVhost.remove("/api/connections/" + RabbitVhost.encode(connection));
+
+        worker.awaitLog(Pattern.compile(" \\[!] Lost the broker connection"));
+        await().atMost(30, SECONDS).until(() -> worker.count(waiting) == started + 1);
+        assertThat(awaitConsumers(consumers)).isEqualTo(consumers);
+        // Reported: the worker's own health endpoint, the producer's, and the dashboard.
+        TaskApi own = new TaskApi(java.net.URI.create("http://localhost:" + worker.port()));
+        await().atMost(10, SECONDS).untilAsserted(() -> {
+            HttpResponse<String> health = own.get("/api/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(TaskApi.json(health).getInt("restarts")).isEqualTo(1);
+        });
+        await().atMost(10, SECONDS).untilAsserted(() -> {
+            assertThat(api().get("/api/health").statusCode()).isEqualTo(200);
+            JsonObject beat = dashboard().getJsonArray("workers").getValuesAs(JsonObject.class).stream()
+                    .filter(w -> w.getString("worker").equals(IDS.get(worker))).findFirst().orElseThrow();
+            assertThat(beat.getBoolean("consuming")).isTrue();
+            assertThat(beat.getInt("restarts")).isEqualTo(1);
+        });
+        // And it works: a task after the restart is done.
+        String after = api().accepted("{\"type\":\"report\",\"orderId\":\"L7-1\",\"simulate\":{\"workMs\":0}}");
+        await().atMost(30, SECONDS).untilAsserted(() -> assertThat(api().status(after).getString("status")).isEqualTo("DONE"));
+    }
+
+    /** The consumers on the tasks queue, as the management API reports them, once they equal {@code expected}. */
+    private static long awaitConsumers(long expected) {
+        String path = "/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + TaskTopology.QUEUE;
+        // The management API's numbers lag by up to its 5 s statistics interval.
+        return await().atMost(30, SECONDS).until(() -> RabbitVhost.get(path).asJsonObject().getJsonNumber("consumers").longValue(),
+                n -> n == expected);
+    }
+
+    private static long logCount(Pattern pattern) {
+        return WORKERS.stream().mapToLong(w -> w.count(pattern)).sum();
     }
 
     private static PayaraProcess startWorker(String id) {

@@ -98,6 +98,14 @@ public final class RabbitVhost implements BeforeAllCallback {
         }
     }
 
+    /** DELETE on the management API, for example a connection to close it; fails unless the broker did. */
+    public static void remove(String path) {
+        HttpResponse<String> response = send(request(path).DELETE());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
     /** A path segment for the management API: vhost and queue names must be URL-encoded ({@code /} is {@code %2F}). */
     public static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
