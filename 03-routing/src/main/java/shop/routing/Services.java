@@ -116,8 +116,19 @@ public class Services {
      * Teaching aid for trying rules live: real services subscribe themselves when they start.
      */
     public synchronized ServiceInstance subscribe(Rule rule) {
-        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
-                queueArguments(true));
+        ServiceInstance instance;
+        try {
+            instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
+                    queueArguments(true));
+        } catch (RuntimeException e) {
+            // The client may have declared the queue before it failed: a subscription that never ran leaves nothing behind.
+            try (com.rabbitmq.client.Channel channel = broker.channel()) {
+                channel.queueDelete(rule.queue());
+            } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         running.add(instance);
         return instance;
     }
@@ -203,6 +214,11 @@ public class Services {
     /** True if {@code subscription} is one of the shop's own, subscribed at startup, not one added while running. */
     public synchronized boolean startedWithTheShop(String subscription) {
         return rules.stream().anyMatch(r -> r.subscription().equals(subscription));
+    }
+
+    /** How many subscriptions were added while the shop runs, not started with it. */
+    public synchronized int live() {
+        return (int) running.stream().map(i -> i.rule().subscription()).distinct().filter(s -> !startedWithTheShop(s)).count();
     }
 
     /** Every running instance, for {@code GET /api/services}. */
