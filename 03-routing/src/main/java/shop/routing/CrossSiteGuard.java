@@ -10,9 +10,9 @@ import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Stops another web site from changing anything here through a visitor's browser: a state-changing request must
- * carry {@code application/json} (415 otherwise) and, if it names an {@code Origin}, come from this server's own
- * or one listed in {@code routing.allowed-origins} (403 otherwise).
+ * Stops another web site from changing anything here through a visitor's browser: a state-changing request with a
+ * body must carry {@code application/json} (415 otherwise) and, if it names an {@code Origin}, come from this
+ * server's own or one listed in {@code routing.allowed-origins} (403 otherwise).
  */
 @Provider
 @PreMatching
@@ -39,7 +39,9 @@ public class CrossSiteGuard implements ContainerRequestFilter {
         // A form post, fetch(..., {mode: 'no-cors'}) or sendBeacon cannot send application/json without a CORS
         // preflight, which this server never grants; so a JSON-only API is out of their reach.
         MediaType type = request.getMediaType();
-        if (!request.getMethod().equals("DELETE") && !json(type)) {
+        // A bodiless POST (a cache invalidation) needs no type: with no body there is nothing to forge.
+        boolean body = request.hasEntity() || type != null;
+        if (!request.getMethod().equals("DELETE") && body && !json(type)) {
             request.abortWith(Problem.response(415, "json-only", "JSON only",
                     "Send the body as Content-Type: application/json (got " + (type == null ? "none" : type.toString())
                             + "); nothing was done."));
