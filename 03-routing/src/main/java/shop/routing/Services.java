@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -112,10 +113,14 @@ public class Services {
     }
 
     /**
-     * Subscribes one more service by its rule alone, while the shop runs; the publisher does not change.
+     * Subscribes one more service by its rule alone, while the shop runs; the publisher does not change; empty, and
+     * nothing done, if {@code maxLive} were added already.
      * Teaching aid for trying rules live: real services subscribe themselves when they start.
      */
-    public synchronized ServiceInstance subscribe(Rule rule) {
+    public synchronized Optional<ServiceInstance> subscribe(Rule rule, int maxLive) {
+        if (live() >= maxLive) { // checked under the same lock that adds one: two requests at once cannot both pass
+            return Optional.empty();
+        }
         ServiceInstance instance;
         try {
             instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
@@ -130,7 +135,7 @@ public class Services {
             throw e;
         }
         running.add(instance);
-        return instance;
+        return Optional.of(instance);
     }
 
     /** Stops the instances of {@code subscription} and deletes its queue; false if there was none. */

@@ -108,24 +108,25 @@ public class SubscriptionsResource {
             return Problem.response(409, "subscription-exists", "Subscription exists",
                     "A service named '" + name.getString() + "' is already subscribed; DELETE it first.");
         }
-        if (services.live() >= maxLiveSubscriptions) {
+        Rule rule = new Rule(name.getString(), pattern.getString());
+        if (selector != null) {
+            rule = rule.where(selector);
+        }
+        Optional<ServiceInstance> added;
+        try {
+            added = services.subscribe(rule, maxLiveSubscriptions);
+        } catch (RuntimeException e) {
+            return Problem.response(503, "subscribe-failed", "Could not subscribe",
+                    "The broker did not take the subscription (" + e.getMessage() + "); nothing was left behind, try again.");
+        }
+        if (added.isEmpty()) {
             // Each live subscription holds a JMS session, that is a channel on the server's one connection: 2034 of
             // them used up its channels, and then every new session failed.
             return Problem.response(429, "too-many-subscriptions", "Too many subscriptions",
                     "At most " + maxLiveSubscriptions + " subscriptions may be added while the shop runs "
                             + "(routing.max-live-subscriptions); DELETE one first.");
         }
-        Rule rule = new Rule(name.getString(), pattern.getString());
-        if (selector != null) {
-            rule = rule.where(selector);
-        }
-        ServiceInstance instance;
-        try {
-            instance = services.subscribe(rule);
-        } catch (RuntimeException e) {
-            return Problem.response(503, "subscribe-failed", "Could not subscribe",
-                    "The broker did not take the subscription (" + e.getMessage() + "); nothing was left behind, try again.");
-        }
+        ServiceInstance instance = added.get();
         return Response.status(201).entity(Json.createObjectBuilder().add("instance", instance.name())
                 .add("queue", rule.queue()).build().toString()).build();
     }
