@@ -3,7 +3,6 @@ package shop.routing;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,17 +34,12 @@ public class OrderEventsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(String body) throws JMSException {
-        JsonObject json;
-        try {
-            JsonValue value = Json.createReader(new StringReader(body)).readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                return Problem.badRequest("malformed-json", "Not a JSON object",
-                        "The body is a JSON object: {\"key\":\"order.eu.paid\",\"orderId\":\"A-1001\",\"amount\":1250.00}.");
-            }
-            json = value.asJsonObject();
-        } catch (JsonException e) {
-            return Problem.badRequest("malformed-json", "Not valid JSON", "The body is not valid JSON.");
+        JsonValue value = JsonBody.read(body);
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            return Problem.badRequest("malformed-json", "Not a JSON object",
+                    "The body is a JSON object: {\"key\":\"order.eu.paid\",\"orderId\":\"A-1001\",\"amount\":1250.00}.");
         }
+        JsonObject json = value.asJsonObject();
         if (!Set.of("key", "orderId", "amount").containsAll(json.keySet())) {
             return Problem.badRequest("unknown-field", "Unknown field", "Only the fields key, orderId and amount are allowed.");
         }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -112,14 +113,29 @@ public class Services {
     }
 
     /**
-     * Subscribes one more service by its rule alone, while the shop runs; the publisher does not change.
+     * Subscribes one more service by its rule alone, while the shop runs; the publisher does not change; empty, and
+     * nothing done, if {@code maxLive} were added already.
      * Teaching aid for trying rules live: real services subscribe themselves when they start.
      */
-    public synchronized ServiceInstance subscribe(Rule rule) {
-        ServiceInstance instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
-                queueArguments(true));
+    public synchronized Optional<ServiceInstance> subscribe(Rule rule, int maxLive) {
+        if (live() >= maxLive) { // checked under the same lock that adds one: two requests at once cannot both pass
+            return Optional.empty();
+        }
+        ServiceInstance instance;
+        try {
+            instance = ServiceInstance.start(rule, 1, broker, deliveries, FailingOrders.around(ServiceInstance.Work.NONE),
+                    queueArguments(true));
+        } catch (RuntimeException e) {
+            // The client may have declared the queue before it failed: a subscription that never ran leaves nothing behind.
+            try (com.rabbitmq.client.Channel channel = broker.channel()) {
+                channel.queueDelete(rule.queue());
+            } catch (java.io.IOException | java.util.concurrent.TimeoutException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         running.add(instance);
-        return instance;
+        return Optional.of(instance);
     }
 
     /** Stops the instances of {@code subscription} and deletes its queue; false if there was none. */
@@ -203,6 +219,11 @@ public class Services {
     /** True if {@code subscription} is one of the shop's own, subscribed at startup, not one added while running. */
     public synchronized boolean startedWithTheShop(String subscription) {
         return rules.stream().anyMatch(r -> r.subscription().equals(subscription));
+    }
+
+    /** How many subscriptions were added while the shop runs, not started with it. */
+    public synchronized int live() {
+        return (int) running.stream().map(i -> i.rule().subscription()).distinct().filter(s -> !startedWithTheShop(s)).count();
     }
 
     /** Every running instance, for {@code GET /api/services}. */

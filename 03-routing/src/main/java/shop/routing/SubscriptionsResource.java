@@ -2,7 +2,6 @@ package shop.routing;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -14,10 +13,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /api/subscriptions}: adds a service by a routing rule alone, while the shop runs, for example
@@ -35,21 +34,40 @@ public class SubscriptionsResource {
     @Inject
     Services services;
 
+    @Inject
+    @ConfigProperty(name = "routing.pattern-max-length")
+    int patternMaxLength;
+
+    @Inject
+    @ConfigProperty(name = "routing.pattern-max-words")
+    int patternMaxWords;
+
+    @Inject
+    @ConfigProperty(name = "routing.pattern-max-hashes")
+    int patternMaxHashes;
+
+    @Inject
+    @ConfigProperty(name = "routing.selector-max-length")
+    int selectorMaxLength;
+
+    @Inject
+    @ConfigProperty(name = "routing.selector-max-depth")
+    int selectorMaxDepth;
+
+    @Inject
+    @ConfigProperty(name = "routing.max-live-subscriptions")
+    int maxLiveSubscriptions;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response subscribe(String body) {
-        JsonObject json;
-        try {
-            JsonValue value = Json.createReader(new StringReader(body)).readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                return Problem.badRequest("malformed-json", "Not a JSON object",
-                        "The body is a JSON object: {\"name\":\"big-eu\",\"pattern\":\"order.eu.#\",\"selector\":\"amount > 500\"}.");
-            }
-            json = value.asJsonObject();
-        } catch (JsonException e) {
-            return Problem.badRequest("malformed-json", "Not valid JSON", "The body is not valid JSON.");
+        JsonValue value = JsonBody.read(body);
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            return Problem.badRequest("malformed-json", "Not a JSON object",
+                    "The body is a JSON object: {\"name\":\"big-eu\",\"pattern\":\"order.eu.#\",\"selector\":\"amount > 500\"}.");
         }
+        JsonObject json = value.asJsonObject();
         if (!Set.of("name", "pattern", "selector").containsAll(json.keySet())) {
             return Problem.badRequest("unknown-field", "Unknown field", "Only the fields name, pattern and selector are allowed.");
         }
@@ -65,6 +83,11 @@ public class SubscriptionsResource {
                     "pattern is words of a-z and 0-9 separated by dots, where '*' stands for exactly one word and "
                             + "'#' for zero or more, for example order.*.paid or order.eu.#.");
         }
+        Optional<String> tooBig = PatternCheck.problem(pattern.getString(), patternMaxLength, patternMaxWords, patternMaxHashes);
+        if (tooBig.isPresent()) {
+            return Problem.badRequest("pattern-too-big", "Binding pattern too big", "The pattern is refused: " + tooBig.get()
+                    + ". The broker's work per message grows steeply with each '#'; nothing was subscribed.");
+        }
         String selector = null;
         if (json.containsKey("selector") && json.get("selector") != JsonValue.NULL) {
             if (!(json.get("selector") instanceof JsonString s) || s.getString().isBlank()) {
@@ -72,10 +95,10 @@ public class SubscriptionsResource {
             }
             selector = s.getString();
             // tag::selector-check[]
-            Optional<String> problem = SelectorCheck.problem(selector);
+            Optional<String> problem = SelectorCheck.problem(selector, selectorMaxLength, selectorMaxDepth);
             if (problem.isPresent()) {
                 return Problem.badRequest("invalid-selector", "Invalid JMS selector",
-                        "'" + selector + "' is not a JMS selector (" + problem.get() + "). A selector is an SQL-92 "
+                        "'" + abbreviate(selector) + "' is not a JMS selector (" + problem.get() + "). A selector is an SQL-92 "
                                 + "condition over message properties, for example amount > 1000 AND region = 'us'; "
                                 + "nothing was subscribed.");
             }
@@ -89,9 +112,28 @@ public class SubscriptionsResource {
         if (selector != null) {
             rule = rule.where(selector);
         }
-        ServiceInstance instance = services.subscribe(rule);
+        Optional<ServiceInstance> added;
+        try {
+            added = services.subscribe(rule, maxLiveSubscriptions);
+        } catch (RuntimeException e) {
+            return Problem.response(503, "subscribe-failed", "Could not subscribe",
+                    "The broker did not take the subscription (" + e.getMessage() + "); nothing was left behind, try again.");
+        }
+        if (added.isEmpty()) {
+            // Each live subscription holds a JMS session, that is a channel on the server's one connection: 2034 of
+            // them used up its channels, and then every new session failed.
+            return Problem.response(429, "too-many-subscriptions", "Too many subscriptions",
+                    "At most " + maxLiveSubscriptions + " subscriptions may be added while the shop runs "
+                            + "(routing.max-live-subscriptions); DELETE one first.");
+        }
+        ServiceInstance instance = added.get();
         return Response.status(201).entity(Json.createObjectBuilder().add("instance", instance.name())
                 .add("queue", rule.queue()).build().toString()).build();
+    }
+
+    /** A selector as a problem quotes it: a refused one may be long. */
+    private static String abbreviate(String selector) {
+        return selector.length() <= 80 ? selector : selector.substring(0, 77) + "...";
     }
 
     // tag::reserved[]

@@ -26,6 +26,17 @@ public class TickIngester {
 
     // tag::ingest[]
     public synchronized void publish(List<Tick> ticks) throws JMSException {
+        try {
+            send(ticks);
+        } catch (JMSException | RuntimeException e) {
+            // The session's channel may be closed under it (a broker that refused a message, a dropped connection):
+            // without this, every later tick failed until a restart. Start over on a new session, once.
+            closeSession();
+            send(ticks);
+        }
+    }
+
+    private void send(List<Tick> ticks) throws JMSException {
         if (session == null) {
             session = broker.session();
             producer = session.createProducer(null);
@@ -43,12 +54,18 @@ public class TickIngester {
 
     @PreDestroy
     synchronized void close() {
+        closeSession();
+    }
+
+    private void closeSession() {
         if (session != null) {
             try {
                 session.close();
             } catch (JMSException | RuntimeException e) {
-                // already closed with the shared connection
+                // already closed with its channel or the shared connection
             }
+            session = null;
+            producer = null;
         }
     }
 }

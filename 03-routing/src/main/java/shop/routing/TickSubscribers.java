@@ -28,7 +28,21 @@ public class TickSubscribers {
     Broker broker;
 
     private final Map<String, AtomicLong> received = new LinkedHashMap<>();
-    private final Map<String, String> lastPrices = new ConcurrentHashMap<>();
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "routing.max-tick-symbols")
+    int maxSymbols;
+
+    /**
+     * The last price per symbol@venue, at most routing.max-tick-symbols of them: the one updated longest ago makes
+     * room for a new one. Unbounded, 300,000 made-up symbols were all kept.
+     */
+    private final Map<String, String> lastPrices = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > maxSymbols;
+                }
+            });
     /** The last ticks per subscriber as "key price", so a test can tell exactly which ticks arrived. Teaching aid. */
     private final Map<String, java.util.Deque<String>> recent = new ConcurrentHashMap<>();
     private final List<Session> sessions = new java.util.ArrayList<>();
@@ -101,7 +115,9 @@ public class TickSubscribers {
 
     /** The last price per symbol, as the recorder saw it. */
     public Map<String, String> lastPrices() {
-        return Map.copyOf(lastPrices);
+        synchronized (lastPrices) {
+            return Map.copyOf(lastPrices);
+        }
     }
 
     @PreDestroy

@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -17,9 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /api/ticks}: ingests a batch of ticks, {@code [{"venue":"xnas","symbol":"AAPL","price":231.5}, ...]};
@@ -36,21 +36,34 @@ public class TicksResource {
     @Inject
     TickSubscribers subscribers;
 
+    @Inject
+    @ConfigProperty(name = "routing.tick-max-price")
+    String maxPrice;
+
+    @Inject
+    @ConfigProperty(name = "routing.tick-max-decimals")
+    int maxScale;
+
+    // tag::price-range[]
+    /**
+     * Above 0, at most the maximum, at most so many decimals. Without the bounds, the 9 characters {@code 1e2000000}
+     * were a 2 MB message once written out in full; checked on the BigDecimal as parsed, which never writes it out.
+     */
+    private boolean priceInRange(BigDecimal price) {
+        return price.signum() > 0 && price.compareTo(new BigDecimal(maxPrice)) <= 0 && price.stripTrailingZeros().scale() <= maxScale;
+    }
+    // end::price-range[]
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response ingest(String body) throws JMSException {
-        JsonArray array;
-        try {
-            JsonValue value = Json.createReader(new StringReader(body)).readValue();
-            if (value.getValueType() != JsonValue.ValueType.ARRAY) {
-                return Problem.badRequest("malformed-json", "Not a JSON array",
-                        "The body is a JSON array of ticks: [{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":231.5}].");
-            }
-            array = value.asJsonArray();
-        } catch (JsonException e) {
-            return Problem.badRequest("malformed-json", "Not valid JSON", "The body is not valid JSON.");
+        JsonValue parsed = JsonBody.read(body);
+        if (parsed.getValueType() != JsonValue.ValueType.ARRAY) {
+            return Problem.badRequest("malformed-json", "Not a JSON array",
+                    "The body is a JSON array of ticks: [{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":231.5}].");
         }
+        JsonArray array = parsed.asJsonArray();
         if (array.size() > MAX_BATCH) {
             return Problem.badRequest("batch-too-large", "Batch too large", "Send at most " + MAX_BATCH + " ticks per request.");
         }
@@ -59,10 +72,12 @@ public class TicksResource {
             if (!(value instanceof JsonObject t) || !(t.get("venue") instanceof JsonString venue)
                     || !(t.get("symbol") instanceof JsonString symbol) || !(t.get("price") instanceof JsonNumber price)
                     || !Tick.VENUE.matcher(venue.getString()).matches() || !Tick.SYMBOL.matcher(symbol.getString()).matches()
-                    || price.bigDecimalValue().signum() <= 0) {
+                    || !priceInRange(price.bigDecimalValue())) {
                 return Problem.badRequest("invalid-tick", "Invalid tick",
                         "Each tick is {\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":231.5}: venue 2-8 of a-z, "
-                                + "symbol 1-8 of A-Z, price above 0; nothing was published.");
+                                + "symbol 1-8 of A-Z, price above 0 and at most " + maxPrice
+                                + " (routing.tick-max-price) with at most " + maxScale
+                                + " decimals (routing.tick-max-decimals); nothing was published.");
             }
             ticks.add(new Tick(venue.getString(), symbol.getString(), price.bigDecimalValue()));
         }

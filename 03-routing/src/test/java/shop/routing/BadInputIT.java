@@ -344,6 +344,215 @@ class BadInputIT extends DeployedRouting {
         assertProblem(api.delete("api/subscriptions/nobody"), 404, "no-such-subscription");
     }
 
+    // tag::abuse-pattern-test[]
+    /** One binding of 127 '#' kept a shared broker busy for minutes: a pattern that big never reaches the broker. */
+    @Test
+    void aPatternWithTooManyHashesWordsOrCharactersIsRefusedBeforeAnyQueueIsDeclared() throws Exception {
+        RoutingApi api = api();
+        assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"greedy\",\"pattern\":\"#.a.#.b.#\"}"), 400,
+                "pattern-too-big").getString("detail")).contains("it has 3 '#', at most 2 (routing.pattern-max-hashes)");
+        assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"greedy\",\"pattern\":\"a.b.c.d.e.f.g.h.i\"}"), 400,
+                "pattern-too-big").getString("detail")).contains("it has 9 words, at most 8 (routing.pattern-max-words)");
+        // Over 255 bytes, the AMQP limit of a binding key: this was a 500 that left its queue behind.
+        assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"greedy\",\"pattern\":\"" + "a".repeat(300) + "\"}"),
+                400, "pattern-too-big").getString("detail")).contains("it has 300 characters, at most 128");
+        assertNoQueue("shop.orders.greedy");
+        assertOthersStillServed(api);
+    }
+    // end::abuse-pattern-test[]
+
+    // tag::abuse-selector-test[]
+    /**
+     * 1e400 passed the JMS client's compiler as Infinity, which the broker's JMS topic exchange cannot decode: it closed
+     * the server's whole JMS connection. Such selectors, and ones nested or long enough to overflow a parser's stack,
+     * are refused before any queue is declared, and every service keeps its consumer.
+     */
+    @Test
+    void aSelectorTheBrokerCouldNotDecodeOrTooDeepToParseIsRefusedAndEveryServiceKeepsItsConsumer() throws Exception {
+        RoutingApi api = api();
+        Map<String, Integer> consumersBefore = consumersPerQueue(api);
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("amount > 1e400", "the number 1e400 is out of range");
+        refused.put("amount > 99999999999999999999", "the number 99999999999999999999 is out of range");
+        refused.put("amount > 1e99999999999", "the number 1e99999999999 is out of range");
+        refused.put("(".repeat(17) + "amount > 1" + ")".repeat(17), "its parentheses nest deeper than 16 (routing.selector-max-depth)");
+        refused.put("(".repeat(3000) + "amount > 1" + ")".repeat(3000), "it has 6010 characters, at most 512");
+        refused.put("region = '\u00e9u'", "it has a character that is not printable ASCII");
+        refused.forEach((selector, why) -> assertThat(assertProblem(api.post("api/subscriptions",
+                "{\"name\":\"choke\",\"pattern\":\"order.#\",\"selector\":\"" + selector + "\"}"), 400, "invalid-selector")
+                .getString("detail")).as(selector).contains(why).endsWith("nothing was subscribed."));
+        // In range, and just as deep as allowed: accepted, and so decoded by the broker.
+        HttpResponse<String> fine = api.post("api/subscriptions", "{\"name\":\"choke\",\"pattern\":\"order.#\",\"selector\":\""
+                + "(".repeat(16) + "amount > 1.7e308 OR amount < 9223372036854775807" + ")".repeat(16) + "\"}");
+        assertThat(fine.statusCode()).as(fine.body()).isEqualTo(201);
+        assertThat(api.delete("api/subscriptions/choke").statusCode()).isEqualTo(204);
+        assertNoQueue("shop.orders.choke");
+        assertOthersStillServed(api);
+        assertThat(consumersPerQueue(api)).as("the server's JMS connection stayed up: not one consumer lost").isEqualTo(consumersBefore);
+    }
+    // end::abuse-selector-test[]
+
+    /** 2,034 anonymous subscriptions used up the server's JMS channels: live ones are capped (3 in the tests, see arquillian.xml). */
+    @Test
+    void subscriptionsAddedWhileTheShopRunsAreCappedWith429AndTheShopKeepsServing() throws Exception {
+        RoutingApi api = api();
+        List<String> names = List.of("cap-1", "cap-2", "cap-3");
+        try {
+            for (String name : names) {
+                HttpResponse<String> created = api.post("api/subscriptions", "{\"name\":\"" + name + "\",\"pattern\":\"order.us.#\"}");
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            }
+            assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"cap-4\",\"pattern\":\"order.us.#\"}"), 429,
+                    "too-many-subscriptions").getString("detail")).contains("At most 3 subscriptions", "routing.max-live-subscriptions");
+            assertNoQueue("shop.orders.cap-4");
+            assertOthersStillServed(api);
+            assertThat(api.delete("api/subscriptions/cap-1").statusCode()).isEqualTo(204);
+            HttpResponse<String> again = api.post("api/subscriptions", "{\"name\":\"cap-4\",\"pattern\":\"order.us.#\"}");
+            assertThat(again.statusCode()).as("one deleted, one may be added: " + again.body()).isEqualTo(201);
+        } finally {
+            for (String name : List.of("cap-1", "cap-2", "cap-3", "cap-4")) {
+                api.delete("api/subscriptions/" + name);
+            }
+        }
+    }
+
+    // tag::abuse-tick-test[]
+    /** A 53-byte tick became a 20 MB message; a bigger one closed the ingester's channel for good. Both are refused. */
+    @Test
+    void aTickPriceOutOfRangeIsRefusedAndTheNextValidTickIsStillRouted() {
+        RoutingApi api = api();
+        for (String price : List.of("1e20000000", "1e140000000", "1e-20000000", "0", "-1", "1000000000.01", "1.123456789")) {
+            assertThat(assertProblem(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]"),
+                    400, "invalid-tick").getString("detail")).as(price)
+                    .contains("at most 1000000000 (routing.tick-max-price) with at most 8 decimals");
+        }
+        String price = "0.00000001"; // the smallest price with 8 decimals
+        assertThat(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"MSFT\",\"price\":" + price + "}]").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(RoutingApi.object(api.get("api/ticks").body())
+                .getJsonObject("recent").getJsonArray("nasdaq-board").getValuesAs(jakarta.json.JsonString::getString))
+                .contains("tick.xnas.MSFT " + price));
+    }
+    // end::abuse-tick-test[]
+
+    /** 300,000 made-up symbols were all kept: the ticker keeps the last price of at most 1000, the newest ones. */
+    @Test
+    void theLastPricesKeptAreCappedAndTheNewestSymbolsAreKept() {
+        RoutingApi api = api();
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 1100; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"venue\":\"xcap\",\"symbol\":\"").append(letters(i)).append("\",\"price\":1}");
+        }
+        assertThat(api.post("api/ticks", batch.append(']').toString()).statusCode()).isEqualTo(202);
+        String newest = letters(1099) + "@xcap";
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(RoutingApi.object(api.get("api/ticks").body())
+                .getJsonObject("last")).containsKey(newest));
+        JsonObject last = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("last");
+        assertThat(last).hasSize(1000).doesNotContainKey(letters(0) + "@xcap");
+    }
+
+    // tag::abuse-body-test[]
+    /** A body of 3000 '[' was a 500 with an HTML stack trace; any body was read whole. Both are a 4xx problem now. */
+    @Test
+    void jsonNestedTooDeepIs400AndABodyOverTheLimitIs413WhetherItsLengthIsSaidOrNot() throws Exception {
+        RoutingApi api = api();
+        String deep = "[".repeat(3000) + "]".repeat(3000);
+        for (String path : List.of("api/orders/events", "api/subscriptions", "api/ticks")) {
+            assertProblem(api.post(path, deep), 400, "too-deeply-nested");
+        }
+        // A client that says 50 MB is coming is refused before one byte of the body is read.
+        String head = "POST /api/ticks HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 52428800\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            // The server may keep the connection open to drain the body it never asked for: read up to the problem's end.
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n; !read.toString(StandardCharsets.UTF_8).contains("nothing was done.")
+                        && (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    read.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("no whole answer within 10 s, only: " + read.toString(StandardCharsets.UTF_8), e);
+            }
+            String answer = read.toString(StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json", "/problems/body-too-large",
+                    "at most 1048576 bytes (routing.max-body-bytes)");
+        }
+        // Chunked: no Content-Length to refuse up front, so the limit counts the bytes as they come.
+        byte[] big = ("[" + " ".repeat(1024 * 1024) + "]").getBytes(StandardCharsets.UTF_8);
+        assertProblem(api.raw("POST", "api/ticks", java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(big)), "Content-Type", "application/json"), 413, "body-too-large");
+        assertThat(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":1}]").statusCode()).isEqualTo(202);
+    }
+    // end::abuse-body-test[]
+
+    // tag::cross-site-test[]
+    /**
+     * The requests a page on another origin made succeed before: fetch(..., {mode: 'no-cors', body: blob}) sends no
+     * Content-Type, sendBeacon text/plain, a form url-encoded. Refused: 403 with a foreign Origin, 415 if not JSON.
+     */
+    @Test
+    void writesFromAnotherOriginOrNotInJsonAreRefusedAndChangeNothing() {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("X");
+        String order = "{\"key\":\"order.eu.paid\",\"orderId\":\"" + id + "\",\"amount\":1}";
+        String subscription = "{\"name\":\"csrf\",\"pattern\":\"#\"}";
+        String evil = "http://127.0.0.1:1"; // another origin: another host name and port
+        for (String path : List.of("api/orders/events", "api/subscriptions")) {
+            String body = path.contains("orders") ? order : subscription;
+            var blob = java.net.http.HttpRequest.BodyPublishers.ofString(body);
+            assertProblem(api.raw("POST", path, blob, "Origin", evil), 403, "foreign-origin"); // fetch no-cors with a blob
+            assertProblem(api.raw("POST", path, blob, "Origin", evil, "Content-Type", "text/plain;charset=UTF-8"),
+                    403, "foreign-origin"); // sendBeacon with a string
+            assertProblem(api.raw("POST", path, blob, "Origin", evil, "Content-Type", "application/x-www-form-urlencoded"),
+                    403, "foreign-origin"); // a form post
+            assertProblem(api.raw("POST", path, blob, "Origin", "null"), 403, "foreign-origin"); // a sandboxed page
+            assertProblem(api.raw("POST", path, blob), 415, "json-only"); // no Origin, no Content-Type
+            assertProblem(api.raw("POST", path, blob, "Content-Type", "text/plain"), 415, "json-only");
+            assertProblem(api.raw("POST", path, blob, "Content-Type", "*/*"), 415, "json-only");
+        }
+        assertProblem(api.raw("DELETE", "api/subscriptions/audit", java.net.http.HttpRequest.BodyPublishers.noBody(),
+                "Origin", evil), 403, "foreign-origin");
+        assertThat(api.services()).noneMatch(s -> s.getString("subscription").equals("csrf"));
+        // The page's own requests carry this server's origin and JSON: served.
+        HttpResponse<String> own = api.raw("POST", "api/orders/events", java.net.http.HttpRequest.BodyPublishers.ofString(order),
+                "Origin", api.origin(), "Content-Type", "application/json");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf(id)).isNotEmpty());
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(api.deliveries().stream().filter(d -> d.getString("id").equals(id) && d.getString("service").equals("x")
+                && d.getString("key").equals("order.eu.paid"))).as("exactly one send: the refused ones published nothing").hasSize(1);
+    }
+    // end::cross-site-test[]
+
+    /** Six capital letters that name {@code i}: a distinct symbol per number. */
+    private static String letters(int i) {
+        StringBuilder symbol = new StringBuilder();
+        for (int k = 0; k < 6; k++, i /= 26) {
+            symbol.append((char) ('A' + i % 26));
+        }
+        return symbol.toString();
+    }
+
+    /** A valid order still reaches every service it should: whatever was refused, the shop goes on serving others. */
+    private static void assertOthersStillServed(RoutingApi api) {
+        String id = RoutingApi.newId("OK");
+        api.publish("order.eu.created", id, "1");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf(id))
+                .extracting(d -> d.getString("service")).containsExactlyInAnyOrder("eu-analytics", "audit"));
+    }
+
+    private static void assertNoQueue(String queue) throws Exception {
+        try (Connection connection = TestClients.amqp().newConnection("check")) {
+            Channel channel = connection.createChannel(); // the broker closes it on the 404 below
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.queueDeclarePassive(queue))
+                    .hasStackTraceContaining("NOT_FOUND - no queue '" + queue + "'");
+        }
+    }
+
     private static Map<String, Object> queueArguments(String queue) {
         JsonObject arguments = RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
                 + RabbitVhost.encode(queue)).asJsonObject().getJsonObject("arguments");

@@ -64,6 +64,60 @@ class LivePageIT extends DeployedRouting {
         }
     }
 
+    // tag::cross-origin-browser-test[]
+    /**
+     * A page on another origin (127.0.0.1 instead of localhost: another host, so another origin) tries what such a
+     * page created subscriptions and order events with before: fetch in no-cors mode with a blob, sendBeacon, and a
+     * text/plain form whose body is valid JSON. The server answers each with 403, and nothing changes.
+     */
+    @Test
+    void aPageOnAnotherOriginCanNeitherSubscribeNorPublishThroughAVisitorsBrowser() {
+        RoutingApi api = api();
+        String fetched = RoutingApi.newId("CSRF");
+        String beaconed = RoutingApi.newId("CSRF");
+        String target = base.toString().endsWith("/") ? base.toString() : base + "/";
+        String otherOrigin = target.replace("://localhost:", "://127.0.0.1:");
+        assertThat(otherOrigin).as("the test server's URL names localhost").isNotEqualTo(target);
+        try (Browser browser = Browser.launch()) {
+            BrowserPage page = browser.open(otherOrigin);
+            List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            page.page().onResponse(r -> {
+                if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
+                    answers.add(r.request().method() + " " + r.url().substring(target.length()) + " " + r.status());
+                }
+            });
+            page.page().evaluate("""
+                    async ([target, fetched, beaconed]) => {
+                      const order = id => new Blob([JSON.stringify({key: 'order.eu.paid', orderId: id, amount: 1})]);
+                      await fetch(target + 'api/subscriptions', {method: 'POST', mode: 'no-cors',
+                          body: new Blob([JSON.stringify({name: 'csrf-fetch', pattern: '#'})])});
+                      await fetch(target + 'api/orders/events', {method: 'POST', mode: 'no-cors', body: order(fetched)});
+                      navigator.sendBeacon(target + 'api/subscriptions', new Blob([JSON.stringify({name: 'csrf-beacon', pattern: '#'})]));
+                      navigator.sendBeacon(target + 'api/orders/events', order(beaconed));
+                      // A text/plain form sends "name=value": split so that the body is valid JSON.
+                      const sink = document.createElement('iframe');
+                      sink.name = 'sink';
+                      document.body.append(sink);
+                      const form = document.createElement('form');
+                      Object.assign(form, {method: 'POST', action: target + 'api/subscriptions', enctype: 'text/plain', target: 'sink'});
+                      const field = document.createElement('input');
+                      Object.assign(field, {name: '{"name":"csrf-form","pattern":"#","selector":"amount ', value: ' 1"}'});
+                      form.append(field);
+                      document.body.append(form);
+                      form.submit();
+                    }""", List.of(target, fetched, beaconed));
+            await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() -> {
+                page.page().evaluate("0"); // Playwright hands its events to this thread only while it makes a call
+                assertThat(answers).containsExactlyInAnyOrder("POST api/subscriptions 403", "POST api/orders/events 403",
+                        "POST api/subscriptions 403", "POST api/orders/events 403", "POST api/subscriptions 403");
+            });
+        }
+        assertThat(api.services()).extracting(s -> s.getString("subscription")).noneMatch(s -> s.startsWith("csrf"));
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(api.deliveries()).noneMatch(d -> d.getString("id").equals(fetched) || d.getString("id").equals(beaconed));
+    }
+    // end::cross-origin-browser-test[]
+
     private static String cell(Locator row, List<String> columns, String service) {
         return row.locator("td").nth(columns.indexOf(service)).textContent();
     }

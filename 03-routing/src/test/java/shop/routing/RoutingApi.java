@@ -37,6 +37,20 @@ final class RoutingApi {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A request as a hostile or careless client may send it: any method, headers (name, value, ...) and body. */
+    HttpResponse<String> raw(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method, body);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
+    /** This server's own origin, as a browser sends it in {@code Origin} from one of its pages. */
+    String origin() {
+        return base.getScheme() + "://" + base.getAuthority();
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
