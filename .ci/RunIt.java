@@ -213,7 +213,8 @@ public class RunIt {
                 // "sign in ... order the poster to be asked a question", and answer it
                 Socket ada = Socket.open("8084", "/orders", signIn("8084", "ada"));
                 ada.await("\"welcome\"");
-                ada.send("{\"type\":\"place\",\"item\":\"poster\",\"payment\":\"tok_visa\",\"correlationId\":\"9f1c2e4a-demo-0001\"}");
+                // the page makes the order id, a UUID per click (the README's contract)
+                ada.send("{\"type\":\"place\",\"orderId\":\"" + java.util.UUID.randomUUID() + "\",\"item\":\"poster\",\"payment\":\"tok_visa\",\"correlationId\":\"9f1c2e4a-demo-0001\"}");
                 String asked = ada.await("\"stage\":\"backordered\"");
                 Matcher order = Pattern.compile("\"orderId\":\"([^\"]+)\"").matcher(asked);
                 order.find();
