@@ -1,0 +1,115 @@
+package shop.orders;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import course.testkit.RabbitVhost;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The role users of this test run (one per step service and the web tier): named after the run's vhost, created
+ * by the shop at start (rabbitmq.provision), and deleted after each class, since deleting the vhost keeps users.
+ */
+final class RoleUsers {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private RoleUsers() {
+    }
+
+    /** Must match -Drabbitmq.<role>.username in arquillian.xml. */
+    static String name(Role role) {
+        return RabbitVhost.name() + "-" + role.key();
+    }
+
+    /** The demo password: the tests use the defaults of microprofile-config.properties. */
+    static String password(Role role) {
+        Properties defaults = new Properties();
+        try (InputStream in = RoleUsers.class.getClassLoader().getResourceAsStream("META-INF/microprofile-config.properties")) {
+            defaults.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return defaults.getProperty("rabbitmq." + role.key() + ".password");
+    }
+
+    /** The -D settings a shop process started by a test needs to use this run's users. */
+    static Map<String, String> properties() {
+        Map<String, String> properties = new HashMap<>();
+        for (Role role : Role.values()) {
+            properties.put("rabbitmq." + role.key() + ".username", name(role));
+        }
+        return properties;
+    }
+
+    static Connection connect(Role role) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(RabbitVhost.host());
+        factory.setPort(RabbitVhost.port());
+        factory.setUsername(name(role));
+        factory.setPassword(password(role));
+        factory.setVirtualHost(RabbitVhost.name());
+        return factory.newConnection("as-" + role.key());
+    }
+
+    interface ChannelAction {
+        void run(Channel channel) throws Exception;
+    }
+
+    /** Runs an operation on a fresh channel and returns the broker's reason for closing it: it must be a 403. */
+    static String refusal(Connection connection, ChannelAction action) throws Exception {
+        Channel channel = connection.createChannel();
+        Throwable thrown = catchThrowable(() -> action.run(channel));
+        Throwable cause = thrown;
+        while (cause != null && !(cause instanceof ShutdownSignalException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("the broker closed the channel, after %s", String.valueOf(thrown)).isNotNull();
+        AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) cause).getReason();
+        assertThat(close.getReplyCode()).isEqualTo(AMQP.ACCESS_REFUSED);
+        return close.getReplyText();
+    }
+
+    static void deleteAll() {
+        for (Role role : Role.values()) {
+            int status = send("DELETE", name(role)).statusCode();
+            if (status != 204 && status != 404) {
+                throw new IllegalStateException("Deleting the broker user " + name(role) + " answered " + status);
+            }
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String user) {
+        String credentials = Base64.getEncoder().encodeToString(
+                (RabbitVhost.username() + ":" + RabbitVhost.password()).getBytes(StandardCharsets.UTF_8));
+        String managementPort = System.getenv().getOrDefault("RABBITMQ_MANAGEMENT_PORT", "15672");
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + RabbitVhost.host() + ":" + managementPort
+                            + "/api/users/" + RabbitVhost.encode(user)))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + credentials)
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
