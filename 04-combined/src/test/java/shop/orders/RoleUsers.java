@@ -41,13 +41,22 @@ final class RoleUsers {
 
     /** The demo password: the tests use the defaults of microprofile-config.properties. */
     static String password(Role role) {
+        return defaults().getProperty("rabbitmq." + role.key() + ".password");
+    }
+
+    /** The user name a shop uses unless told otherwise, as on a private broker of the test's own. */
+    static String defaultName(Role role) {
+        return defaults().getProperty("rabbitmq." + role.key() + ".username");
+    }
+
+    private static Properties defaults() {
         Properties defaults = new Properties();
         try (InputStream in = RoleUsers.class.getClassLoader().getResourceAsStream("META-INF/microprofile-config.properties")) {
             defaults.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return defaults.getProperty("rabbitmq." + role.key() + ".password");
+        return defaults;
     }
 
     /** The -D settings a shop process started by a test needs to use this run's users. */

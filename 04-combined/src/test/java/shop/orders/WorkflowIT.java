@@ -269,11 +269,11 @@ class WorkflowIT extends DeployedShop {
                             + "' refused for user '" + user + "'");
             for (String exchange : java.util.List.of(OrderTopology.PROGRESS, OrderTopology.BOARD)) {
                 assertThat(RoleUsers.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
-                        .isEqualTo("ACCESS_REFUSED - write access to topic 'order.shipped' in exchange '" + exchange
+                        .isEqualTo("ACCESS_REFUSED - access to topic 'order.shipped' in exchange '" + exchange
                                 + "' in vhost '" + RabbitVhost.name() + "' refused for user '" + user + "'");
             }
             assertThat(RoleUsers.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
-                    .startsWith("ACCESS_REFUSED - write access to topic 'ship' in exchange 'orders'");
+                    .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
             assertThat(RoleUsers.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
                     .startsWith("ACCESS_REFUSED - access to queue 'orders.payment'");
         }
@@ -287,7 +287,7 @@ class WorkflowIT extends DeployedShop {
                         .startsWith("ACCESS_REFUSED - access to queue '" + step.queue() + "'");
             }
             assertThat(RoleUsers.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
-                    .startsWith("ACCESS_REFUSED - write access to topic 'ship' in exchange 'orders'");
+                    .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
             assertThat(RoleUsers.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
                     .startsWith("ACCESS_REFUSED - access to exchange 'orders.progress'");
         }
