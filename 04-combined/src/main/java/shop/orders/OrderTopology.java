@@ -27,11 +27,15 @@ public final class OrderTopology {
     private OrderTopology() {
     }
 
+    /**
+     * The exchanges that carry commands and stages are topic exchanges, though each binding of {@code orders} is one exact
+     * command: RabbitMQ's topic permissions then say which commands each role may send and which stages it may
+     * report, as order.&lt;stage&gt; on {@code orders.progress} and {@code orders.board} (see {@link Role}). A direct or
+     * fanout exchange's routing keys cannot be restricted.
+     */
     // tag::declare[]
     public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
-            // Topic, though every binding is one exact command: topic permissions can then say which
-            // commands each role may send (see Role); a direct exchange's routing keys cannot be restricted.
             channel.exchangeDeclare(COMMANDS, "topic", true);
             channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, "fanout", true);
             channel.queueDeclare(DEAD_LETTER_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
@@ -48,7 +52,6 @@ public final class OrderTopology {
                     channel.queueBind(step.queue(), COMMANDS, command);
                 }
             }
-            // Topic, routing key order.<stage>: each service may report only its own stages (see Role).
             channel.exchangeDeclare(PROGRESS, "topic", true);
             // A stream keeps every event for a day, in order, for any number of readers, each at its
             // own offset: that is what lets a customer resume on any instance after a disconnect.

@@ -85,7 +85,7 @@ public abstract class StepService {
     private void connect() {
         Connection fresh = null;
         try {
-            setup.ensure(); // the demo declares the topology and the users; in production an operator did
+            setup.ensure(); // the demo sets up the topology and the users first; in production an operator has
             // Prefetch 1: a busy service instance gets no second command until it has committed the first.
             ConsumerWatch consumer = new ConsumerWatch(() -> connector.execute(this::watchdog));
             fresh = rabbit.jms(Role.of(step), 1, consumer).createConnection();

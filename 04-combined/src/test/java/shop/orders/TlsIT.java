@@ -111,7 +111,7 @@ class TlsIT {
         ConnectionFactory admin = new ConnectionFactory();
         admin.setPort(amqpPort);
         try (com.rabbitmq.client.Connection connection = admin.newConnection("operator")) {
-            OrderTopology.declare(connection, 4);
+            OrderTopology.declare(connection, 4); // shop.max-attempts, as the shop is configured
         }
     }
     // end::operator[]
