@@ -42,11 +42,15 @@ public class BrokerSetup {
     @Inject @ConfigProperty(name = "rabbitmq.password")
     String adminPassword;
 
-    private boolean done;
+    private boolean usersCreated;
 
-    /** Before a role connects: throws while the broker cannot be set up, and the caller retries as for any outage. */
+    /**
+     * Before a role connects, and again at each reconnect: throws while the broker cannot be set up, and the caller
+     * retries as for any outage. The topology is declared every time, so a reconnect restores an exchange an operator
+     * deleted by mistake (the roles may not declare it themselves); the users are created once.
+     */
     public synchronized void ensure() throws Exception {
-        if (done || !provision) {
+        if (!provision) {
             return;
         }
         var factory = rabbit.amqp();
@@ -54,10 +58,12 @@ public class BrokerSetup {
         try (com.rabbitmq.client.Connection admin = factory.newConnection("setup")) {
             OrderTopology.declare(admin, settings.maxAttempts());
         }
-        for (Role role : Role.values()) {
-            provision(role);
+        if (!usersCreated) {
+            for (Role role : Role.values()) {
+                provision(role);
+            }
+            usersCreated = true;
         }
-        done = true;
     }
 
     // tag::provision-roles[]
