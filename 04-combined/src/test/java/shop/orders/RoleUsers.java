@@ -1,10 +1,7 @@
 package shop.orders;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.ShutdownSignalException;
 import course.testkit.RabbitVhost;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +16,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The role users of this test run (one per step service and the web tier): named after the run's vhost, created
@@ -76,24 +70,6 @@ final class RoleUsers {
         factory.setPassword(password(role));
         factory.setVirtualHost(RabbitVhost.name());
         return factory.newConnection("as-" + role.key());
-    }
-
-    interface ChannelAction {
-        void run(Channel channel) throws Exception;
-    }
-
-    /** Runs an operation on a fresh channel and returns the broker's reason for closing it: it must be a 403. */
-    static String refusal(Connection connection, ChannelAction action) throws Exception {
-        Channel channel = connection.createChannel();
-        Throwable thrown = catchThrowable(() -> action.run(channel));
-        Throwable cause = thrown;
-        while (cause != null && !(cause instanceof ShutdownSignalException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("the broker closed the channel, after %s", String.valueOf(thrown)).isNotNull();
-        AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) cause).getReason();
-        assertThat(close.getReplyCode()).isEqualTo(AMQP.ACCESS_REFUSED);
-        return close.getReplyText();
     }
 
     static void deleteAll() {

@@ -263,18 +263,18 @@ class WorkflowIT extends DeployedShop {
         String user = RoleUsers.name(Role.PAYMENT);
         byte[] forged = bytes("{\"orderId\":\"forged\",\"stage\":\"shipped\"}");
         try (com.rabbitmq.client.Connection asPayment = RoleUsers.connect(Role.PAYMENT)) {
-            assertThat(RoleUsers.refusal(asPayment, channel -> channel.basicConsume(Step.SHIPPING.queue(), false,
+            assertThat(ShopBroker.refusal(asPayment, channel -> channel.basicConsume(Step.SHIPPING.queue(), false,
                     (tag, d) -> { }, tag -> { })))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'orders.shipping' in vhost '" + RabbitVhost.name()
                             + "' refused for user '" + user + "'");
             for (String exchange : java.util.List.of(OrderTopology.PROGRESS, OrderTopology.BOARD)) {
-                assertThat(RoleUsers.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
+                assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
                         .isEqualTo("ACCESS_REFUSED - access to topic 'order.shipped' in exchange '" + exchange
                                 + "' in vhost '" + RabbitVhost.name() + "' refused for user '" + user + "'");
             }
-            assertThat(RoleUsers.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
+            assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
                     .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
-            assertThat(RoleUsers.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
+            assertThat(ShopBroker.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
                     .startsWith("ACCESS_REFUSED - access to queue 'orders.payment'");
         }
     }
@@ -283,12 +283,12 @@ class WorkflowIT extends DeployedShop {
     void theWebRoleCannotConsumeAStepQueueNorSendAStepsOwnCommand() throws Exception {
         try (com.rabbitmq.client.Connection asWeb = RoleUsers.connect(Role.WEB)) {
             for (Step step : Step.values()) {
-                assertThat(RoleUsers.refusal(asWeb, channel -> channel.basicGet(step.queue(), false)))
+                assertThat(ShopBroker.refusal(asWeb, channel -> channel.basicGet(step.queue(), false)))
                         .startsWith("ACCESS_REFUSED - access to queue '" + step.queue() + "'");
             }
-            assertThat(RoleUsers.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
+            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
                     .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
-            assertThat(RoleUsers.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
+            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
                     .startsWith("ACCESS_REFUSED - access to exchange 'orders.progress'");
         }
     }
