@@ -162,6 +162,9 @@ class TlsIT {
         assertThat(connections).as("the app's connections").isNotEmpty();
         assertThat(connections).extracting(c -> c.asJsonObject().getBoolean("ssl")).containsOnly(true);
         assertThat(connections).extracting(c -> c.asJsonObject().getString("ssl_protocol")).allMatch(p -> p.startsWith("tlsv1."));
+        // Each as its own user, none as the administrator who set the broker up.
+        assertThat(connections).extracting(c -> c.asJsonObject().getString("user")).containsOnly(
+                java.util.Arrays.stream(Role.values()).map(RoleUsers::defaultName).toArray(String[]::new));
     }
 
     @Test
