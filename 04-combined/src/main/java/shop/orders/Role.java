@@ -16,7 +16,7 @@ public enum Role {
             "^reserve$", "^order\\.(placed|paid|declined|refunded)$"),
     INVENTORY("inventory", "^$", "^orders(\\.progress|\\.board|\\.dlx)?$", "^orders\\.inventory$",
             "^(ship|refund)$", "^order\\.(reserved|backordered|delay_accepted|cancelled)$"),
-    // shipping may cancel and refund: what its last attempt does when the carrier stays down (exercise 2).
+    // shipping may also cancel and refund: when a shipment can never be made, its compensation is the saga's way out.
     SHIPPING("shipping", "^$", "^orders(\\.progress|\\.board|\\.dlx)?$", "^orders\\.shipping$",
             "^refund$", "^order\\.(shipped|cancelled)$"),
     // The web tier sends the customer's commands and reads the progress stream; it consumes no step's queue.
