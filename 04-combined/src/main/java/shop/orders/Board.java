@@ -5,14 +5,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,9 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Board {
 
     private static final Logger LOG = Logger.getLogger(Board.class.getName());
-    /** HTTP/1.1: the management API (Cowboy) drops a PUT that comes with the JDK client's HTTP/2 upgrade offer. */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What the page subscribes to: every stage of every order, on the redacted copy of the progress. */
     public static final String DESTINATION = "/exchange/" + OrderTopology.BOARD + "/order.#";
@@ -52,12 +41,8 @@ public class Board {
     boolean provision;
     @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
     String virtualHost;
-    @Inject @ConfigProperty(name = "rabbitmq.management-url")
-    String managementUrl;
-    @Inject @ConfigProperty(name = "rabbitmq.username")
-    String adminUsername;
-    @Inject @ConfigProperty(name = "rabbitmq.password")
-    String adminPassword;
+    @Inject
+    ManagementApi api;
 
     public String stompUrl() {
         return stompUrl;
@@ -79,7 +64,7 @@ public class Board {
                     + virtualHost + " (configure '" + CONFIGURE + "', write '" + WRITE + "', read '" + READ + "')");
         } catch (IOException | RuntimeException e) {
             // The shop works without its board: say why the board will not connect, and carry on.
-            LOG.warning(" [!] Cannot provision the board user '" + username + "' at " + managementUrl + ": " + e.getMessage()
+            LOG.warning(" [!] Cannot provision the board user '" + username + "' at " + api.url() + ": " + e.getMessage()
                     + " (set board.provision=false and create the user out of band, see docs/web-stomp.md)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,18 +88,10 @@ public class Board {
     // end::provision[]
 
     private void put(String path, String json) throws IOException, InterruptedException {
-        String credentials = Base64.getEncoder().encodeToString(
-                (adminUsername + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Basic " + credentials)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException("PUT " + path + " answered " + response.statusCode() + " " + response.body());
-        }
+        api.put(path, json);
     }
 
     private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+        return ManagementApi.encode(segment);
     }
 }

@@ -14,8 +14,8 @@ public class InventoryService extends StepService {
 
     private final Effects effects;
 
-    public InventoryService(Rabbit rabbit, ShopSettings settings) {
-        super(Step.INVENTORY, rabbit, settings);
+    public InventoryService(Rabbit rabbit, BrokerSetup setup, ShopSettings settings) {
+        super(Step.INVENTORY, rabbit, setup, settings);
         this.effects = new Effects(settings.dataDir(), "inventory");
     }
 

@@ -42,6 +42,8 @@ public class OrderCommands {
     @Inject
     Rabbit rabbit;
     @Inject
+    BrokerSetup setup;
+    @Inject
     ShopSettings settings;
 
     private Connection connection;
@@ -110,7 +112,7 @@ public class OrderCommands {
         }
         nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
         declareTopology();
-        Connection fresh = rabbit.jms(1).createConnection();
+        Connection fresh = rabbit.jms(Role.WEB, 1).createConnection();
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the broker connection: " + e.getMessage());
             broken = true;
@@ -123,10 +125,8 @@ public class OrderCommands {
     }
 
     private void declareTopology() throws BrokerUnavailable {
-        ConnectionFactory factory = rabbit.amqp();
-        factory.setAutomaticRecoveryEnabled(false);
-        try (com.rabbitmq.client.Connection amqp = factory.newConnection("web-topology")) {
-            OrderTopology.declare(amqp, settings.maxAttempts());
+        try {
+            setup.ensure();
         } catch (Exception e) {
             throw new BrokerUnavailable("The broker at " + rabbit.describe() + " cannot be reached.", e);
         }

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Declares the workflow's exchanges, queues and the progress stream. Declaring is idempotent, so
- * every process does it at start, and whichever starts first creates them.
+ * Declares the workflow's exchanges, queues and the progress stream. Declaring is idempotent: the
+ * demo does it at every start with the administrator login (BrokerSetup); in production an operator does.
  */
 public final class OrderTopology {
 
@@ -27,10 +27,16 @@ public final class OrderTopology {
     private OrderTopology() {
     }
 
+    /**
+     * The exchanges that carry commands and stages are topic exchanges, though each binding of {@code orders} is one exact
+     * command: RabbitMQ's topic permissions then say which commands each role may send and which stages it may
+     * report, as order.&lt;stage&gt; on {@code orders.progress} and {@code orders.board} (see {@link Role}). A direct or
+     * fanout exchange's routing keys cannot be restricted.
+     */
     // tag::declare[]
     public static void declare(Connection connection, int maxAttempts) throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
-            channel.exchangeDeclare(COMMANDS, "direct", true);
+            channel.exchangeDeclare(COMMANDS, "topic", true);
             channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, "fanout", true);
             channel.queueDeclare(DEAD_LETTER_QUEUE, true, false, false, Map.of("x-queue-type", "quorum"));
             channel.queueBind(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, "");
@@ -46,13 +52,13 @@ public final class OrderTopology {
                     channel.queueBind(step.queue(), COMMANDS, command);
                 }
             }
-            channel.exchangeDeclare(PROGRESS, "fanout", true);
+            channel.exchangeDeclare(PROGRESS, "topic", true);
             // A stream keeps every event for a day, in order, for any number of readers, each at its
             // own offset: that is what lets a customer resume on any instance after a disconnect.
             channel.queueDeclare(PROGRESS_STREAM, true, false, false, Map.of(
                     "x-queue-type", "stream",
                     "x-max-age", "1D"));
-            channel.queueBind(PROGRESS_STREAM, PROGRESS, "");
+            channel.queueBind(PROGRESS_STREAM, PROGRESS, "#");
             channel.exchangeDeclare(BOARD, "topic", true);
         }
     }

@@ -17,8 +17,8 @@ public class PaymentService extends StepService {
 
     private final Effects effects;
 
-    public PaymentService(Rabbit rabbit, ShopSettings settings) {
-        super(Step.PAYMENT, rabbit, settings);
+    public PaymentService(Rabbit rabbit, BrokerSetup setup, ShopSettings settings) {
+        super(Step.PAYMENT, rabbit, setup, settings);
         this.effects = new Effects(settings.dataDir(), "payment");
     }
 

@@ -42,6 +42,8 @@ public class ProgressFeed {
     @Inject
     Rabbit rabbit;
     @Inject
+    BrokerSetup setup;
+    @Inject
     ShopSettings settings;
     @Inject
     OrderViews views;
@@ -66,10 +68,10 @@ public class ProgressFeed {
     // tag::live[]
     private void connect() {
         try {
-            ConnectionFactory factory = rabbit.amqp();
+            setup.ensure();
+            ConnectionFactory factory = rabbit.amqp(Role.WEB);
             factory.setAutomaticRecoveryEnabled(false); // we resume ourselves, from the last offset dispatched
             Connection fresh = factory.newConnection("progress-feed");
-            OrderTopology.declare(fresh, settings.maxAttempts());
             Channel channel = fresh.createChannel();
             channel.basicQos(500); // a stream consumer must have a prefetch; it bounds what is in flight
             long from;

@@ -11,6 +11,8 @@ import java.security.KeyStore;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Where the broker is: one place that turns the rabbitmq.* config keys into connection factories. */
@@ -38,18 +40,19 @@ public class Rabbit {
     Optional<String> truststorePassword;
 
     // tag::jms-factory[]
-    /** A JMS connection factory; prefetch is the number of unacknowledged commands one consumer may hold. */
-    public RMQConnectionFactory jms(int prefetch) {
-        return jms(prefetch, null);
+    /** A JMS connection factory for a role's own user; prefetch is the number of unacknowledged commands one consumer may hold. */
+    public RMQConnectionFactory jms(Role role, int prefetch) {
+        return jms(role, prefetch, null);
     }
 
-    /** As {@link #jms(int)}, with a watch on the AMQP client's channels underneath (see {@link ConsumerWatch}). */
-    public RMQConnectionFactory jms(int prefetch, com.rabbitmq.client.MetricsCollector watch) {
+    /** As {@link #jms(Role, int)}, with a watch on the AMQP client's channels underneath (see {@link ConsumerWatch}). */
+    public RMQConnectionFactory jms(Role role, int prefetch, com.rabbitmq.client.MetricsCollector watch) {
+        Login login = login(role);
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
+        factory.setUsername(login.username());
+        factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
         if (tls) {
             factory.useSslProtocol(sslContext());
@@ -76,13 +79,40 @@ public class Rabbit {
     }
     // end::jms-factory[]
 
-    /** A plain AMQP connection factory, for what JMS cannot express: queue arguments and reading a stream by offset. */
-    public ConnectionFactory amqp() {
+    /** A plain AMQP connection factory for a role's own user, for what JMS cannot express: reading a stream by offset. */
+    public ConnectionFactory amqp(Role role) {
+        Login login = login(role);
+        return amqp(login.username(), login.password());
+    }
+
+    /** As {@link #amqp(Role)} with the administrator login (rabbitmq.username): only for {@link BrokerSetup}. */
+    ConnectionFactory amqp() {
+        return amqp(username, password);
+    }
+
+    // tag::login[]
+    /** A role's own login: rabbitmq.payment.username and .password, and likewise for inventory, shipping and web. */
+    public Login login(Role role) {
+        Config config = ConfigProvider.getConfig();
+        return new Login(config.getValue("rabbitmq." + role.key() + ".username", String.class),
+                config.getValue("rabbitmq." + role.key() + ".password", String.class));
+    }
+    // end::login[]
+
+    /** A RabbitMQ user name and its password. */
+    public record Login(String username, String password) {
+        @Override
+        public String toString() {
+            return username; // never the password, should a login end up in a log line
+        }
+    }
+
+    private ConnectionFactory amqp(String user, String secret) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
+        factory.setUsername(user);
+        factory.setPassword(secret);
         factory.setVirtualHost(virtualHost);
         if (tls) {
             factory.useSslProtocol(sslContext());

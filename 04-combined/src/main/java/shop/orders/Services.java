@@ -17,6 +17,8 @@ public class Services {
     @Inject
     Rabbit rabbit;
     @Inject
+    BrokerSetup setup;
+    @Inject
     ShopSettings settings;
     @Inject
     @Any
@@ -28,13 +30,13 @@ public class Services {
         // shop.step-consumers: each service's consumers in this process, each with its own connection (prefetch 1).
         for (int i = 0; i < settings.stepConsumers(); i++) {
             if (settings.runs(Step.PAYMENT)) {
-                running.add(new PaymentService(rabbit, settings));
+                running.add(new PaymentService(rabbit, setup, settings));
             }
             if (settings.runs(Step.INVENTORY)) {
-                running.add(new InventoryService(rabbit, settings));
+                running.add(new InventoryService(rabbit, setup, settings));
             }
             if (settings.runs(Step.SHIPPING)) {
-                running.add(new ShippingService(rabbit, settings));
+                running.add(new ShippingService(rabbit, setup, settings));
             }
         }
         List<StepHook> added = hooks.stream().toList();

@@ -5,8 +5,8 @@ public class ShippingService extends StepService {
 
     private final Effects effects;
 
-    public ShippingService(Rabbit rabbit, ShopSettings settings) {
-        super(Step.SHIPPING, rabbit, settings);
+    public ShippingService(Rabbit rabbit, BrokerSetup setup, ShopSettings settings) {
+        super(Step.SHIPPING, rabbit, setup, settings);
         this.effects = new Effects(settings.dataDir(), "shipping");
     }
 

@@ -1,6 +1,5 @@
 package shop.orders;
 
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.jms.admin.RMQDestination;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -32,6 +31,7 @@ public abstract class StepService {
 
     private final Step step;
     private final Rabbit rabbit;
+    private final BrokerSetup setup;
     private final ShopSettings settings;
     private final ScheduledExecutorService connector;
     private volatile Connection connection;
@@ -41,9 +41,10 @@ public abstract class StepService {
     private final AtomicInteger deadLettered = new AtomicInteger();
     private List<StepHook> hooks = List.of();
 
-    protected StepService(Step step, Rabbit rabbit, ShopSettings settings) {
+    protected StepService(Step step, Rabbit rabbit, BrokerSetup setup, ShopSettings settings) {
         this.step = step;
         this.rabbit = rabbit;
+        this.setup = setup;
         this.settings = settings;
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, step.service() + "-connector");
@@ -84,10 +85,10 @@ public abstract class StepService {
     private void connect() {
         Connection fresh = null;
         try {
-            declareTopology();
+            setup.ensure(); // the demo sets up the topology and the users first; in production an operator has
             // Prefetch 1: a busy service instance gets no second command until it has committed the first.
             ConsumerWatch consumer = new ConsumerWatch(() -> connector.execute(this::watchdog));
-            fresh = rabbit.jms(1, consumer).createConnection();
+            fresh = rabbit.jms(Role.of(step), 1, consumer).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] " + step.service() + " lost the broker: " + e.getMessage() + "; reconnecting");
                 connector.execute(this::reconnect);
@@ -231,14 +232,6 @@ public abstract class StepService {
         return message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
     }
 
-    private void declareTopology() throws Exception {
-        ConnectionFactory factory = rabbit.amqp();
-        factory.setAutomaticRecoveryEnabled(false);
-        try (com.rabbitmq.client.Connection amqp = factory.newConnection(step.service() + "-topology")) {
-            OrderTopology.declare(amqp, settings.maxAttempts());
-        }
-    }
-
     private void reconnect() {
         Connection open = connection;
         connection = null;
@@ -272,8 +265,6 @@ public abstract class StepService {
         /** Headers of a message the service dead-lettered itself: the queue it came from, and why. */
         public static final String DEAD_LETTER_QUEUE = "deadLetterQueue";
         public static final String DEAD_LETTER_REASON = "deadLetterReason";
-        private static final RMQDestination PROGRESS =
-                new RMQDestination(OrderTopology.PROGRESS, OrderTopology.PROGRESS, "", null);
         private final Map<String, RMQDestination> destinations = new ConcurrentHashMap<>();
         private final Session session;
         private final MessageProducer producer;
@@ -285,7 +276,9 @@ public abstract class StepService {
 
         // tag::outcome[]
         public void progress(Progress progress) throws JMSException {
-            producer.send(PROGRESS, text(progress.toJson(), progress.correlationId()));
+            // The routing key names the stage: the broker lets each service report only its own (Role).
+            producer.send(destination(OrderTopology.PROGRESS, "order." + progress.stage().label()),
+                    text(progress.toJson(), progress.correlationId()));
             producer.send(destination(OrderTopology.BOARD, "order." + progress.stage().label()),
                     text(progress.toBoardJson(), null));
         }

@@ -1,11 +1,9 @@
 package shop.orders;
 
 import com.microsoft.playwright.Locator;
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.ShutdownSignalException;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.RabbitVhost;
@@ -21,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -98,24 +95,24 @@ class BoardIT extends DeployedShop {
         byte[] forged = BOARD_UPDATE.getBytes(StandardCharsets.UTF_8);
         // The same login works over AMQP: permissions are per vhost and user, whatever the protocol.
         try (Connection asBoard = connect(user, board.getString("passcode"))) {
-            assertThat(refusal(asBoard, channel -> {
+            assertThat(ShopBroker.refusal(asBoard, channel -> {
                 channel.confirmSelect();
                 channel.basicPublish(OrderTopology.BOARD, "order.shipped", null, forged);
                 channel.waitForConfirmsOrDie(5_000);
             })).isEqualTo("ACCESS_REFUSED - access to exchange 'orders.board" + in);
-            assertThat(refusal(asBoard, channel -> {
+            assertThat(ShopBroker.refusal(asBoard, channel -> {
                 channel.confirmSelect();
                 channel.basicPublish(OrderTopology.COMMANDS, "ship", null, forged);
                 channel.waitForConfirmsOrDie(5_000);
             })).isEqualTo("ACCESS_REFUSED - access to exchange 'orders" + in);
-            assertThat(refusal(asBoard, channel -> channel.basicConsume(Step.PAYMENT.queue(), true, (tag, d) -> { }, tag -> { })))
+            assertThat(ShopBroker.refusal(asBoard, channel -> channel.basicConsume(Step.PAYMENT.queue(), true, (tag, d) -> { }, tag -> { })))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'orders.payment" + in);
-            assertThat(refusal(asBoard, channel -> {
+            assertThat(ShopBroker.refusal(asBoard, channel -> {
                 channel.basicQos(10);
                 channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of("x-stream-offset", "first"),
                         (tag, d) -> { }, tag -> { });
             })).isEqualTo("ACCESS_REFUSED - access to queue 'orders.progress" + in);
-            assertThat(refusal(asBoard, channel -> channel.exchangeDeclare("orders.board.copy", "fanout")))
+            assertThat(ShopBroker.refusal(asBoard, channel -> channel.exchangeDeclare("orders.board.copy", "fanout")))
                     .isEqualTo("ACCESS_REFUSED - access to exchange 'orders.board.copy" + in);
         }
     }
@@ -188,23 +185,5 @@ class BoardIT extends DeployedShop {
         factory.setPassword(password);
         factory.setVirtualHost(RabbitVhost.name());
         return factory.newConnection("board-it");
-    }
-
-    interface ChannelAction {
-        void run(Channel channel) throws Exception;
-    }
-
-    /** Runs an operation on a fresh channel and returns the broker's reason for closing it: it must be a 403. */
-    private static String refusal(Connection connection, ChannelAction action) throws Exception {
-        Channel channel = connection.createChannel();
-        Throwable thrown = catchThrowable(() -> action.run(channel));
-        Throwable cause = thrown;
-        while (cause != null && !(cause instanceof ShutdownSignalException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("the broker closed the channel, after %s", String.valueOf(thrown)).isNotNull();
-        AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) cause).getReason();
-        assertThat(close.getReplyCode()).isEqualTo(AMQP.ACCESS_REFUSED);
-        return close.getReplyText();
     }
 }

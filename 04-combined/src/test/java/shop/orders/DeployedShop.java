@@ -47,6 +47,7 @@ abstract class DeployedShop {
             broker.deleteTopology();
         }
         BoardUser.delete(); // the shop creates it at start (board.provision); deleting the vhost keeps users
+        RoleUsers.deleteAll(); // likewise (rabbitmq.provision)
         deleteData();
     }
 

@@ -124,6 +124,7 @@ class EndToEndLatencyExperiment {
 
     private static PayaraProcess start(String name, int port, Map<String, String> common, String services) {
         Map<String, String> props = new java.util.HashMap<>(common);
+        props.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
         props.put("shop.services", services);
         PayaraProcess process = PayaraProcess.start(name, "orders", port, props);
         PROCESSES.add(process);
@@ -140,6 +141,7 @@ class EndToEndLatencyExperiment {
         try (ShopBroker broker = ShopBroker.connect()) {
             broker.deleteTopology();
         }
+        RoleUsers.deleteAll();
         DeployedShop.deleteData();
     }
 

@@ -52,6 +52,7 @@ class ShippingDownIT {
         try (ShopBroker broker = ShopBroker.connect()) {
             broker.deleteTopology();
         }
+        RoleUsers.deleteAll(); // the shop creates them at start (rabbitmq.provision); deleting the vhost keeps users
         DeployedShop.deleteData();
     }
 
@@ -85,6 +86,7 @@ class ShippingDownIT {
 
     private static Map<String, String> with(String key, String value) {
         Map<String, String> properties = new HashMap<>(common);
+        properties.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
         properties.put(key, value);
         return properties;
     }

@@ -51,7 +51,7 @@ class TlsIT {
     private static HttpClient trusting;
 
     @BeforeAll
-    static void startShopOverTls() {
+    static void startShopOverTls() throws Exception {
         certificate = SelfSignedCertificate.forLocalhost("shop");
         int amqpPort = PayaraProcess.freePort();
         amqpsPort = PayaraProcess.freePort();
@@ -65,6 +65,7 @@ class TlsIT {
                 "ssl_options.verify = verify_none",
                 "ssl_options.fail_if_no_peer_cert = false"));
         // end::broker-tls[]
+        operatorSetsUp(broker, amqpPort);
 
         int httpPort = PayaraProcess.freePort();
         int httpsPort = PayaraProcess.freePort();
@@ -83,6 +84,7 @@ class TlsIT {
                 Map.entry("shop.data-dir", DATA.toString()),
                 Map.entry("shop.work-ms", "50"),
                 Map.entry("shop.session-secret", System.getProperty("shop.test-secret")),
+                Map.entry("rabbitmq.provision", "false"), // the operator did (operatorSetsUp): no management API here
                 Map.entry("board.provision", "false")), // no Web-STOMP board on this private node
                 List.of("--sslport", String.valueOf(httpsPort), "--sslcert", certificate.alias()));
         // end::shop-tls[]
@@ -91,6 +93,28 @@ class TlsIT {
                 .awaitLog(Pattern.compile("Progress feed reading"));
         trusting = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
     }
+
+    // tag::operator[]
+    /**
+     * What an operator does once, instead of the demo's BrokerSetup: each role's user with its permissions
+     * (rabbitmqctl), then the topology, with an administrator's connection. The shop runs with rabbitmq.provision=false.
+     */
+    static void operatorSetsUp(PrivateBroker broker, int amqpPort) throws Exception {
+        for (Role role : Role.values()) {
+            String user = RoleUsers.defaultName(role);
+            broker.rabbitmqctl("add_user", user, RoleUsers.password(role));
+            broker.rabbitmqctl("set_permissions", "-p", "/", user, role.configure(), role.write(), role.read());
+            for (Map.Entry<String, String> topic : role.topicWrites().entrySet()) {
+                broker.rabbitmqctl("set_topic_permissions", "-p", "/", user, topic.getKey(), topic.getValue(), "^$");
+            }
+        }
+        ConnectionFactory admin = new ConnectionFactory();
+        admin.setPort(amqpPort);
+        try (com.rabbitmq.client.Connection connection = admin.newConnection("operator")) {
+            OrderTopology.declare(connection, 4); // shop.max-attempts, as the shop is configured
+        }
+    }
+    // end::operator[]
 
     @AfterAll
     static void stopAll() throws IOException {
@@ -138,6 +162,9 @@ class TlsIT {
         assertThat(connections).as("the app's connections").isNotEmpty();
         assertThat(connections).extracting(c -> c.asJsonObject().getBoolean("ssl")).containsOnly(true);
         assertThat(connections).extracting(c -> c.asJsonObject().getString("ssl_protocol")).allMatch(p -> p.startsWith("tlsv1."));
+        // Each as its own user, none as the administrator who set the broker up.
+        assertThat(connections).extracting(c -> c.asJsonObject().getString("user")).containsOnly(
+                java.util.Arrays.stream(Role.values()).map(RoleUsers::defaultName).toArray(String[]::new));
     }
 
     @Test

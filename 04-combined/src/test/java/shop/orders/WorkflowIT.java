@@ -257,6 +257,59 @@ class WorkflowIT extends DeployedShop {
         }
     }
 
+    // tag::least-privilege[]
+    @Test
+    void paymentCanNeitherConsumeShippingsQueueNorReportAShippedStageNorSendAShipCommand() throws Exception {
+        String user = RoleUsers.name(Role.PAYMENT);
+        byte[] forged = bytes("{\"orderId\":\"forged\",\"stage\":\"shipped\"}");
+        try (com.rabbitmq.client.Connection asPayment = RoleUsers.connect(Role.PAYMENT)) {
+            assertThat(ShopBroker.refusal(asPayment, channel -> channel.basicConsume(Step.SHIPPING.queue(), false,
+                    (tag, d) -> { }, tag -> { })))
+                    .isEqualTo("ACCESS_REFUSED - access to queue 'orders.shipping' in vhost '" + RabbitVhost.name()
+                            + "' refused for user '" + user + "'");
+            for (String exchange : java.util.List.of(OrderTopology.PROGRESS, OrderTopology.BOARD)) {
+                assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
+                        .isEqualTo("ACCESS_REFUSED - access to topic 'order.shipped' in exchange '" + exchange
+                                + "' in vhost '" + RabbitVhost.name() + "' refused for user '" + user + "'");
+            }
+            assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
+                    .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
+            assertThat(ShopBroker.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
+                    .startsWith("ACCESS_REFUSED - access to queue 'orders.payment'");
+        }
+    }
+
+    @Test
+    void theWebRoleCannotConsumeAStepQueueNorSendAStepsOwnCommand() throws Exception {
+        try (com.rabbitmq.client.Connection asWeb = RoleUsers.connect(Role.WEB)) {
+            for (Step step : Step.values()) {
+                assertThat(ShopBroker.refusal(asWeb, channel -> channel.basicGet(step.queue(), false)))
+                        .startsWith("ACCESS_REFUSED - access to queue '" + step.queue() + "'");
+            }
+            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
+                    .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
+            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
+                    .startsWith("ACCESS_REFUSED - access to exchange 'orders.progress'");
+        }
+    }
+    // end::least-privilege[]
+
+    @Test
+    void everyStepServiceAndTheWebTierConnectAsTheirOwnUserAndNoneAsTheAdministrator() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                RabbitVhost.get("/api/vhosts/" + RabbitVhost.encode(RabbitVhost.name()) + "/connections").asJsonArray()
+                        .getValuesAs(JsonObject.class).stream().map(c -> c.getString("user")).distinct().toList())
+                .containsExactlyInAnyOrder(RoleUsers.name(Role.PAYMENT), RoleUsers.name(Role.INVENTORY),
+                        RoleUsers.name(Role.SHIPPING), RoleUsers.name(Role.WEB)));
+    }
+
+    private static void publish(com.rabbitmq.client.Channel channel, String exchange, String routingKey, byte[] body)
+            throws Exception {
+        channel.confirmSelect();
+        channel.basicPublish(exchange, routingKey, null, body);
+        channel.waitForConfirmsOrDie(5_000);
+    }
+
     /** A customer of this test alone: a customer's page replays all their orders, including earlier tests'. */
     static String unique(String name) {
         return name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
