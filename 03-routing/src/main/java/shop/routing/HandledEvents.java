@@ -12,6 +12,7 @@ final class HandledEvents {
     /** Enough for any retry to come back within; 10,000 ids of 36 characters are about 1 MB. */
     static final int CAPACITY = 10_000;
 
+    // tag::first[]
     private final Map<String, Boolean> ids = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -23,4 +24,5 @@ final class HandledEvents {
     synchronized boolean first(String eventId) {
         return eventId == null || ids.put(eventId, Boolean.TRUE) == null;
     }
+    // end::first[]
 }

@@ -65,7 +65,7 @@ public class OrderPublisher {
      */
     private final Set<CompletableFuture<Void>> unconfirmed = ConcurrentHashMap.newKeySet();
 
-    // tag::publish[]
+    // tag::confirm[]
     /** Publishes the event under {@code eventId}; the future completes on the broker's confirm, fails on a nack or a dead connection. */
     public CompletableFuture<Void> publish(OrderEvent event, String eventId) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
@@ -92,7 +92,9 @@ public class OrderPublisher {
         }
         return confirmed;
     }
+    // end::confirm[]
 
+    // tag::publish[]
     private synchronized void send(OrderEvent event, String eventId, String key, CompletableFuture<Void> confirmed,
                                    CompletionListener listener) throws BrokerUnavailable {
         try {
