@@ -80,15 +80,15 @@ public class OrderEventsResource {
         return publish(event, idempotencyKey);
     }
 
-    // tag::idempotent[]
     private Response publish(OrderEvent event, Optional<IdempotencyKey> idempotencyKey) {
         long deadline = publisher.deadline();
         String eventId;
         CompletableFuture<Void> confirmed;
         if (idempotencyKey.isEmpty()) {
-            eventId = UUID.randomUUID().toString();
+            eventId = UUID.randomUUID().toString(); // a retry without a key is a second event
             confirmed = publisher.publish(event, eventId);
         } else {
+            // tag::idempotent[]
             // With a key, the event id comes from the key and the body: the same on every retry.
             String fingerprint = IdempotencyKey.fingerprint(event);
             eventId = idempotencyKey.get().eventId(fingerprint);
@@ -100,10 +100,11 @@ public class OrderEventsResource {
                         "This Idempotency-Key came with another order event before; send a new key for a new event. Nothing was published.");
             }
             // The first request with the key publishes; a repeat, racing or late, waits for the same confirm.
-            confirmed = claim.publish() ? publisher.publish(event, eventId) : claim.attempt();
             if (claim.publish()) {
-                confirmed.whenComplete((ok, error) -> complete(claim.attempt(), error));
+                publisher.publish(event, eventId).whenComplete((ok, error) -> complete(claim.attempt(), error));
             }
+            confirmed = claim.attempt();
+            // end::idempotent[]
         }
         try {
             publisher.await(confirmed, deadline);
@@ -116,7 +117,6 @@ public class OrderEventsResource {
         return Response.accepted(Json.createObjectBuilder().add("key", event.key().toString())
                 .add("orderId", event.orderId()).add("eventId", eventId).build().toString()).build();
     }
-    // end::idempotent[]
 
     private static void complete(CompletableFuture<Void> attempt, Throwable error) {
         if (error == null) {
