@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,6 +31,8 @@ public class Broker {
 
     private final DeliveryLedger ledger = new DeliveryLedger();
     private final ConsumerGuard guard = new ConsumerGuard(ledger);
+    /** Per subscription: its instances share it, and it outlives an instance the watchdog restarts. */
+    private final Map<String, HandledEvents> handled = new ConcurrentHashMap<>();
     private jakarta.jms.Connection jms;
     private Connection amqp;
 
@@ -100,6 +104,11 @@ public class Broker {
 
     ConsumerGuard guard() {
         return guard;
+    }
+
+    /** The event ids the service of {@code subscription} has handled. */
+    HandledEvents handled(String subscription) {
+        return handled.computeIfAbsent(subscription, s -> new HandledEvents());
     }
 
     /** A new channel on the plain AMQP connection; its owner closes it. */

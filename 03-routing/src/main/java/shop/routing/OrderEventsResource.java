@@ -11,15 +11,21 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/orders/events}: publishes one order event, {@code {"key":"order.eu.paid","orderId":"A-1001","amount":1250.00}},
- * after checking it; a bad key or body is refused with problem+json and nothing is published.
+ * after checking it, and answers 202 once the broker has confirmed it; a bad key or body is refused with problem+json
+ * and nothing is published. With an {@code Idempotency-Key}, a retry publishes nothing new.
  */
 @Path("/orders/events")
 public class OrderEventsResource {
@@ -30,10 +36,19 @@ public class OrderEventsResource {
     @Inject
     OrderPublisher publisher;
 
+    @Inject
+    IdempotencyKeys keys;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publish(String body) throws JMSException {
+    public Response publish(String body, @Context HttpHeaders headers) throws JMSException {
+        Optional<IdempotencyKey> idempotencyKey;
+        try {
+            idempotencyKey = IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER));
+        } catch (IdempotencyKey.Invalid e) {
+            return Problem.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was published.");
+        }
         JsonValue value = JsonBody.read(body);
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             return Problem.badRequest("malformed-json", "Not a JSON object",
@@ -62,8 +77,52 @@ public class OrderEventsResource {
             return Problem.badRequest("invalid-amount", "Invalid amount", "amount is a number from 0 to 1000000000.");
         }
         OrderEvent event = new OrderEvent(id.getString(), orderKey, amount.bigDecimalValue());
-        publisher.publish(event);
-        return Response.accepted(Json.createObjectBuilder().add("key", orderKey.toString())
-                .add("orderId", event.orderId()).build().toString()).build();
+        return publish(event, idempotencyKey);
+    }
+
+    private Response publish(OrderEvent event, Optional<IdempotencyKey> idempotencyKey) {
+        long deadline = publisher.deadline();
+        String eventId;
+        CompletableFuture<Void> confirmed;
+        if (idempotencyKey.isEmpty()) {
+            eventId = UUID.randomUUID().toString(); // a retry without a key is a second event
+            confirmed = publisher.publish(event, eventId);
+        } else {
+            // tag::idempotent[]
+            // With a key, the event id comes from the key and the body: the same on every retry.
+            String fingerprint = IdempotencyKey.fingerprint(event);
+            eventId = idempotencyKey.get().eventId(fingerprint);
+            IdempotencyKeys.Claim claim;
+            try {
+                claim = keys.claim(idempotencyKey.get(), fingerprint, eventId);
+            } catch (IdempotencyKeys.KeyReused e) {
+                return Problem.response(422, "idempotency-key-reused", "Idempotency-Key reused",
+                        "This Idempotency-Key came with another order event before; send a new key for a new event. Nothing was published.");
+            }
+            // The first request with the key publishes; a repeat, racing or late, waits for the same confirm.
+            if (claim.publish()) {
+                publisher.publish(event, eventId).whenComplete((ok, error) -> complete(claim.attempt(), error));
+            }
+            confirmed = claim.attempt();
+            // end::idempotent[]
+        }
+        try {
+            publisher.await(confirmed, deadline);
+        } catch (OrderPublisher.BrokerUnavailable e) {
+            return Response.fromResponse(Problem.response(503, "broker-unavailable", "Broker unavailable",
+                    e.getMessage() + " The event was not accepted; try again" + (idempotencyKey.isPresent()
+                            ? " with the same Idempotency-Key." : ", with an Idempotency-Key so that a retry cannot make a second event.")))
+                    .header("Retry-After", "1").build();
+        }
+        return Response.accepted(Json.createObjectBuilder().add("key", event.key().toString())
+                .add("orderId", event.orderId()).add("eventId", eventId).build().toString()).build();
+    }
+
+    private static void complete(CompletableFuture<Void> attempt, Throwable error) {
+        if (error == null) {
+            attempt.complete(null);
+        } else {
+            attempt.completeExceptionally(error);
+        }
     }
 }

@@ -98,6 +98,10 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
         long tag = ((RMQMessage) message).getRabbitDeliveryTag();
         broker.ledger().finished(consumerTag, tag - 1); // the client decoded this one: every earlier one is done
         OrderEvent event = read(message, tag); // a PoisonMessage if it is not an order event: set aside at once
+        if (!broker.handled(rule.subscription()).first(eventId(message))) {
+            skip(message, event, tag); // a duplicate that slipped through: handled once, so only acknowledged
+            return;
+        }
         deliveries.received(name, rule.subscription(), event.key().toString(), event.orderId());
         for (int attempt = 1; ; attempt++) {
             try {
@@ -117,6 +121,25 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
         }
     }
     // end::receive[]
+
+    private static String eventId(Message message) {
+        try {
+            return message.getStringProperty("eventId");
+        } catch (JMSException e) {
+            return null; // no readable id: handled as a new event
+        }
+    }
+
+    private void skip(Message message, OrderEvent event, long tag) {
+        deliveries.note(name, event.key().toString(), event.orderId(), " [" + name + "] Skipped '" + event.key() + "' "
+                + event.orderId() + ": event " + eventId(message) + " was handled already");
+        try {
+            message.acknowledge();
+            broker.ledger().finished(consumerTag, tag);
+        } catch (JMSException e) {
+            LOG.log(Level.WARNING, " [" + name + "] Could not acknowledge a duplicate; the broker will redeliver", e);
+        }
+    }
 
     // tag::read[]
     /** The order event in {@code message}, or a PoisonMessage that says why there is none. */

@@ -28,6 +28,36 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class BadInputIT extends DeployedRouting {
 
+    @Test
+    void anIdempotencyKeyReusedWithAnotherBodyIsRefusedWith422AndNothingIsPublished() {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("U");
+        String key = "\"" + id + "-key\"";
+        assertThat(api.publishWithKey(key, "order.eu.created", id, "10.00").statusCode()).isEqualTo(202);
+
+        HttpResponse<String> reused = api.publishWithKey(key, "order.eu.created", id, "11.00");
+
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
+        assertThat(RoutingApi.object(reused.body()).getString("type")).isEqualTo("/problems/idempotency-key-reused");
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(api.receiptsOf(id)).filteredOn(r -> r.getString("service").equals("audit")).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "Idempotency-Key: {0}")
+    @CsvSource(delimiter = '|', value = {"no-quotes", "\"\"", "\"open", "\"a\";x=1", "\"a\", \"b\""})
+    void aMalformedIdempotencyKeyIsRefusedWith400AndNothingIsPublished(String field) {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("M");
+
+        HttpResponse<String> refused = api.publishWithKey(field, "order.eu.created", id, "10.00");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(RoutingApi.object(refused.body()).getString("type")).isEqualTo("/problems/invalid-idempotency-key");
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(api.deliveries()).noneMatch(d -> d.getString("id").equals(id));
+    }
+
     // tag::unroutable-test[]
     @Test
     void aMessageThatMatchesNoBindingIsCaughtByTheAlternateExchangeNotDropped() throws Exception {

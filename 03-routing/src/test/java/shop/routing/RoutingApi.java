@@ -68,6 +68,13 @@ final class RoutingApi {
         }
     }
 
+    /** Publishes one order event with an {@code Idempotency-Key} header (its field value as sent, quotes included). */
+    HttpResponse<String> publishWithKey(String idempotencyKey, String key, String orderId, String amount) {
+        return raw("POST", "api/orders/events", HttpRequest.BodyPublishers.ofString(
+                        "{\"key\":\"" + key + "\",\"orderId\":\"" + orderId + "\",\"amount\":" + amount + "}"),
+                "Content-Type", "application/json", "Idempotency-Key", idempotencyKey);
+    }
+
     List<JsonObject> deliveries() {
         return array(get("api/deliveries?after=0").body()).getValuesAs(JsonObject.class);
     }

@@ -3,8 +3,15 @@ package shop.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +129,81 @@ class RoutingIT extends DeployedRouting {
                 .filter(d -> d.getString("service").equals("audit")).findFirst(),
                 java.util.Optional::isPresent).orElseThrow();
         assertThat(audited.getString("line")).isEqualTo(" [audit] Received 'order.apac.created' " + id);
+    }
+
+    /** The services an order.eu.paid event reaches (truth table), and how often each received {@code id} under that key. */
+    private static Map<String, Long> paidReceipts(RoutingApi api, String id) {
+        return api.receiptsOf(id).stream()
+                .filter(r -> r.getString("key").equals("order.eu.paid") && r.getString("line").contains(" Received "))
+                .collect(Collectors.groupingBy(r -> serviceOf(r.getString("service")), Collectors.counting()));
+    }
+
+    private static final Map<String, Long> ONCE_EACH = Map.of("billing", 1L, "shipping", 1L, "eu-analytics", 1L, "audit", 1L);
+
+    @Test
+    void theSameIdempotencyKeyTwiceGivesTheSameEventAndOneDeliveryPerService() {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("K");
+        String key = "\"" + id + "-key\"";
+        HttpResponse<String> first = api.publishWithKey(key, "order.eu.paid", id, "30.00");
+        HttpResponse<String> retry = api.publishWithKey(key, "order.eu.paid", id, "30.0"); // the same amount, spelled otherwise
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        assertThat(RoutingApi.object(retry.body()).getString("eventId")).isEqualTo(RoutingApi.object(first.body()).getString("eventId"));
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(paidReceipts(api, id)).isEqualTo(ONCE_EACH);
+        assertThat(api.deliveries().stream().filter(d -> d.getString("service").equals("x") && d.getString("id").equals(id)
+                && d.getString("key").equals("order.eu.paid"))).as("[x] Sent lines").hasSize(1);
+    }
+
+    @Test
+    void tenRacingSendsWithOneIdempotencyKeyPublishOneEvent() {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("R");
+        String key = "\"" + id + "-key\"";
+        var pool = Executors.newFixedThreadPool(10);
+        try {
+            List<CompletableFuture<HttpResponse<String>>> sends = Stream.generate(() -> CompletableFuture.supplyAsync(
+                    () -> api.publishWithKey(key, "order.eu.paid", id, "40.00"), pool)).limit(10).toList();
+            List<HttpResponse<String>> answers = sends.stream().map(CompletableFuture::join).toList();
+            assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).as(a.body()).isEqualTo(202));
+            assertThat(answers.stream().map(a -> RoutingApi.object(a.body()).getString("eventId")).distinct()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(paidReceipts(api, id)).isEqualTo(ONCE_EACH);
+    }
+
+    @Test
+    void aDuplicateWithTheSameEventIdIsHandledOnceByEachServiceAndSaysSo() throws Exception {
+        RoutingApi api = api();
+        String id = RoutingApi.newId("D");
+        HttpResponse<String> published = api.post("api/orders/events",
+                "{\"key\":\"order.eu.paid\",\"orderId\":\"" + id + "\",\"amount\":25.00}");
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(202);
+        String eventId = RoutingApi.object(published.body()).getString("eventId");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(paidReceipts(api, id)).isEqualTo(ONCE_EACH));
+
+        // The copy a lost confirm's retry would make: the same event, the same eventId, from a JMS client of the test.
+        try (Connection connection = TestClients.jms().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(Topics.on(Topology.ORDERS, "order.eu.paid"));
+            TextMessage copy = new OrderEvent(id, new OrderKey("eu", "paid"), new java.math.BigDecimal("25.00")).toMessage(session);
+            copy.setStringProperty("eventId", eventId);
+            producer.send(copy);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf(id).stream()
+                .filter(r -> r.getString("line").contains(" Skipped 'order.eu.paid' " + id))
+                .map(r -> serviceOf(r.getString("service"))).sorted().toList())
+                .containsExactly("audit", "billing", "eu-analytics", "shipping"));
+        assertThat(api.receiptsOf(id)).filteredOn(r -> r.getString("line").contains(" Skipped ")).first()
+                .satisfies(r -> assertThat(r.getString("line")).matches(" \\[[a-z-]+[0-9]*\\] Skipped 'order\\.eu\\.paid' " + id
+                        + ": event " + eventId + " was handled already"));
+        Barrier.awaitEverySubscriptionPassed(api);
+        assertThat(paidReceipts(api, id)).isEqualTo(ONCE_EACH);
     }
 
     // tag::ticks-test[]

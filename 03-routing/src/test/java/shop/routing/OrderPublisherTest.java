@@ -1,0 +1,71 @@
+package shop.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publisher's 503 paths without a Payara boot: a broker it cannot reach, and a confirm that does not come in
+ * time; in both the caller hears BrokerUnavailable, and nothing is left waiting.
+ */
+class OrderPublisherTest {
+
+    private static final OrderEvent EVENT = new OrderEvent("A-1", new OrderKey("eu", "paid"), new BigDecimal("10"));
+
+    @Test
+    void aBrokerThatCannotBeReachedIsBrokerUnavailableAndLeavesNoConfirmWaiting() throws IOException {
+        OrderPublisher publisher = publisherTo(closedPort());
+
+        CompletableFuture<Void> first = publisher.publish(EVENT, "e-1");
+        CompletableFuture<Void> second = publisher.publish(EVENT, "e-2"); // within the reconnect pause: at once
+
+        assertThat(first).isCompletedExceptionally();
+        assertThatThrownBy(first::get).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(OrderPublisher.BrokerUnavailable.class).hasMessageContaining("cannot be reached");
+        assertThatThrownBy(second::get).cause().isInstanceOf(OrderPublisher.BrokerUnavailable.class)
+                .hasMessageContaining("retrying shortly");
+        assertThatThrownBy(() -> publisher.await(first, publisher.deadline()))
+                .isInstanceOf(OrderPublisher.BrokerUnavailable.class);
+        assertThat(publisher.unconfirmed()).isZero();
+    }
+
+    @Test
+    void aConfirmThatDoesNotComeWithinTheTimeoutIsBrokerUnavailable() throws IOException {
+        OrderPublisher publisher = publisherTo(closedPort());
+        publisher.confirmTimeoutMs = 50;
+        CompletableFuture<Void> neverConfirmed = new CompletableFuture<>();
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> publisher.await(neverConfirmed, publisher.deadline()))
+                .isInstanceOf(OrderPublisher.BrokerUnavailable.class).hasMessage("The broker did not confirm the event within 50 ms.");
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    private static OrderPublisher publisherTo(int port) {
+        BrokerSettings settings = new BrokerSettings();
+        settings.host = "localhost";
+        settings.port = port;
+        settings.username = "guest";
+        settings.password = "guest";
+        settings.virtualHost = "/";
+        OrderPublisher publisher = new OrderPublisher();
+        publisher.settings = settings;
+        publisher.routing = new ActiveScheme();
+        publisher.confirmTimeoutMs = 5000;
+        return publisher;
+    }
+
+    /** A port nothing listens on: bound, then released. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
