@@ -12,7 +12,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -136,17 +135,6 @@ public class OrderPublisher {
     /** The deadline for a confirm awaited from now: {@code routing.confirm-timeout-ms}. */
     public long deadline() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMs);
-    }
-
-    /** Publishes under a new event id and waits for the confirm; for the shipping service's own events. */
-    public void publish(OrderEvent event) throws JMSException {
-        try {
-            await(publish(event, UUID.randomUUID().toString()), deadline());
-        } catch (BrokerUnavailable e) {
-            JMSException failed = new JMSException(e.getMessage());
-            failed.setLinkedException(e);
-            throw failed;
-        }
     }
 
     /** How many published events still wait for their confirm; for the tests. */

@@ -68,7 +68,7 @@ public class Services {
     private ScheduledExecutorService watchdog;
     /** The rules subscribed at startup: the scheme's, then those of ServiceRule beans. */
     private final List<Rule> rules = new ArrayList<>();
-    private jakarta.jms.Session confirmations;
+    private ShipmentConfirmations confirmations;
 
     synchronized void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         broker.open();
@@ -104,6 +104,7 @@ public class Services {
         watchdog.scheduleWithFixedDelay(() -> {
             try {
                 watch();
+                restartConfirmationsIfBroken();
             } catch (RuntimeException e) { // an exception would end the schedule for good: say so, and go on
                 LOG.log(Level.WARNING, " [!] The watchdog could not check the services; it tries again", e);
             }
@@ -197,6 +198,25 @@ public class Services {
         });
     }
     // end::watchdog[]
+
+    /** Closes the warehouse answers' session once it could not pass one on (which hands it back), and starts anew. */
+    synchronized void restartConfirmationsIfBroken() {
+        if (confirmations == null || !confirmations.broken() || !broker.connected()) {
+            return;
+        }
+        try {
+            confirmations.close();
+        } catch (jakarta.jms.JMSException | RuntimeException e) {
+            LOG.fine("closing a broken session: " + e);
+        }
+        try {
+            confirmations = ShipmentConfirmations.start(broker, deliveries, publisher);
+            LOG.warning(" [!] [shipping] The watchdog started the warehouse answers' consumer again");
+        } catch (jakarta.jms.JMSException | RuntimeException e) {
+            LOG.warning(" [!] [shipping] The warehouse answers' consumer could not start again; the watchdog tries again: "
+                    + e.getMessage());
+        }
+    }
 
     /** How many consumers the broker counts on {@code queue}; 0 if the queue is gone. */
     public int consumersOn(String queue) {
