@@ -67,7 +67,7 @@ public class Rabbit {
         // channel: the service would live on, consuming nothing.
         factory.setOnMessageTimeoutMs(ON_MESSAGE_TIMEOUT_MS);
         // Fail in 2 s when the broker is unreachable instead of the client's 60 s, and reconnect
-        // ourselves (see PlaceOrder, StepService) rather than let the AMQP client replay half a JMS session.
+        // ourselves (see OrderCommands, StepService) rather than let the AMQP client replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
             amqp.setConnectionTimeout(2_000);
             amqp.setAutomaticRecoveryEnabled(false);
