@@ -47,12 +47,7 @@ public class Broker {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
                     + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
         }
-        RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(settings.host());
-        factory.setPort(settings.port());
-        factory.setUsername(settings.username());
-        factory.setPassword(settings.password());
-        factory.setVirtualHost(settings.virtualHost());
+        RMQConnectionFactory factory = settings.jmsFactory();
         // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
         factory.setChannelsQos(settings.prefetch());
         // tag::guard[]

@@ -1,5 +1,6 @@
 package shop.routing;
 
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,5 +48,16 @@ public class BrokerSettings {
     /** For log lines and error messages; never includes the password. */
     public String describe() {
         return username + "@" + host + ":" + port + " vhost '" + virtualHost + "'";
+    }
+
+    /** A JMS connection factory for this broker; the server's connection and the publisher's each add their own options. */
+    RMQConnectionFactory jmsFactory() {
+        RMQConnectionFactory factory = new RMQConnectionFactory();
+        factory.setHost(host());
+        factory.setPort(port());
+        factory.setUsername(username());
+        factory.setPassword(password());
+        factory.setVirtualHost(virtualHost());
+        return factory;
     }
 }

@@ -167,12 +167,7 @@ public class OrderPublisher {
 
     /** The publisher's own connection, so it can start over without touching the services' consumers. */
     private RMQConnectionFactory factory() {
-        RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(settings.host());
-        factory.setPort(settings.port());
-        factory.setUsername(settings.username());
-        factory.setPassword(settings.password());
-        factory.setVirtualHost(settings.virtualHost());
+        RMQConnectionFactory factory = settings.jmsFactory();
         // Fail in 2 s when the broker is unreachable, and reconnect here rather than let the AMQP client
         // replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
