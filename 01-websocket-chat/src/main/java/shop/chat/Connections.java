@@ -53,10 +53,13 @@ public class Connections {
         return open;
     }
 
-    /** Ends every connection of a session that signed out: a token that no longer exists must not keep chatting. */
-    void closeAllOf(SignIn signIn) {
+    /**
+     * Ends every connection of a sign-in that ended (signed out, or a member signed in again): a token that no longer
+     * exists must not keep chatting. 1008, so the page does not retry; {@code reason} tells it why.
+     */
+    void closeAllOf(SignIn signIn, String reason) {
         open.stream().filter(m -> m.signIn() == signIn)
-                .forEach(m -> m.close(CloseCodes.VIOLATED_POLICY, "Signed out."));
+                .forEach(m -> m.close(CloseCodes.VIOLATED_POLICY, reason));
     }
 
     private boolean limited(String address) {

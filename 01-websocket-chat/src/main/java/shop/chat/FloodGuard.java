@@ -29,6 +29,19 @@ public final class FloodGuard {
         return true;
     }
 
+    /** Takes back the last event counted, for an event that turned out not to count (a password that was right). */
+    synchronized void release() {
+        accepted.pollLast();
+    }
+
+    /** How long until one more event fits: zero if it fits now. */
+    synchronized long nanosUntilFree() {
+        if (accepted.size() < limit) {
+            return 0;
+        }
+        return Math.max(0, accepted.peekFirst() + windowNanos - System.nanoTime());
+    }
+
     /** True when nothing was counted in the last window: forgetting this guard then changes nothing. */
     synchronized boolean isIdle() {
         return accepted.isEmpty() || System.nanoTime() - accepted.peekLast() >= windowNanos;

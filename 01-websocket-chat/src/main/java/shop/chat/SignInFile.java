@@ -21,8 +21,8 @@ import java.util.Map;
  */
 final class SignInFile {
 
-    /** What the file keeps of one sign-in: who, and until when. */
-    record Stored(String name, Instant expires) {
+    /** What the file keeps of one sign-in: who, until when, and whether a member (password) or a guest (name only). */
+    record Stored(String name, Instant expires, boolean member) {
     }
 
     private final Path file;
@@ -46,9 +46,11 @@ final class SignInFile {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] fields = line.split("\t");
-                if (fields.length == 3 && SignIns.VALID_NAME.matcher(fields[2]).matches()) {
+                // a line without the fourth field was written before members existed: a guest
+                if ((fields.length == 3 || fields.length == 4) && SignIns.VALID_NAME.matcher(fields[2]).matches()) {
+                    boolean member = fields.length == 4 && fields[3].equals("member");
                     try {
-                        stored.put(fields[0], new Stored(fields[2], Instant.ofEpochSecond(Long.parseLong(fields[1]))));
+                        stored.put(fields[0], new Stored(fields[2], Instant.ofEpochSecond(Long.parseLong(fields[1])), member));
                     } catch (NumberFormatException | java.time.DateTimeException e) {
                         // a damaged line loses one sign-in, not all of them
                     }
@@ -100,6 +102,7 @@ final class SignInFile {
     }
 
     private static String line(String digest, Stored signIn) {
-        return digest + "\t" + signIn.expires().getEpochSecond() + "\t" + signIn.name();
+        return digest + "\t" + signIn.expires().getEpochSecond() + "\t" + signIn.name()
+                + "\t" + (signIn.member() ? "member" : "guest");
     }
 }

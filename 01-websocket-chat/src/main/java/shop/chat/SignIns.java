@@ -20,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Issues and looks up sign-in sessions, keyed by an unguessable token kept in an HttpOnly cookie.
+ * Issues and looks up sign-in sessions, keyed by an unguessable token kept in an HttpOnly cookie. A member (who gave
+ * a password, checked by {@link SessionResource}) has one live sign-in at a time: a new one ends the ones before.
  *
- * <p>Teaching scope: a name is all it takes to sign in. A real shop puts its identity provider
- * (OpenID Connect, say) in front of this and keeps the rest: cookie, token lookup, handshake check.
+ * <p>Teaching scope: guests need only a name, and the members are a demo's ({@link DemoMembers}). A real shop puts
+ * its identity provider (OpenID Connect, say) in front of this and keeps the rest: cookie, token lookup, handshake check.
  */
 @ApplicationScoped
 public class SignIns {
@@ -33,6 +34,8 @@ public class SignIns {
 
     /** By the token's digest, as in the file: the token itself is only ever in the user's cookie. */
     private final Map<String, SignIn> byDigest = new ConcurrentHashMap<>();
+    /** Each member's one live sign-in, by name: the token digest it is kept under in {@link #byDigest}. */
+    private final Map<String, String> memberDigests = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
     private SignInFile file;
@@ -49,9 +52,16 @@ public class SignIns {
         Instant now = clock.instant();
         file.read().forEach((digest, stored) -> {
             if (!stored.expires().isBefore(now)) {
-                byDigest.put(digest, new SignIn(stored.name(), stored.expires()));
+                byDigest.put(digest, new SignIn(stored.name(), stored.expires(), stored.member()));
             }
         });
+        byDigest.forEach((digest, s) -> {
+            if (s.isMember()) { // one per member: the one that expires last, that is the newest
+                memberDigests.merge(s.name(), digest,
+                        (kept, other) -> byDigest.get(kept).expires().isAfter(s.expires()) ? kept : other);
+            }
+        });
+        byDigest.entrySet().removeIf(e -> e.getValue().isMember() && !e.getKey().equals(memberDigests.get(e.getValue().name())));
         compact(); // the file may hold many appended lines: start from one line per live sign-in
     }
 
@@ -73,16 +83,36 @@ public class SignIns {
         return Optional.empty();
     }
 
-    /** Signs a name in and returns its new token, the value of the session cookie. Constant cost: one line appended. */
-    public String signIn(String name) {
+    /** A new sign-in: its token, the value of the session cookie, and the member's earlier sign-in it ended, if any. */
+    public record Issued(String token, Optional<SignIn> ended) {
+    }
+
+    /** Signs a guest in and returns its new token. Constant cost: one line appended. */
+    public String signInGuest(String name) {
+        return issue(name, false).token();
+    }
+
+    /**
+     * Signs in a member whose password was checked, with a new token. The member's earlier sign-in ends, marked before
+     * it is returned (see {@link #signOut}), so that its open connections can be closed too.
+     */
+    public Issued signInMember(String name) {
+        return issue(name, true);
+    }
+
+    private Issued issue(String name, boolean member) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String digest = digest(token);
-        SignIn signIn = new SignIn(name, clock.instant().plus(settings.sessionLifetime()));
+        SignIn signIn = new SignIn(name, clock.instant().plus(settings.sessionLifetime()), member);
         byDigest.put(digest, signIn);
-        append(digest, signIn.name(), signIn.expires());
-        return token;
+        append(digest, signIn);
+        if (!member) {
+            return new Issued(token, Optional.empty());
+        }
+        String earlier = memberDigests.put(name, digest); // atomic: of two at once, each ends the one before it
+        return new Issued(token, earlier == null ? Optional.empty() : end(earlier));
     }
 
     public Optional<SignIn> find(String token) {
@@ -104,11 +134,16 @@ public class SignIns {
         if (token == null) {
             return Optional.empty();
         }
-        String digest = digest(token);
+        return end(digest(token));
+    }
+
+    private Optional<SignIn> end(String digest) {
         Optional<SignIn> ended = Optional.ofNullable(byDigest.remove(digest));
         ended.ifPresent(s -> {
             s.end();
-            append(digest, s.name(), Instant.EPOCH); // an expiry in the past: the line that ends it in the file
+            memberDigests.remove(s.name(), digest);
+            // an expiry in the past: the line that ends it in the file
+            append(digest, new SignIn(s.name(), Instant.EPOCH, s.isMember()));
         });
         return ended;
     }
@@ -117,13 +152,14 @@ public class SignIns {
     void sweep() {
         Instant now = clock.instant();
         byDigest.values().removeIf(s -> s.expiredAt(now));
+        memberDigests.values().removeIf(digest -> !byDigest.containsKey(digest));
         perAddress.sweep();
         compact();
     }
 
     /** One writer at a time, so an appended line never lands in a file that is being replaced. */
-    private synchronized void append(String digest, String name, Instant expires) {
-        file.append(digest, new SignInFile.Stored(name, expires));
+    private synchronized void append(String digest, SignIn signIn) {
+        file.append(digest, new SignInFile.Stored(signIn.name(), signIn.expires(), signIn.isMember()));
     }
 
     private synchronized void compact() {
@@ -131,7 +167,7 @@ public class SignIns {
         Map<String, SignInFile.Stored> live = new HashMap<>();
         byDigest.forEach((digest, s) -> {
             if (!s.expiredAt(now)) {
-                live.put(digest, new SignInFile.Stored(s.name(), s.expires()));
+                live.put(digest, new SignInFile.Stored(s.name(), s.expires(), s.isMember()));
             }
         });
         file.write(live);

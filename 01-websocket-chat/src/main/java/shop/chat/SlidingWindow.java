@@ -24,6 +24,20 @@ final class SlidingWindow {
         return byKey.computeIfAbsent(key, k -> new FloodGuard(limit, window)).tryAcquire();
     }
 
+    /** Takes back this key's last counted event; see {@link FloodGuard#release()}. */
+    void release(String key) {
+        FloodGuard guard = byKey.get(key);
+        if (guard != null) {
+            guard.release();
+        }
+    }
+
+    /** How long until one more event for this key fits: zero if it fits now. */
+    Duration untilFree(String key) {
+        FloodGuard guard = byKey.get(key);
+        return Duration.ofNanos(guard == null ? 0 : guard.nanosUntilFree());
+    }
+
     void sweep() {
         byKey.values().removeIf(FloodGuard::isIdle);
     }
