@@ -1,7 +1,7 @@
 // The support chat's browser client: sign in, join a room over one WebSocket, and reconnect by itself, losing nothing.
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
-const ui = Object.fromEntries(['connection', 'me', 'sign-out', 'error', 'sign-in', 'name', 'chat', 'room-picker',
+const ui = Object.fromEntries(['connection', 'me', 'sign-out', 'error', 'sign-in', 'name', 'password', 'chat', 'room-picker',
     'room', 'current-room', 'messages', 'online', 'composer', 'text', 'send'].map((id) => [id, byTestId(id)]));
 
 const VALID_ROOM = /^[a-z0-9-]{1,32}$/;
@@ -125,20 +125,27 @@ async function whoAmI() {
 async function signIn(event) {
     event.preventDefault();
     clearError();
+    // A member's password goes along; a guest leaves it empty and sends a name only.
+    const form = { name: ui.name.value.trim() };
+    if (ui.password.value !== '') {
+        form.password = ui.password.value;
+    }
     let response;
     try {
         response = await fetch('/api/session', {
             method: 'POST',
             headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ name: ui.name.value.trim() }),
+            body: JSON.stringify(form),
         });
     } catch (error) {
         showError('unreachable', `The chat server did not answer (${error.message}).`);
         return;
     }
+    ui.password.value = ''; // never kept in the page longer than the request
     if (response.status !== 201) {
         const problem = await response.json().catch(() => ({}));
-        showError(problem.code ?? `http-${response.status}`, problem.detail ?? 'Sign-in failed.');
+        const code = problem.type?.replace('/problems/', '') ?? `http-${response.status}`;
+        showError(code, problem.detail ?? 'Sign-in failed.');
         return;
     }
     showChat((await response.json()).name);

@@ -2,12 +2,17 @@ package shop.chat;
 
 import course.testkit.RecordingWebSocket;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The chat as its tests use it: sign in over HTTP, then open room WebSockets with that session and a same-site Origin. */
 final class ChatApi {
@@ -36,6 +41,43 @@ final class ChatApi {
         }
         String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /** Signs in as one of the README's demo members, with the password its table shows, and returns the {@code Cookie}. */
+    String signInMember(String name) {
+        return signInMember(name, demoPassword(name));
+    }
+
+    String signInMember(String name, String password) {
+        HttpResponse<String> response = post("/api/session", signInBody(name, password));
+        if (response.statusCode() != 201) {
+            throw new AssertionError("sign-in of member " + name + " answered " + response.statusCode() + ": " + response.body());
+        }
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /** A demo member's password, read from the README's table: a test then fails if the README shows a wrong one. */
+    static String demoPassword(String name) {
+        try {
+            Matcher row = Pattern.compile("(?m)^\\| `" + Pattern.quote(name) + "` \\| `([^`]+)` \\|")
+                    .matcher(Files.readString(Path.of("README.md")));
+            if (!row.find()) {
+                throw new AssertionError("README.md's table of demo members has no row for " + name);
+            }
+            return row.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String signInBody(String name, String password) {
+        return "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}";
+    }
+
+    /** The handshake headers of a signed-in client: its session cookie and the page's own Origin. */
+    Map<String, String> as(String cookie) {
+        return Map.of("Cookie", cookie, "Origin", origin());
     }
 
     HttpResponse<String> post(String path, String json) {

@@ -21,8 +21,14 @@ final class ChatPages {
     }
 
     static BrowserPage signIn(Browser browser, String url, String name) {
+        return signIn(browser, url, name, "");
+    }
+
+    /** Signs in through the page's form: a member with a password, a guest with an empty one. */
+    static BrowserPage signIn(Browser browser, String url, String name, String password) {
         BrowserPage page = browser.open(url);
         page.byTestId("name").fill(name);
+        page.byTestId("password").fill(password);
         page.byTestId("sign-in-button").click();
         expect(page.byTestId("me")).hasText(name);
         expect(page.byTestId("connection")).hasAttribute("data-state", "connected");

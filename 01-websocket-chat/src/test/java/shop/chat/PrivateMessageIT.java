@@ -18,7 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Exercise 1, private messages: a whisper reaches its recipient and the sender's own tabs, and no one else. */
+/**
+ * Exercise 1, private messages: a whisper reaches its recipient and the sender's own tabs, and no one else; whispers go
+ * only between members signed in with a password (the README's demo members ada, alan and barbara).
+ */
 class PrivateMessageIT extends DeployedChat {
 
     @BeforeEach
@@ -31,35 +34,37 @@ class PrivateMessageIT extends DeployedChat {
     @Test
     void aWhisperReachesOnlyTheRecipientAndTheSendersOwnTabs() {
         ChatApi chat = new ChatApi(base);
-        String aliceCookie = chat.signIn("alice");
-        Map<String, String> asAlice = Map.of("Cookie", aliceCookie, "Origin", chat.origin());
-        try (RecordingWebSocket alice = chat.join("whisper-only", asAlice);
-             RecordingWebSocket aliceOtherTab = chat.join("whisper-only", asAlice);
-             RecordingWebSocket bob = chat.join("bob", "whisper-only");
+        String adaCookie = chat.signInMember("ada");
+        Map<String, String> asAda = chat.as(adaCookie);
+        Map<String, String> asAlan = chat.as(chat.signInMember("alan"));
+        try (RecordingWebSocket ada = chat.join("whisper-only", asAda);
+             RecordingWebSocket adaOtherTab = chat.join("whisper-only", asAda);
+             RecordingWebSocket alan = chat.join("whisper-only", asAlan);
              RecordingWebSocket carol = chat.join("carol", "whisper-only");
-             RecordingWebSocket bobElsewhere = chat.join("bob", "whisper-elsewhere")) {
-            alice.awaitFrame(f -> isPresence(f, "joined", "carol"));
+             RecordingWebSocket alanElsewhere = chat.join("whisper-elsewhere", asAlan)) {
+            ada.awaitFrame(f -> isPresence(f, "joined", "carol"));
+            alanElsewhere.awaitFrame(f -> isPresence(f, "joined", "alan"));
 
-            alice.send("{\"type\":\"whisper\",\"to\":\"bob\",\"text\":\"your refund is approved\"}");
+            ada.send("{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"your refund is approved\"}");
 
-            JsonObject atBob = bob.awaitFrame(PrivateMessageIT::isWhisper);
-            assertThat(atBob.getString("from")).isEqualTo("alice");
-            assertThat(atBob.getString("to")).isEqualTo("bob");
-            assertThat(atBob.getString("room")).isEqualTo("whisper-only");
-            assertThat(atBob.getString("text")).isEqualTo("your refund is approved");
-            assertThat(atBob.getJsonNumber("id").longValue()).isPositive();
-            assertThat(Instant.parse(atBob.getString("at"))).isNotNull();
-            assertThat(alice.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atBob);
-            assertThat(aliceOtherTab.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atBob);
+            JsonObject atAlan = alan.awaitFrame(PrivateMessageIT::isWhisper);
+            assertThat(atAlan.getString("from")).isEqualTo("ada");
+            assertThat(atAlan.getString("to")).isEqualTo("alan");
+            assertThat(atAlan.getString("room")).isEqualTo("whisper-only");
+            assertThat(atAlan.getString("text")).isEqualTo("your refund is approved");
+            assertThat(atAlan.getJsonNumber("id").longValue()).isPositive();
+            assertThat(Instant.parse(atAlan.getString("at"))).isNotNull();
+            assertThat(ada.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atAlan);
+            assertThat(adaOtherTab.awaitFrame(PrivateMessageIT::isWhisper)).isEqualTo(atAlan);
 
-            // A negative needs a later positive: once carol (and the other bob) have alice's next public
+            // A negative needs a later positive: once carol (and alan in the other room) have ada's next public
             // message, the whisper, sent to them before it in the same order, would have arrived too.
-            alice.send("{\"type\":\"say\",\"text\":\"thanks for waiting, everyone\"}");
+            ada.send("{\"type\":\"say\",\"text\":\"thanks for waiting, everyone\"}");
             carol.awaitFrame(DeployedChat::isMessage);
             assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
-            bobElsewhere.send("{\"type\":\"say\",\"text\":\"still here\"}");
-            bobElsewhere.awaitFrame(DeployedChat::isMessage);
-            assertThat(bobElsewhere.json()).noneMatch(PrivateMessageIT::isWhisper);
+            alanElsewhere.send("{\"type\":\"say\",\"text\":\"still here\"}");
+            alanElsewhere.awaitFrame(DeployedChat::isMessage);
+            assertThat(alanElsewhere.json()).noneMatch(PrivateMessageIT::isWhisper);
 
             // Not in the room's history: a late joiner and the polling endpoint see only the public message.
             try (RecordingWebSocket dave = chat.join("dave", "whisper-only")) {
@@ -68,7 +73,7 @@ class PrivateMessageIT extends DeployedChat {
                         .extracting(f -> f.getString("type") + ": " + f.getString("text"))
                         .containsExactly("message: thanks for waiting, everyone");
             }
-            HttpResponse<String> polled = chat.get("/api/rooms/whisper-only/messages?after=0", aliceCookie);
+            HttpResponse<String> polled = chat.get("/api/rooms/whisper-only/messages?after=0", adaCookie);
             assertThat(polled.statusCode()).isEqualTo(200);
             try (JsonReader reader = Json.createReader(new StringReader(polled.body()))) {
                 assertThat(reader.readArray().getValuesAs(JsonObject.class))
@@ -80,18 +85,18 @@ class PrivateMessageIT extends DeployedChat {
     @Test
     void aWhisperToSomeoneNotInTheRoomIsRefusedAndTheConnectionStaysUsable() {
         ChatApi chat = new ChatApi(base);
-        try (RecordingWebSocket erin = chat.join("erin", "whisper-refused");
-             RecordingWebSocket frank = chat.join("frank", "whisper-refused-other")) {
-            erin.awaitFrame(f -> isPresence(f, "joined", "erin"));
-            frank.awaitFrame(f -> isPresence(f, "joined", "frank"));
+        try (RecordingWebSocket erin = chat.join("whisper-refused", chat.as(chat.signInMember("barbara")));
+             RecordingWebSocket frank = chat.join("whisper-refused-other", chat.as(chat.signInMember("alan")))) {
+            erin.awaitFrame(f -> isPresence(f, "joined", "barbara"));
+            frank.awaitFrame(f -> isPresence(f, "joined", "alan"));
 
             assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"nobody\",\"text\":\"hi\"}"))
                     .isEqualTo("unknown-recipient");
-            // frank is online, but in another room: a whisper stays inside its room
-            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"frank\",\"text\":\"hi\"}"))
+            // alan is online, but in another room: a whisper stays inside its room
+            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"hi\"}"))
                     .isEqualTo("unknown-recipient");
-            // erin is in the room, but a whisper to yourself is refused (see PrivateMessage)
-            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"erin\",\"text\":\"note to self\"}"))
+            // barbara is in the room, but a whisper to yourself is refused (see PrivateMessage)
+            assertThat(errorAfter(erin, "{\"type\":\"whisper\",\"to\":\"barbara\",\"text\":\"note to self\"}"))
                     .isEqualTo("whisper-to-self");
 
             erin.send("{\"type\":\"say\",\"text\":\"still connected\"}");
@@ -105,25 +110,51 @@ class PrivateMessageIT extends DeployedChat {
     @Test
     void anInvalidWhisperGetsAClearErrorAndIsNotDelivered() {
         ChatApi chat = new ChatApi(base);
-        try (RecordingWebSocket gina = chat.join("gina", "whisper-invalid");
-             RecordingWebSocket hank = chat.join("hank", "whisper-invalid")) {
-            gina.awaitFrame(f -> isPresence(f, "joined", "hank"));
+        try (RecordingWebSocket gina = chat.join("whisper-invalid", chat.as(chat.signInMember("ada")));
+             RecordingWebSocket hank = chat.join("whisper-invalid", chat.as(chat.signInMember("alan")))) {
+            gina.awaitFrame(f -> isPresence(f, "joined", "alan"));
 
-            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"hi\",\"urgent\":true}"))
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"hi\",\"urgent\":true}"))
                     .isEqualTo("unknown-field");
             assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"text\":\"hi\"}")).isEqualTo("missing-field");
-            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\"}")).isEqualTo("missing-field");
-            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"  \"}")).isEqualTo("empty-text");
-            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"" + "x".repeat(2001) + "\"}"))
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"alan\"}")).isEqualTo("missing-field");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"  \"}")).isEqualTo("empty-text");
+            assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"" + "x".repeat(2001) + "\"}"))
                     .isEqualTo("text-too-long");
             assertThat(errorAfter(gina, "{\"type\":\"whisper\",\"to\":\"<script>\",\"text\":\"hi\"}"))
                     .isEqualTo("unknown-recipient");
 
-            // the longest allowed text goes through, and it is the only whisper hank ever gets
-            gina.send("{\"type\":\"whisper\",\"to\":\"hank\",\"text\":\"" + "y".repeat(2000) + "\"}");
+            // the longest allowed text goes through, and it is the only whisper alan ever gets
+            gina.send("{\"type\":\"whisper\",\"to\":\"alan\",\"text\":\"" + "y".repeat(2000) + "\"}");
             assertThat(hank.awaitFrame(PrivateMessageIT::isWhisper).getString("text")).hasSize(2000);
             assertThat(hank.json()).filteredOn(PrivateMessageIT::isWhisper).hasSize(1);
             assertThat(hank.json()).noneMatch(f -> "error".equals(f.getString("type")));
+        }
+    }
+
+    @Test
+    void whispersAreBetweenMembersOnlyAndNoImpostorCanSignInAsTheRecipient() {
+        ChatApi chat = new ChatApi(base);
+        try (RecordingWebSocket ada = chat.join("whisper-members", chat.as(chat.signInMember("ada")));
+             RecordingWebSocket alan = chat.join("whisper-members", chat.as(chat.signInMember("alan")));
+             RecordingWebSocket carol = chat.join("carol", "whisper-members")) {
+            ada.awaitFrame(f -> isPresence(f, "joined", "carol"));
+
+            // a guest can neither whisper nor be whispered to: a guest's name is anyone's to type
+            assertThat(errorAfter(carol, "{\"type\":\"whisper\",\"to\":\"ada\",\"text\":\"it is me\"}"))
+                    .isEqualTo("whisper-needs-sign-in");
+            assertThat(errorAfter(ada, "{\"type\":\"whisper\",\"to\":\"carol\",\"text\":\"my order number\"}"))
+                    .isEqualTo("whisper-needs-sign-in");
+
+            // nobody gets a session as ada without ada's password: not as a guest, nor with a guessed password
+            assertThat(chat.post("/api/session", "{\"name\":\"ada\"}").statusCode()).isEqualTo(403);
+            assertThat(chat.post("/api/session", ChatApi.signInBody("ada", "password1")).statusCode()).isEqualTo(401);
+
+            alan.send("{\"type\":\"whisper\",\"to\":\"ada\",\"text\":\"only for ada\"}");
+            assertThat(ada.awaitFrame(PrivateMessageIT::isWhisper).getString("text")).isEqualTo("only for ada");
+            alan.send("{\"type\":\"say\",\"text\":\"after the whisper\"}");
+            carol.awaitFrame(f -> isMessage(f) && "after the whisper".equals(f.getString("text")));
+            assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
         }
     }
 
@@ -133,32 +164,38 @@ class PrivateMessageIT extends DeployedChat {
         ChatApi chat = new ChatApi(base);
         try (Browser browser = Browser.launch();
              RecordingWebSocket carol = chat.join("carol", "whisper-page")) {
-            BrowserPage alice = ChatPages.signIn(browser, base.toString(), "alice");
-            ChatPages.join(alice, "whisper-page");
-            BrowserPage bob = ChatPages.signIn(browser, base.toString(), "bob");
-            ChatPages.join(bob, "whisper-page");
-            expect(alice.byTestId("online").locator("li")).hasText(new String[] {"alice", "bob", "carol"});
+            BrowserPage ada = ChatPages.signIn(browser, base.toString(), "ada", ChatApi.demoPassword("ada"));
+            ChatPages.join(ada, "whisper-page");
+            BrowserPage alan = ChatPages.signIn(browser, base.toString(), "alan", ChatApi.demoPassword("alan"));
+            ChatPages.join(alan, "whisper-page");
+            expect(ada.byTestId("online").locator("li")).hasText(new String[] {"ada", "alan", "carol"});
             // the recipients to pick from are the others online
-            expect(alice.byTestId("whisper-to").locator("option")).hasText(new String[] {"bob", "carol"});
+            expect(ada.byTestId("whisper-to").locator("option")).hasText(new String[] {"alan", "carol"});
 
-            alice.byTestId("whisper-to").selectOption("bob");
-            alice.byTestId("whisper-text").fill("your refund is approved");
-            alice.byTestId("whisper-send").click();
+            ada.byTestId("whisper-to").selectOption("alan");
+            ada.byTestId("whisper-text").fill("your refund is approved");
+            ada.byTestId("whisper-send").click();
 
-            expect(bob.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
-            expect(bob.byTestId("whisper-mark")).hasText(new String[] {"privately"});
-            expect(alice.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
-            expect(alice.byTestId("whisper-mark")).hasText(new String[] {"privately to bob"});
-            expect(alice.byTestId("whisper-text")).hasValue("");
+            expect(alan.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
+            expect(alan.byTestId("whisper-mark")).hasText(new String[] {"privately"});
+            expect(ada.byTestId("whisper-text-shown")).hasText(new String[] {"your refund is approved"});
+            expect(ada.byTestId("whisper-mark")).hasText(new String[] {"privately to alan"});
+            expect(ada.byTestId("whisper-text")).hasValue("");
 
-            // carol has alice's next public message, so she would already have had the whisper
-            ChatPages.say(alice, "thanks for waiting, everyone");
+            // carol has ada's next public message, so she would already have had the whisper
+            ChatPages.say(ada, "thanks for waiting, everyone");
             carol.awaitFrame(DeployedChat::isMessage);
             assertThat(carol.json()).noneMatch(PrivateMessageIT::isWhisper);
-            expect(bob.byTestId("message-text")).hasText(new String[] {"thanks for waiting, everyone"});
-            expect(bob.byTestId("whisper")).hasCount(1);
-            ChatPages.assertNoProblems(alice);
-            ChatPages.assertNoProblems(bob);
+            expect(alan.byTestId("message-text")).hasText(new String[] {"thanks for waiting, everyone"});
+            expect(alan.byTestId("whisper")).hasCount(1);
+
+            // a whisper to a guest is refused, and the page says why
+            ada.byTestId("whisper-to").selectOption("carol");
+            ada.byTestId("whisper-text").fill("my order number");
+            ada.byTestId("whisper-send").click();
+            expect(ada.byTestId("error")).hasAttribute("data-code", "whisper-needs-sign-in");
+            ChatPages.assertNoProblems(ada);
+            ChatPages.assertNoProblems(alan);
         }
     }
 

@@ -28,6 +28,7 @@ class SignInAndHandshakeIT extends DeployedChat {
 
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(json(response.body()).getString("name")).isEqualTo("alice");
+        assertThat(json(response.body()).getBoolean("member")).isFalse(); // a guest: a name only
         String cookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("chat_session=").containsIgnoringCase("HttpOnly")
                 .containsIgnoringCase("SameSite=Strict").contains("Path=/");
@@ -42,6 +43,8 @@ class SignInAndHandshakeIT extends DeployedChat {
         "{\"name\":42}",
         "{}",
         "{\"name\":\"alice\",\"role\":\"admin\"}",
+        "{\"name\":\"ada\",\"password\":42}",
+        "{\"name\":\"ada\",\"password\":\"\"}",
         "[\"alice\"]",
         "not json at all",
     })
@@ -275,6 +278,91 @@ class SignInAndHandshakeIT extends DeployedChat {
                 }
             }
         }
+    }
+
+    @Test
+    void aGuestCannotSignInUnderAMembersNameInAnyCase() {
+        ChatApi chat = new ChatApi(base);
+        for (String name : List.of("ada", "Ada", "BARBARA")) {
+            HttpResponse<String> response = chat.post("/api/session", "{\"name\":\"" + name + "\"}");
+            assertProblem(response, 403, "/problems/name-reserved");
+            assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+        }
+        // with the password, the member signs in, under the member's own spelling
+        HttpResponse<String> member = chat.post("/api/session", ChatApi.signInBody("Ada", ChatApi.demoPassword("ada")));
+        assertThat(member.statusCode()).isEqualTo(201);
+        assertThat(json(member.body()).getString("name")).isEqualTo("ada");
+        assertThat(json(member.body()).getBoolean("member")).isTrue();
+    }
+
+    @Test
+    void aWrongPasswordAndANameThatIsNoMembersGetTheSame401() {
+        ChatApi chat = new ChatApi(base);
+        HttpResponse<String> wrongPassword = chat.post("/api/session", ChatApi.signInBody("ada", "lovelace-1816"));
+        HttpResponse<String> noMember = chat.post("/api/session", ChatApi.signInBody("adah", "lovelace-1815"));
+
+        assertProblem(wrongPassword, 401, "/problems/wrong-name-or-password");
+        assertProblem(noMember, 401, "/problems/wrong-name-or-password");
+        assertThat(noMember.body()).isEqualTo(wrongPassword.body()); // nothing tells a member's name from another
+        assertThat(wrongPassword.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(noMember.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void wrongPasswordsAreLimitedPerNameAndPerAddressWith429AndRetryAfter() {
+        ChatApi chat = new ChatApi(base);
+        // five wrong passwords for alan, each from another address: the sixth attempt, even with the right
+        // password, is refused before it is checked
+        for (int i = 1; i <= 5; i++) {
+            assertThat(chat.post("/api/session", ChatApi.signInBody("alan", "guess-" + i), "198.51.100." + (100 + i))
+                    .statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> perName = chat.post("/api/session",
+                ChatApi.signInBody("alan", ChatApi.demoPassword("alan")), "198.51.100.110");
+        assertProblem(perName, 429, "/problems/too-many-password-attempts");
+        assertThat(perName.headers().firstValue("Retry-After").map(Long::parseLong))
+                .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1L, 300L));
+
+        // ten wrong passwords from one address, for ten names: the eleventh attempt from there is refused, for any name
+        for (int i = 1; i <= 10; i++) {
+            assertThat(chat.post("/api/session", ChatApi.signInBody("guessed-" + i, "guess"), "198.51.100.120")
+                    .statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> perAddress = chat.post("/api/session",
+                ChatApi.signInBody("barbara", ChatApi.demoPassword("barbara")), "198.51.100.120");
+        assertProblem(perAddress, 429, "/problems/too-many-password-attempts");
+        assertThat(perAddress.headers().firstValue("Retry-After")).isPresent();
+
+        // other members, from other addresses, sign in as usual
+        assertThat(chat.post("/api/session", ChatApi.signInBody("barbara", ChatApi.demoPassword("barbara")),
+                "198.51.100.121").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aMembersNewSignInEndsItsEarlierSessionAndClosesItsSockets() {
+        ChatApi chat = new ChatApi(base);
+        String first = chat.signInMember("barbara");
+        try (RecordingWebSocket firstTab = chat.join("rotated", chat.as(first));
+             RecordingWebSocket other = chat.join("olga", "rotated")) {
+            other.awaitFrame(f -> isPresence(f, "joined", "barbara"));
+
+            String second = chat.signInMember("barbara");
+
+            assertThat(second).isNotEqualTo(first);
+            assertThat(firstTab.awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+            assertThat(firstTab.closeReason()).contains("Signed in elsewhere");
+            other.awaitFrame(f -> isPresence(f, "left", "barbara"));
+            assertThat(chat.get("/api/session", first).statusCode()).isEqualTo(401);
+            assertThat(RecordingWebSocket.refusedHandshakeStatus(chat.ws("rotated"), chat.as(first))).isEqualTo(403);
+            assertThat(json(chat.get("/api/session", second).body()).getBoolean("member")).isTrue();
+        }
+        // a guest's sign-in rotates too: the token the browser sent along ends
+        String guest = chat.signIn("rotating-guest");
+        HttpResponse<String> again = chat.send(java.net.http.HttpRequest.newBuilder(chat.uri("/api/session"))
+                .header("Content-Type", "application/json").header("Cookie", guest)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"rotating-guest\"}")).build());
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(chat.get("/api/session", guest).statusCode()).isEqualTo(401);
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String type) {
