@@ -344,7 +344,7 @@ class SignInAndHandshakeIT extends DeployedChat {
         String first = chat.signInMember("barbara");
         try (RecordingWebSocket firstTab = chat.join("rotated", chat.as(first));
              RecordingWebSocket other = chat.join("olga", "rotated")) {
-            other.awaitFrame(f -> isPresence(f, "joined", "barbara"));
+            firstTab.awaitFrame(f -> isPresence(f, "joined", "olga"));
 
             String second = chat.signInMember("barbara");
 
