@@ -51,17 +51,20 @@ public class SignIns {
         file = new SignInFile(settings.dataDir());
         Instant now = clock.instant();
         file.read().forEach((digest, stored) -> {
-            if (!stored.expires().isBefore(now)) {
-                byDigest.put(digest, new SignIn(stored.name(), stored.expires(), stored.member()));
+            if (stored.expires().isBefore(now)) {
+                return;
             }
-        });
-        byDigest.forEach((digest, s) -> {
-            if (s.isMember()) { // one per member: the one that expires last, that is the newest
-                memberDigests.merge(s.name(), digest,
-                        (kept, other) -> byDigest.get(kept).expires().isAfter(s.expires()) ? kept : other);
+            if (stored.member()) {
+                // one live sign-in per member: of several in the file, the newest (it expires last) is kept
+                String kept = memberDigests.get(stored.name());
+                if (kept != null && !byDigest.get(kept).expires().isBefore(stored.expires())) {
+                    return;
+                }
+                byDigest.remove(kept == null ? "" : kept);
+                memberDigests.put(stored.name(), digest);
             }
+            byDigest.put(digest, new SignIn(stored.name(), stored.expires(), stored.member()));
         });
-        byDigest.entrySet().removeIf(e -> e.getValue().isMember() && !e.getKey().equals(memberDigests.get(e.getValue().name())));
         compact(); // the file may hold many appended lines: start from one line per live sign-in
     }
 
