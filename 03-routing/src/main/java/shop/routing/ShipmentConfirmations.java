@@ -128,7 +128,7 @@ final class ShipmentConfirmations implements MessageListener, Guarded {
 
     @Override
     public void setAside(DeliveryLedger.Pending delivery, String why) {
-        deliveries.note("shipping", "shipped", "", " [!] shipping dead-lettered a warehouse answer from "
+        deliveries.note("shipping", "", "", " [!] shipping dead-lettered a warehouse answer from "
                 + Topology.WAREHOUSE_SHIPPED + " to " + Topology.DEAD_LETTERS + ": " + why);
     }
 

@@ -35,7 +35,7 @@ final class Warehouse {
                     }
                 } catch (WarehouseMessage.Refused refused) {
                     channel.basicReject(envelope.getDeliveryTag(), false); // not requeued: to the dead-letter queue
-                    deliveries.note("warehouse", "pick", "", " [!] warehouse dead-lettered a pick of " + body.length
+                    deliveries.note("warehouse", "", "", " [!] warehouse dead-lettered a pick of " + body.length
                             + " bytes from " + Topology.WAREHOUSE_PICKS + " to " + Topology.DEAD_LETTERS + ": " + refused.getMessage());
                     return;
                 }

@@ -495,6 +495,42 @@ class BadInputIT extends DeployedRouting {
     }
     // end::abuse-tick-test[]
 
+    // tag::tick-channel-test[]
+    /**
+     * A tick over the broker's message size once closed the ingester's channel, and every later tick was a 500 until a
+     * restart. Price limits now refuse such a tick, but the broker may still close the channel: here a topic permission
+     * forbids one routing key, so the broker closes the channel that publishes it (403). Every tick is still answered
+     * 202, the ingester says once that it starts over on a new channel, and the next ticks are routed.
+     */
+    @Test
+    void theTickIngesterStartsOverWhenTheBrokerClosesItsChannelAndLaterTicksFlow() {
+        RoutingApi api = api();
+        String permissions = "/api/topic-permissions/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
+                + RabbitVhost.encode(RabbitVhost.username());
+        String startOver = " [!] The tick ingester's channel was closed; it starts over on a new one: ";
+        long before = api.deliveries().stream().filter(d -> d.getString("line").startsWith(startOver)).count();
+        List<Integer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RabbitVhost.put(permissions, "{\"exchange\":\"" + Topology.TICKS + "\",\"write\":\"^(?!tick\\\\.xnas\\\\.BLOCKED$)\",\"read\":\".*\"}");
+        try {
+            answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"BLOCKED\",\"price\":1}]").statusCode());
+            // The broker closes the channel after the publish; the next tick finds it closed, and starts over.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":1}]").statusCode());
+                assertThat(api.deliveries().stream().filter(d -> d.getString("line").startsWith(startOver)).count())
+                        .isGreaterThan(before);
+            });
+        } finally {
+            RabbitVhost.remove(permissions);
+        }
+        String price = "555." + (10 + Math.floorMod(System.nanoTime(), 90));
+        answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]").statusCode());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(RoutingApi.object(api.get("api/ticks").body())
+                .getJsonObject("recent").getJsonArray("tick-recorder").getValuesAs(jakarta.json.JsonString::getString))
+                .contains("tick.xnas.AAPL " + price));
+        assertThat(answers).as("every tick answered 202, none 500").containsOnly(202);
+    }
+    // end::tick-channel-test[]
+
     /** 300,000 made-up symbols were all kept: the ticker keeps the last price of at most 1000, the newest ones. */
     @Test
     void theLastPricesKeptAreCappedAndTheNewestSymbolsAreKept() {
