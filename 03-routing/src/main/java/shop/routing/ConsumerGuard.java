@@ -19,7 +19,7 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
     private static final Logger LOG = Logger.getLogger(ConsumerGuard.class.getName());
 
     private final DeliveryLedger ledger;
-    private final Map<String, ServiceInstance> services = new ConcurrentHashMap<>();
+    private final Map<String, Guarded> services = new ConcurrentHashMap<>();
     /** Consumers whose deliveries the JMS client acknowledges before decoding them (AUTO_ACKNOWLEDGE), by queue. */
     private final Map<String, String> autoAcknowledged = new ConcurrentHashMap<>();
 
@@ -27,7 +27,7 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
         this.ledger = ledger;
     }
 
-    void guard(String consumerTag, ServiceInstance service) {
+    void guard(String consumerTag, Guarded service) {
         services.put(consumerTag, service);
     }
 
@@ -50,7 +50,7 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
                     + "acknowledged before it was read (AUTO_ACKNOWLEDGE), and goes on: " + rootOf(exception));
             return;
         }
-        ServiceInstance service = services.get(consumerTag);
+        Guarded service = services.get(consumerTag);
         Optional<PoisonMessage> poison = causeOf(exception, PoisonMessage.class);
         // A service's own verdict names its delivery; otherwise the JMS client failed to decode the delivery the
         // consumer was on, before onMessage ran, and only the ledger still knows which one that was.
@@ -68,7 +68,7 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
                 exception.addSuppressed(e); // the channel is gone too: fall through, the watchdog restarts the service
             }
         }
-        LOG.warning(" [!] " + (service == null ? "consumer " + consumerTag : service.rule().queue() + ": " + service.name())
+        LOG.warning(" [!] " + (service == null ? "consumer " + consumerTag : service.describe())
                 + " failed in " + methodName + " and stops; the watchdog restarts it: " + rootOf(exception));
         if (service != null) {
             service.stopped();

@@ -8,14 +8,37 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.util.regex.Pattern;
 
 /**
  * One order event as it travels: a JSON body for the services, and the same facts as JMS message
  * properties, because a selector can only look at properties, never into the body.
  */
 public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
+
+    /** An order id: 1-40 letters, digits or '-'. */
+    static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9-]{1,40}");
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+
+    // tag::checks[]
+    /** True if {@code value} is an order id; every order event passes this check, from an HTTP client or a warehouse. */
+    static boolean isOrderId(JsonValue value) {
+        return value instanceof JsonString id && ORDER_ID.matcher(id.getString()).matches();
+    }
+
+    /** True if {@code value} is an amount, a number from 0 to 1000000000; the same for every order event. */
+    static boolean isAmount(JsonValue value) {
+        try {
+            return value instanceof JsonNumber number && number.bigDecimalValue().signum() >= 0
+                    && number.bigDecimalValue().compareTo(MAX_AMOUNT) <= 0;
+        } catch (RuntimeException e) { // an exponent no BigDecimal can hold, such as 1e99999999999
+            return false;
+        }
+    }
+    // end::checks[]
 
     // tag::message[]
     TextMessage toMessage(Session session) throws JMSException {

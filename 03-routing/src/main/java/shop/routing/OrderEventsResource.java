@@ -3,7 +3,6 @@ package shop.routing;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -15,12 +14,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/orders/events}: publishes one order event, {@code {"key":"order.eu.paid","orderId":"A-1001","amount":1250.00}},
@@ -29,9 +26,6 @@ import java.util.regex.Pattern;
  */
 @Path("/orders/events")
 public class OrderEventsResource {
-
-    static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9-]{1,40}");
-    private static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
 
     @Inject
     OrderPublisher publisher;
@@ -68,15 +62,14 @@ public class OrderEventsResource {
             }
             case OrderKey.Valid valid -> orderKey = valid.key();
         }
-        if (!(json.get("orderId") instanceof JsonString id) || !ORDER_ID.matcher(id.getString()).matches()) {
+        if (!OrderEvent.isOrderId(json.get("orderId"))) {
             return Problem.badRequest("invalid-order-id", "Invalid order id",
                     "orderId is 1-40 characters of letters, digits or '-'.");
         }
-        if (!(json.get("amount") instanceof JsonNumber amount) || amount.bigDecimalValue().signum() < 0
-                || amount.bigDecimalValue().compareTo(MAX_AMOUNT) > 0) {
+        if (!OrderEvent.isAmount(json.get("amount"))) {
             return Problem.badRequest("invalid-amount", "Invalid amount", "amount is a number from 0 to 1000000000.");
         }
-        OrderEvent event = new OrderEvent(id.getString(), orderKey, amount.bigDecimalValue());
+        OrderEvent event = new OrderEvent(json.getString("orderId"), orderKey, json.getJsonNumber("amount").bigDecimalValue());
         return publish(event, idempotencyKey);
     }
 

@@ -152,8 +152,13 @@ public class OrderPublisher {
         if (System.currentTimeMillis() < nextConnectAttempt) {
             throw new BrokerUnavailable("The broker at " + settings.describe() + " is not reachable; retrying shortly.", null);
         }
-        nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
-        Connection fresh = factory().createConnection();
+        Connection fresh;
+        try {
+            fresh = factory().createConnection();
+        } finally {
+            // The pause starts when the attempt ends: a failed attempt can take longer than the pause on a busy machine.
+            nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
+        }
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the publisher's broker connection: " + e.getMessage());
             broken = true;

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * One running instance of one service: its own JMS session, consuming the rule's shared durable
  * subscription, acknowledging each order event only after it has been handled, and refusing what it cannot handle.
  */
-public final class ServiceInstance implements MessageListener, AutoCloseable {
+public final class ServiceInstance implements MessageListener, Guarded, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServiceInstance.class.getName());
 
@@ -164,8 +164,14 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
     }
     // end::read[]
 
+    @Override
+    public String describe() {
+        return rule.queue() + ": " + name;
+    }
+
     /** Called by the guard once the delivery is in the dead-letter queue: the one line that says so. */
-    void setAside(DeliveryLedger.Pending delivery, String why) {
+    @Override
+    public void setAside(DeliveryLedger.Pending delivery, String why) {
         deliveries.note(name, delivery.routingKey(), "", " [!] " + name + " dead-lettered '" + delivery.routingKey()
                 + "' from " + rule.queue() + " to " + Topology.DEAD_LETTERS + ": " + why);
     }
@@ -177,7 +183,8 @@ public final class ServiceInstance implements MessageListener, AutoCloseable {
     }
 
     /** Called when the consumer is known to have stopped. */
-    void stopped() {
+    @Override
+    public void stopped() {
         consuming = false;
     }
 

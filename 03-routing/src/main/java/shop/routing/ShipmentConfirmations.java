@@ -1,14 +1,13 @@
 package shop.routing;
 
+import com.rabbitmq.jms.client.RMQMessage;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -16,19 +15,26 @@ import java.util.logging.Logger;
 
 /**
  * Plain AMQP to JMS: reads the warehouse's "shipped" answers with JMS, from an AMQP queue, and publishes
- * each as the order event {@code order.<region>.shipped}, which the routing then delivers as usual.
+ * each as the order event {@code order.<region>.shipped}, which the routing then delivers as usual. An answer that
+ * is not one ({@link WarehouseMessage}) is dead-lettered by the {@link ConsumerGuard}, and the next one is read.
  */
-final class ShipmentConfirmations implements MessageListener {
+final class ShipmentConfirmations implements MessageListener, Guarded {
 
     private static final Logger LOG = Logger.getLogger(ShipmentConfirmations.class.getName());
 
+    private final Broker broker;
     private final Deliveries deliveries;
     private final OrderPublisher publisher;
     private final Session session;
-    /** Set when the broker did not take a shipped event: the answer stays unacknowledged until the session closes. */
+    private String consumerTag;
+    /**
+     * Set when the broker did not take a shipped event, or the consumer stopped: the answer stays unacknowledged
+     * until the watchdog closes the session, which hands it back.
+     */
     private volatile boolean broken;
 
-    private ShipmentConfirmations(Deliveries deliveries, OrderPublisher publisher, Session session) {
+    private ShipmentConfirmations(Broker broker, Deliveries deliveries, OrderPublisher publisher, Session session) {
+        this.broker = broker;
         this.deliveries = deliveries;
         this.publisher = publisher;
         this.session = session;
@@ -36,8 +42,17 @@ final class ShipmentConfirmations implements MessageListener {
 
     static ShipmentConfirmations start(Broker broker, Deliveries deliveries, OrderPublisher publisher) throws JMSException {
         Session session = broker.session();
-        ShipmentConfirmations confirmations = new ShipmentConfirmations(deliveries, publisher, session);
-        session.createConsumer(AmqpDestinations.consumeFrom(Topology.WAREHOUSE_SHIPPED)).setMessageListener(confirmations);
+        ShipmentConfirmations confirmations = new ShipmentConfirmations(broker, deliveries, publisher, session);
+        MessageConsumer consumer = session.createConsumer(AmqpDestinations.consumeFrom(Topology.WAREHOUSE_SHIPPED));
+        // Guarded like a service: an answer it refuses is rejected into the dead-letter queue, and it goes on.
+        confirmations.consumerTag = broker.ledger().track(() -> {
+            try {
+                consumer.setMessageListener(confirmations);
+            } catch (JMSException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+        broker.guard().guard(confirmations.consumerTag, confirmations);
         return confirmations;
     }
 
@@ -48,30 +63,21 @@ final class ShipmentConfirmations implements MessageListener {
 
     void close() throws JMSException {
         session.close();
+        if (consumerTag != null) {
+            broker.guard().release(consumerTag);
+        }
     }
 
     // tag::shipped[]
     @Override
     public void onMessage(Message message) {
+        long tag = ((RMQMessage) message).getRabbitDeliveryTag();
+        broker.ledger().finished(consumerTag, tag - 1); // the client decoded this one: every earlier one is done
         if (broken) {
             return; // not acknowledged: it goes back to the queue when the watchdog closes this session
         }
-        OrderEvent event;
-        try {
-            // A message from a non-JMS sender arrives as a BytesMessage, unless it carried the header
-            // JMSType=TextMessage; the body is exactly the bytes the sender published.
-            String text = message instanceof TextMessage t ? t.getText() : utf8((BytesMessage) message);
-            JsonObject shipped = Json.createReader(new StringReader(text)).readObject();
-            OrderKey key = new OrderKey(shipped.getString("region"), "shipped");
-            if (OrderKey.parse(key.toString()) instanceof OrderKey.Invalid invalid) {
-                throw new IllegalArgumentException(invalid.detail());
-            }
-            event = new OrderEvent(shipped.getString("orderId"), key, shipped.getJsonNumber("amount").bigDecimalValue());
-        } catch (JMSException | RuntimeException e) {
-            LOG.log(Level.WARNING, " [shipping] Cannot read a warehouse answer; dropped: " + e, e);
-            acknowledge(message);
-            return;
-        }
+        // From outside, so checked like HTTP input; a PoisonMessage if it is not an answer: the guard dead-letters it.
+        OrderEvent event = read(message, tag);
         deliveries.note("shipping", "shipped", event.orderId(), " [shipping] Warehouse shipped " + event.orderId());
         try {
             // One id per shipped order: a redelivered answer publishes the same event, and the services skip it.
@@ -85,21 +91,49 @@ final class ShipmentConfirmations implements MessageListener {
                     + "; the warehouse answer goes back to its queue: " + e.getMessage());
             return;
         }
-        acknowledge(message); // after publishing: a crash before this means the answer comes again
-    }
-    // end::shipped[]
-
-    private static void acknowledge(Message message) {
         try {
-            message.acknowledge();
+            message.acknowledge(); // after publishing: a crash before this means the answer comes again
+            broker.ledger().finished(consumerTag, tag);
         } catch (JMSException e) {
             LOG.log(Level.WARNING, " [shipping] Could not acknowledge a warehouse answer; it will be redelivered", e);
         }
     }
 
-    private static String utf8(BytesMessage bytes) throws JMSException {
-        byte[] body = new byte[(int) bytes.getBodyLength()];
-        bytes.readBytes(body);
-        return new String(body, StandardCharsets.UTF_8);
+    /** The shipped order in a warehouse answer, or a PoisonMessage that says why there is none. */
+    private static OrderEvent read(Message message, long tag) {
+        try {
+            // A message from a non-JMS sender arrives as a BytesMessage, unless it carried the header
+            // JMSType=TextMessage; the body is exactly the bytes the sender published.
+            if (message instanceof BytesMessage bytes) {
+                WarehouseMessage.checkSize(bytes.getBodyLength()); // before the bytes are copied out
+                byte[] body = new byte[(int) bytes.getBodyLength()];
+                bytes.readBytes(body);
+                return WarehouseMessage.read(body, "shipped");
+            }
+            if (message instanceof TextMessage text && text.getText() != null) {
+                WarehouseMessage.checkSize(text.getText().length()); // at least as many bytes as characters
+                return WarehouseMessage.read(text.getText().getBytes(StandardCharsets.UTF_8), "shipped");
+            }
+            throw new WarehouseMessage.Refused("it has no body the warehouse would send");
+        } catch (WarehouseMessage.Refused | JMSException e) {
+            throw new PoisonMessage(tag, e.getMessage());
+        }
+    }
+    // end::shipped[]
+
+    @Override
+    public String describe() {
+        return Topology.WAREHOUSE_SHIPPED + ": shipping";
+    }
+
+    @Override
+    public void setAside(DeliveryLedger.Pending delivery, String why) {
+        deliveries.note("shipping", "", "", " [!] shipping dead-lettered a warehouse answer from "
+                + Topology.WAREHOUSE_SHIPPED + " to " + Topology.DEAD_LETTERS + ": " + why);
+    }
+
+    @Override
+    public void stopped() {
+        broken = true; // the watchdog starts a new consumer
     }
 }

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code POST /api/subscriptions}: adds a service by a routing rule alone, while the shop runs, for example
  * {@code {"name":"big-eu","pattern":"order.eu.#","selector":"amount > 500"}}; {@code DELETE /api/subscriptions/{name}}
  * removes it and its queue. A bad pattern or selector is refused before anything is created on the broker.
- * Teaching aid: in production a service subscribes itself, and nobody else may add queues.
+ * Both are for the operator role only ({@link OperatorOnly}). Teaching aid: in production a service subscribes
+ * itself, and nobody else may add queues.
  */
 @Path("/subscriptions")
 public class SubscriptionsResource {
@@ -59,6 +60,7 @@ public class SubscriptionsResource {
     int maxLiveSubscriptions;
 
     @POST
+    @OperatorOnly
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response subscribe(String body) {
@@ -146,6 +148,7 @@ public class SubscriptionsResource {
     // end::reserved[]
 
     @DELETE
+    @OperatorOnly
     @Path("/{name}")
     public Response unsubscribe(@PathParam("name") String name) {
         if (NAME.matcher(name).matches() && services.reserved(name)) {

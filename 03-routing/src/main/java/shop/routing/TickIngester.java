@@ -21,6 +21,9 @@ public class TickIngester {
     @Inject
     Broker broker;
 
+    @Inject
+    Deliveries deliveries;
+
     private Session session;
     private MessageProducer producer;
 
@@ -31,6 +34,7 @@ public class TickIngester {
         } catch (JMSException | RuntimeException e) {
             // The session's channel may be closed under it (a broker that refused a message, a dropped connection):
             // without this, every later tick failed until a restart. Start over on a new session, once.
+            deliveries.note("ticks", "", "", " [!] The tick ingester's channel was closed; it starts over on a new one: " + e);
             closeSession();
             send(ticks);
         }

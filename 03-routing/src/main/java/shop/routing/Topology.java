@@ -45,12 +45,14 @@ public final class Topology {
         // Every instance must hear every invalidation: fanout ignores routing keys and copies to each bound queue.
         channel.exchangeDeclare(CACHE_INVALIDATION, BuiltinExchangeType.FANOUT, true);
 
+        // What crosses to or from the warehouse is checked like HTTP input (WarehouseMessage): a refused one is dead-lettered.
+        Map<String, Object> deadLettered = Map.of("x-dead-letter-exchange", DEAD_LETTERS);
         channel.exchangeDeclare(WAREHOUSE, BuiltinExchangeType.DIRECT, true);
-        channel.queueDeclare(WAREHOUSE_PICKS, true, false, false, null);
+        channel.queueDeclare(WAREHOUSE_PICKS, true, false, false, deadLettered);
         channel.queueBind(WAREHOUSE_PICKS, WAREHOUSE, "pick");
-        channel.queueDeclare(WAREHOUSE_SHIPPED, true, false, false, null);
+        channel.queueDeclare(WAREHOUSE_SHIPPED, true, false, false, deadLettered);
 
-        // Each service queue names this exchange as its x-dead-letter-exchange (ServiceInstance.start): a message
+        // Each service queue, and the warehouse's two, name this exchange as their x-dead-letter-exchange: a message
         // rejected there lands here, with an x-death header that says from which queue and why.
         channel.exchangeDeclare(DEAD_LETTERS, BuiltinExchangeType.FANOUT, true);
         channel.queueDeclare(DEAD_LETTERS, true, false, false, null);

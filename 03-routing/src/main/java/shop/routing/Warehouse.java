@@ -5,20 +5,15 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The warehouse: a plain AMQP service (amqp-client, no JMS) that picks paid orders from its queue and
- * answers "shipped" on another queue. It stands for any non-JMS service: another language, another team.
+ * answers "shipped" on another queue. It stands for any non-JMS service: another language, another team. A pick
+ * that is not one ({@link WarehouseMessage}) is rejected into the dead-letter queue with one line, never quoted.
  */
 final class Warehouse {
-
-    private static final Logger LOG = Logger.getLogger(Warehouse.class.getName());
 
     private Warehouse() {
     }
@@ -30,21 +25,29 @@ final class Warehouse {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
                     throws IOException {
-                String text = new String(body, StandardCharsets.UTF_8); // JMS sent the text's bytes, nothing more
                 Object orderId = props.getHeaders() == null ? null : props.getHeaders().get("orderId");
-                deliveries.note("warehouse", "pick", String.valueOf(orderId),
-                        " [warehouse] Received pick " + orderId + " as " + props.getContentType() + ": " + text);
+                OrderEvent pick;
                 try {
-                    JsonObject pick = Json.createReader(new StringReader(text)).readObject();
-                    // The answer is plain AMQP too: JSON, a content type, and no JMS headers at all.
-                    channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, new AMQP.BasicProperties.Builder()
-                            .contentType("application/json").deliveryMode(2).build(),
-                            Json.createObjectBuilder().add("orderId", pick.getString("orderId"))
-                                    .add("region", pick.getString("region")).add("amount", pick.getJsonNumber("amount"))
-                                    .build().toString().getBytes(StandardCharsets.UTF_8));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, " [warehouse] Cannot read pick " + text + "; dropped", e);
+                    // Anyone who may publish to shop.warehouse can send a pick: checked like HTTP input, size first.
+                    pick = WarehouseMessage.read(body, "paid");
+                    if (!pick.orderId().equals(String.valueOf(orderId))) {
+                        throw new WarehouseMessage.Refused("its orderId header does not name the order in its body");
+                    }
+                } catch (WarehouseMessage.Refused refused) {
+                    channel.basicReject(envelope.getDeliveryTag(), false); // not requeued: to the dead-letter queue
+                    deliveries.note("warehouse", "", "", " [!] warehouse dead-lettered a pick of " + body.length
+                            + " bytes from " + Topology.WAREHOUSE_PICKS + " to " + Topology.DEAD_LETTERS + ": " + refused.getMessage());
+                    return;
                 }
+                String text = new String(body, StandardCharsets.UTF_8); // JMS sent the text's bytes, nothing more
+                deliveries.note("warehouse", "pick", pick.orderId(),
+                        " [warehouse] Received pick " + orderId + " as " + props.getContentType() + ": " + text);
+                // The answer is plain AMQP too: JSON, a content type, and no JMS headers at all.
+                channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, new AMQP.BasicProperties.Builder()
+                        .contentType("application/json").deliveryMode(2).build(),
+                        Json.createObjectBuilder().add("orderId", pick.orderId())
+                                .add("region", pick.key().region()).add("amount", pick.amount())
+                                .build().toString().getBytes(StandardCharsets.UTF_8));
                 channel.basicAck(envelope.getDeliveryTag(), false);
             }
         });

@@ -254,10 +254,40 @@ class BadInputIT extends DeployedRouting {
         });
     }
 
+    // tag::operator-test[]
+    /**
+     * Anyone could add or remove subscriptions, and so change the shop's routing. Now only the operator role may:
+     * anonymous or a wrong password is 401, a signed-in viewer 403, both problem+json, before the body is read.
+     */
+    @Test
+    void onlyTheOperatorMayAddOrRemoveSubscriptionsAnyoneElseIsRefusedAndNothingChanges() throws Exception {
+        RoutingApi anonymous = api();
+        RoutingApi viewer = api().signedIn(RoutingApi.VIEWER, RoutingApi.VIEWER_PASSWORD);
+        String rule = "{\"name\":\"by-operator\",\"pattern\":\"order.#\"}";
+        HttpResponse<String> refused = anonymous.post("api/subscriptions", rule);
+        assertThat(assertProblem(refused, 401, "sign-in-required").getString("detail")).startsWith("Only an operator");
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"03-routing\", charset=\"UTF-8\"");
+        assertThat(assertProblem(api().signedIn(RoutingApi.OPERATOR, "guess").post("api/subscriptions", rule), 401,
+                "sign-in-required").getString("detail")).startsWith("The name or password is wrong.");
+        assertProblem(anonymous.post("api/subscriptions", "{\"name\":\"Bad Name\"}"), 401, "sign-in-required");
+        assertProblem(viewer.post("api/subscriptions", rule), 403, "operator-only");
+        assertProblem(anonymous.delete("api/subscriptions/by-operator"), 401, "sign-in-required");
+        assertProblem(viewer.delete("api/subscriptions/audit"), 403, "operator-only");
+        assertNoQueue("shop.orders.by-operator");
+        // What the live page reads stays open to everyone.
+        for (String read : List.of("api/services", "api/deliveries?after=0", "api/ticks")) {
+            assertThat(anonymous.get(read).statusCode()).as(read).isEqualTo(200);
+        }
+        RoutingApi operator = api().asOperator();
+        assertThat(operator.post("api/subscriptions", rule).statusCode()).isEqualTo(201);
+        assertThat(operator.delete("api/subscriptions/by-operator").statusCode()).isEqualTo(204);
+    }
+    // end::operator-test[]
+
     // tag::reserved-test[]
     @Test
     void theShopsOwnQueueNamesCannotBeTakenOrDeletedThroughTheApiSoNothingUnroutableIsDropped() throws Exception {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         for (String name : List.of("unrouted", "dead-letters", "audit", "billing")) {
             assertProblem(api.post("api/subscriptions", "{\"name\":\"" + name + "\",\"pattern\":\"#\"}"), 409, "reserved-name");
             assertProblem(api.delete("api/subscriptions/" + name), 409, "reserved-name");
@@ -333,7 +363,7 @@ class BadInputIT extends DeployedRouting {
 
     @Test
     void aServiceAddedByARuleAloneGetsWhatItsSelectorSelects() {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         HttpResponse<String> created = api.post("api/subscriptions",
                 "{\"name\":\"big-eu\",\"pattern\":\"order.eu.#\",\"selector\":\"amount > 500\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -365,7 +395,7 @@ class BadInputIT extends DeployedRouting {
 
     @Test
     void aBadPatternOrNameIsRefusedAndTheBuiltInServicesCannotBeRemoved() {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         assertProblem(api.post("api/subscriptions", "{\"name\":\"x\",\"pattern\":\"order..paid\"}"), 400, "invalid-pattern");
         assertProblem(api.post("api/subscriptions", "{\"name\":\"x\",\"pattern\":\"order.e*.paid\"}"), 400, "invalid-pattern");
         assertProblem(api.post("api/subscriptions", "{\"name\":\"Bad Name\",\"pattern\":\"order.#\"}"), 400, "invalid-name");
@@ -378,7 +408,7 @@ class BadInputIT extends DeployedRouting {
     /** One binding of 127 '#' kept a shared broker busy for minutes: a pattern that big never reaches the broker. */
     @Test
     void aPatternWithTooManyHashesWordsOrCharactersIsRefusedBeforeAnyQueueIsDeclared() throws Exception {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"greedy\",\"pattern\":\"#.a.#.b.#\"}"), 400,
                 "pattern-too-big").getString("detail")).contains("it has 3 '#', at most 2 (routing.pattern-max-hashes)");
         assertThat(assertProblem(api.post("api/subscriptions", "{\"name\":\"greedy\",\"pattern\":\"a.b.c.d.e.f.g.h.i\"}"), 400,
@@ -399,7 +429,7 @@ class BadInputIT extends DeployedRouting {
      */
     @Test
     void aSelectorTheBrokerCouldNotDecodeOrTooDeepToParseIsRefusedAndEveryServiceKeepsItsConsumer() throws Exception {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         Map<String, Integer> consumersBefore = consumersPerQueue(api);
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         refused.put("amount > 1e400", "the number 1e400 is out of range");
@@ -425,7 +455,7 @@ class BadInputIT extends DeployedRouting {
     /** 2,034 anonymous subscriptions used up the server's JMS channels: live ones are capped (3 in the tests, see arquillian.xml). */
     @Test
     void subscriptionsAddedWhileTheShopRunsAreCappedWith429AndTheShopKeepsServing() throws Exception {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         List<String> names = List.of("cap-1", "cap-2", "cap-3");
         try {
             for (String name : names) {
@@ -465,6 +495,42 @@ class BadInputIT extends DeployedRouting {
     }
     // end::abuse-tick-test[]
 
+    // tag::tick-channel-test[]
+    /**
+     * A tick over the broker's message size once closed the ingester's channel, and every later tick was a 500 until a
+     * restart. Price limits now refuse such a tick, but the broker may still close the channel: here a topic permission
+     * forbids one routing key, so the broker closes the channel that publishes it (403). Every tick is still answered
+     * 202, the ingester says once that it starts over on a new channel, and the next ticks are routed.
+     */
+    @Test
+    void theTickIngesterStartsOverWhenTheBrokerClosesItsChannelAndLaterTicksFlow() {
+        RoutingApi api = api();
+        String permissions = "/api/topic-permissions/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
+                + RabbitVhost.encode(RabbitVhost.username());
+        String startOver = " [!] The tick ingester's channel was closed; it starts over on a new one: ";
+        long before = api.deliveries().stream().filter(d -> d.getString("line").startsWith(startOver)).count();
+        List<Integer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RabbitVhost.put(permissions, "{\"exchange\":\"" + Topology.TICKS + "\",\"write\":\"^(?!tick\\\\.xnas\\\\.BLOCKED$)\",\"read\":\".*\"}");
+        try {
+            answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"BLOCKED\",\"price\":1}]").statusCode());
+            // The broker closes the channel after the publish; the next tick finds it closed, and starts over.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":1}]").statusCode());
+                assertThat(api.deliveries().stream().filter(d -> d.getString("line").startsWith(startOver)).count())
+                        .isGreaterThan(before);
+            });
+        } finally {
+            RabbitVhost.remove(permissions);
+        }
+        String price = "555." + (10 + Math.floorMod(System.nanoTime(), 90));
+        answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]").statusCode());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(RoutingApi.object(api.get("api/ticks").body())
+                .getJsonObject("recent").getJsonArray("tick-recorder").getValuesAs(jakarta.json.JsonString::getString))
+                .contains("tick.xnas.AAPL " + price));
+        assertThat(answers).as("every tick answered 202, none 500").containsOnly(202);
+    }
+    // end::tick-channel-test[]
+
     /** 300,000 made-up symbols were all kept: the ticker keeps the last price of at most 1000, the newest ones. */
     @Test
     void theLastPricesKeptAreCappedAndTheNewestSymbolsAreKept() {
@@ -485,7 +551,7 @@ class BadInputIT extends DeployedRouting {
     /** A body of 3000 '[' was a 500 with an HTML stack trace; any body was read whole. Both are a 4xx problem now. */
     @Test
     void jsonNestedTooDeepIs400AndABodyOverTheLimitIs413WhetherItsLengthIsSaidOrNot() throws Exception {
-        RoutingApi api = api();
+        RoutingApi api = api().asOperator(); // subscriptions are for the operator only
         String deep = "[".repeat(3000) + "]".repeat(3000);
         for (String path : List.of("api/orders/events", "api/subscriptions", "api/ticks")) {
             assertProblem(api.post(path, deep), 400, "too-deeply-nested");

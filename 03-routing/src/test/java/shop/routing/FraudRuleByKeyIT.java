@@ -33,7 +33,7 @@ class FraudRuleByKeyIT {
         // A vhost of its own: the same durable subscriptions with other bindings must not meet the lesson's server.
         vhost = ExtraVhost.create("banded-key");
         server = PayaraProcess.start("banded-key", "routing", Map.of("rabbitmq.virtual-host", vhost.name(),
-                "routing.demo-ticks-per-second", "0", "routing.scheme", "banded-key"));
+                "routing.demo-ticks-per-second", "0", "routing.scheme", "banded-key", "mp.config.profile", "demo"));
         ExerciseCheck.awaitSchemeStarted(server, "Exercise 2 is not solved yet: the server has no routing scheme "
                 + "named banded-key; see 03-routing/README.md, Exercises, 2. Move the fraud rule from a selector into the routing key");
         api = new RoutingApi(URI.create("http://localhost:" + server.port() + "/").toURL());
@@ -86,7 +86,7 @@ class FraudRuleByKeyIT {
 
     @Test
     void aBindingWrittenForThreeWordKeysSilentlyGetsNothing() {
-        assertThat(api.post("api/subscriptions", "{\"name\":\"old-billing\",\"pattern\":\"order.*.paid\"}").statusCode())
+        assertThat(api.asOperator().post("api/subscriptions", "{\"name\":\"old-billing\",\"pattern\":\"order.*.paid\"}").statusCode())
                 .isEqualTo(201);
         try {
             String id = RoutingApi.newId("P");
@@ -97,7 +97,7 @@ class FraudRuleByKeyIT {
                     .as("billing, rewritten to order.*.paid.*, got it; the old three-word binding did not")
                     .contains("audit").anyMatch(s -> s.startsWith("billing-")).doesNotContain("old-billing");
         } finally {
-            api.delete("api/subscriptions/old-billing");
+            api.asOperator().delete("api/subscriptions/old-billing");
         }
     }
 }

@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +52,65 @@ class InteropIT extends DeployedRouting {
         awaitLine(api, d -> d.getString("line").equals(" [audit] Received 'order.apac.shipped' " + id));
     }
 
+    // tag::forged-warehouse-test[]
+    /**
+     * Anyone who may publish to the warehouse's queues could make the shop publish order events with any id and
+     * amount, and have a 10 MiB pick kept in memory and in the log. Each forgery is now dead-lettered with one short
+     * line, nothing is published, and both consumers go on with the next, valid message.
+     */
+    @Test
+    void forgedOrOversizedWarehouseMessagesAreDeadLetteredPublishNothingAndTheNextAnswerIsShipped() throws Exception {
+        RoutingApi api = api();
+        String forgery = RoutingApi.newId("F");
+        String huge = "{\"orderId\":\"A-1\",\"region\":\"eu\",\"amount\":1,\"pad\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}";
+        List<String> answers = List.of(
+                "{\"orderId\":\"" + forgery + "' OR 1=1\",\"region\":\"eu\",\"amount\":1}",  // an id HTTP refuses
+                "{\"orderId\":\"" + forgery + "\",\"region\":\"eu\",\"amount\":-5}",           // a negative amount
+                "{\"orderId\":\"" + forgery + "\",\"region\":\"eu\",\"amount\":1e400}",        // out of range
+                "{\"orderId\":\"" + forgery + "\",\"region\":\"mars\",\"amount\":1}",          // no such region
+                "{\"orderId\":\"" + forgery + "\",\"region\":\"eu\",\"amount\":1,\"event\":\"paid\"}", // a field too many
+                "[".repeat(400) + "]".repeat(400),                                                  // deep, but small
+                huge);                                                                               // 10 MiB
+        try (Connection connection = TestClients.amqp().newConnection("forger");
+             Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            AMQP.BasicProperties marked = new AMQP.BasicProperties.Builder().contentType("application/json")
+                    .headers(Map.of("forgery", forgery, "orderId", "A-1")).build();
+            for (String answer : answers) {
+                channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, marked, answer.getBytes(StandardCharsets.UTF_8));
+            }
+            channel.basicPublish(Topology.WAREHOUSE, "pick", marked, huge.getBytes(StandardCharsets.UTF_8));
+            channel.basicPublish(Topology.WAREHOUSE, "pick", marked, answers.get(0).getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(30_000);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(deadLettered(forgery))
+                .containsEntry(Topology.WAREHOUSE_SHIPPED, (long) answers.size()).containsEntry(Topology.WAREHOUSE_PICKS, 2L));
+        // The next real answer is read and shipped: the consumer did not stop on the forgeries.
+        String next = RoutingApi.newId("W");
+        try (Connection connection = TestClients.amqp().newConnection("warehouse");
+             Channel channel = connection.createChannel()) {
+            channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, null,
+                    ("{\"orderId\":\"" + next + "\",\"region\":\"us\",\"amount\":3}").getBytes(StandardCharsets.UTF_8));
+        }
+        awaitLine(api, d -> d.getString("line").equals(" [audit] Received 'order.us.shipped' " + next));
+
+        List<String> lines = api.deliveries().stream().map(d -> d.getString("line")).toList();
+        assertThat(lines).as("nothing of the forgeries was published").noneMatch(l -> l.contains(forgery) && !l.startsWith(" [!]"));
+        List<String> refusals = lines.stream().filter(l -> l.startsWith(" [!] shipping dead-lettered a warehouse answer")
+                || l.startsWith(" [!] warehouse dead-lettered a pick")).toList();
+        assertThat(refusals).as("one short line each, never the message").hasSize(answers.size() + 2)
+                .allSatisfy(l -> assertThat(l).hasSizeLessThan(200).doesNotContain("xxxx"))
+                .contains(" [!] shipping dead-lettered a warehouse answer from shop.warehouse.shipped to shop.orders.dead-letters: "
+                        + "it has " + huge.length() + " bytes, at most 1024",
+                        " [!] shipping dead-lettered a warehouse answer from shop.warehouse.shipped to shop.orders.dead-letters: "
+                        + "its amount is not a number from 0 to 1000000000");
+        for (String queue : List.of(Topology.WAREHOUSE_SHIPPED, Topology.WAREHOUSE_PICKS)) {
+            assertThat(RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + queue).asJsonObject()
+                    .getInt("consumers")).as(queue).isOne();
+        }
+    }
+    // end::forged-warehouse-test[]
+
     // tag::fanout-test[]
     @Test
     void aCacheInvalidationIsHeardByEveryInstanceExactlyOnce() {
@@ -76,6 +137,25 @@ class InteropIT extends DeployedRouting {
     private static List<String> evictions(RoutingApi api, String sku) {
         return api.deliveries().stream().filter(d -> d.getString("service").startsWith("cache-") && d.getString("id").equals(sku))
                 .map(d -> d.getString("line")).toList();
+    }
+
+    /** How many messages of {@code forgery} the dead-letter queue holds per queue they came from, read without taking them. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> deadLettered(String forgery) throws Exception {
+        Map<String, Long> perQueue = new java.util.TreeMap<>();
+        try (Connection connection = TestClients.amqp().newConnection("dead-letter-reader");
+             Channel channel = connection.createChannel()) {
+            // Not acknowledged: closing the channel puts every one back.
+            for (com.rabbitmq.client.GetResponse got = channel.basicGet(Topology.DEAD_LETTERS, false); got != null;
+                 got = channel.basicGet(Topology.DEAD_LETTERS, false)) {
+                Map<String, Object> headers = got.getProps().getHeaders();
+                if (headers != null && forgery.equals(String.valueOf(headers.get("forgery")))) {
+                    List<Map<String, Object>> deaths = (List<Map<String, Object>>) headers.get("x-death");
+                    perQueue.merge(deaths.get(0).get("queue").toString(), 1L, Long::sum);
+                }
+            }
+        }
+        return perQueue;
     }
 
     private static JsonObject awaitLine(RoutingApi api, java.util.function.Predicate<JsonObject> matching) {

@@ -21,10 +21,32 @@ final class RoutingApi {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
 
+    /** The demo profile's operator and viewer (README, Run it), which the tests' servers run with. */
+    static final String OPERATOR = "operator", OPERATOR_PASSWORD = "operator-demo-pass";
+    static final String VIEWER = "viewer", VIEWER_PASSWORD = "viewer-demo-pass";
+
     private final URI base;
+    /** The Authorization header every request carries, or null: anonymous. */
+    private final String authorization;
 
     RoutingApi(URL base) {
-        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+        this(URI.create(base.toString().endsWith("/") ? base.toString() : base + "/"), null);
+    }
+
+    private RoutingApi(URI base, String authorization) {
+        this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** The same API, each request signed in as {@code name} with HTTP Basic. */
+    RoutingApi signedIn(String name, String password) {
+        return new RoutingApi(base, "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The same API as the demo operator, who may add and remove subscriptions. */
+    RoutingApi asOperator() {
+        return signedIn(OPERATOR, OPERATOR_PASSWORD);
     }
 
     /** A fresh order id, unique in this run, so a test recognises its own messages. */
@@ -96,7 +118,10 @@ final class RoutingApi {
         return Json.createReader(new StringReader(json)).readArray();
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

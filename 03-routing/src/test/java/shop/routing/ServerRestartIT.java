@@ -45,7 +45,7 @@ class ServerRestartIT {
         server = startServer("lab5-server-first");
         selectorBindingsBefore = selectorBindingsOfFraudReview();
         // The orphan of the attack: a live rule for everything, whose durable queue used to outlive the server.
-        RoutingApi first = new RoutingApi(url(server));
+        RoutingApi first = new RoutingApi(url(server)).asOperator();
         assertThat(first.post("api/subscriptions", "{\"name\":\"swallow-all\",\"pattern\":\"#\"}").statusCode()).isEqualTo(201);
         RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + LIVE_QUEUE); // it exists
         server.stop(); // SIGTERM, as Ctrl+C: the server undeploys and closes its connections
@@ -142,7 +142,8 @@ class ServerRestartIT {
 
     private static PayaraProcess startServer(String name) {
         // A live subscription's queue expires 1 s after its last consumer, not the default minute, to keep the test short.
+        // The demo profile, as the run command: its operator may add a live subscription.
         return PayaraProcess.start(name, "routing", Map.of("rabbitmq.virtual-host", RabbitVhost.name(),
-                "routing.live-subscription-expiry-ms", "1000")).awaitReady();
+                "routing.live-subscription-expiry-ms", "1000", "mp.config.profile", "demo")).awaitReady();
     }
 }

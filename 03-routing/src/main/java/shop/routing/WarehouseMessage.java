@@ -1,0 +1,66 @@
+package shop.routing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * What the shop and its warehouse send each other, a pick or a "shipped" answer: {@code {"orderId","region","amount"}}.
+ * It comes from outside this server, from whoever may publish to the warehouse's queues, so it is checked as HTTP
+ * input is: a bounded size first, then exactly these fields, with the same id and amount checks as
+ * {@code POST /api/orders/events}. A refusal says why in a few words and never quotes the message.
+ */
+final class WarehouseMessage {
+
+    /** A real one is under 100 bytes; a larger one is refused before it is read, let alone kept or logged. */
+    static final int MAX_BYTES = 1024;
+    private static final Set<String> FIELDS = Set.of("orderId", "region", "amount");
+
+    /** Why a message is refused: short, and never the message itself. */
+    static final class Refused extends Exception {
+        Refused(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    private WarehouseMessage() {
+    }
+
+    // tag::read[]
+    /** The order {@code body} is about, as the event {@code event} ({@code paid} for a pick, {@code shipped} for an answer). */
+    static OrderEvent read(byte[] body, String event) throws Refused {
+        checkSize(body.length);
+        JsonValue value;
+        try {
+            value = Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
+        } catch (RuntimeException e) {
+            throw new Refused("it is not JSON");
+        }
+        if (!(value instanceof JsonObject json) || !json.keySet().equals(FIELDS)) {
+            throw new Refused("it is not a JSON object of exactly orderId, region and amount");
+        }
+        if (!OrderEvent.isOrderId(json.get("orderId"))) {
+            throw new Refused("its orderId is not 1-40 letters, digits or '-'");
+        }
+        if (!(json.get("region") instanceof JsonString region) || !OrderKey.REGIONS.contains(region.getString())) {
+            throw new Refused("its region is not one of " + String.join(", ", OrderKey.REGIONS));
+        }
+        if (!OrderEvent.isAmount(json.get("amount"))) {
+            throw new Refused("its amount is not a number from 0 to 1000000000");
+        }
+        return new OrderEvent(json.getString("orderId"), new OrderKey(region.getString(), event),
+                json.getJsonNumber("amount").bigDecimalValue());
+    }
+    // end::read[]
+
+    /** Refuses a message of {@code bytes} over {@link #MAX_BYTES}, before anything reads it. */
+    static void checkSize(long bytes) throws Refused {
+        if (bytes > MAX_BYTES) {
+            throw new Refused("it has " + bytes + " bytes, at most " + MAX_BYTES);
+        }
+    }
+}
