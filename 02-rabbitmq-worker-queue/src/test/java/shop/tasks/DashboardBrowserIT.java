@@ -4,11 +4,14 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.PayaraProcess;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -109,22 +112,32 @@ class DashboardBrowserIT extends DeployedProducer {
 
     // tag::cross-origin-browser-test[]
     /**
-     * A page on another origin (127.0.0.1 instead of localhost: another host, so another origin) tries what such a
-     * page queued tasks with before: fetch in no-cors mode with a blob, sendBeacon, and a text/plain form whose body
-     * is valid JSON. The producer answers each with 403, and nothing is queued. The page is served by Chromium's
-     * request routing: the dashboard's own pages could not send these (their Content-Security-Policy allows only
-     * their own origin), but another site's pages send what they like.
+     * A page on another site (a server of the test's own on 127.0.0.1: another host, so another origin) tries what
+     * such a page queued tasks with before: fetch in no-cors mode with a blob, sendBeacon, and a text/plain form whose
+     * body is valid JSON. The producer answers each with 403, and nothing is queued.
      */
     @Test
     @Order(0)
     void aPageOnAnotherOriginCannotQueueATaskThroughAVisitorsBrowser() throws Exception {
         String target = base.toString().endsWith("/") ? base.toString() : base + "/";
-        String otherOrigin = target.replace("://localhost:", "://127.0.0.1:");
-        assertThat(otherOrigin).as("the test server's URL names localhost").isNotEqualTo(target);
-        BrowserPage page = browser.open("about:blank");
-        page.page().route(otherOrigin + "elsewhere.html", route -> route.fulfill(new Route.FulfillOptions()
-                .setContentType("text/html").setBody("<!doctype html><title>another site</title><body></body>")));
-        page.page().navigate(otherOrigin + "elsewhere.html");
+        assertThat(target).as("the test server's URL names localhost").contains("://localhost:");
+        // Not the producer's own page at 127.0.0.1: its Content-Security-Policy would stop these requests in the
+        // browser, before the server could show that it refuses them. Another site's page has no such policy.
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        elsewhere.start();
+        BrowserPage page;
+        try {
+            page = browser.open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+        } finally {
+            elsewhere.stop(0); // the page is loaded: what it sends goes to the producer
+        }
         List<String> answers = new CopyOnWriteArrayList<>();
         page.page().onResponse(r -> {
             if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
