@@ -65,18 +65,19 @@ public class BrokerSetup {
     /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and its topic permissions. */
     private void provision(BrokerUser user) throws IOException, InterruptedException {
         Rabbit.Login login = rabbit.login(user);
+        List<String> added = topologyExtensions.stream().flatMap(e -> e.workerWrites().stream()).toList();
         // tags "": no management UI, no monitoring, nothing but the permissions below.
         api.put("/api/users/" + encode(login.username()),
                 Json.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
         api.put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.createObjectBuilder()
-                .add("configure", user.configure()).add("write", user.write()).add("read", user.read(settings))
+                .add("configure", user.configure()).add("write", user.write(added)).add("read", user.read(settings))
                 .build().toString());
         // tasks.events is a topic exchange, so the broker can check each publish's routing key against the user's.
         api.put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.createObjectBuilder()
                 .add("exchange", TaskTopology.EVENTS_EXCHANGE).add("write", user.eventKeys(settings)).add("read", ".*")
                 .build().toString());
         LOG.info(" [*] Broker user '" + login.username() + "' (" + user.key() + "): configure '" + user.configure()
-                + "', write '" + user.write() + "', read '" + user.read(settings) + "', tasks.events keys '"
+                + "', write '" + user.write(added) + "', read '" + user.read(settings) + "', tasks.events keys '"
                 + user.eventKeys(settings) + "'");
     }
     // end::provision-users[]

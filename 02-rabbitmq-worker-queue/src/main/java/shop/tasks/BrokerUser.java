@@ -1,5 +1,7 @@
 package shop.tasks;
 
+import java.util.List;
+
 /**
  * Who connects to RabbitMQ, and what each may do there: the producer, the board that follows the workers, and every
  * worker have their own user, whose permissions allow exactly their own queues and the routing keys they publish.
@@ -10,11 +12,11 @@ public enum BrokerUser {
     // configure: the queues and exchanges a role may declare or delete. "^$" matches none: the topology is the
     // operator's (BrokerSetup in the demo). The board declares one queue of its own, which the broker names amq.gen-...
     // write: the exchanges a role publishes to (and the queues it binds). read: the queues it consumes (and the
-    // exchanges it binds them to). {queue} is the worker's own queue (tasks.worker.queue): tasks, or tasks.reports.
+    // exchanges it binds them to). {queue} is the worker's own queue, tasks.worker.queue.
     PRODUCER("producer", "^$", "^tasks$", "^$"),
     BOARD("board", "^amq\\.gen-.*$", "^amq\\.gen-.*$", "^(amq\\.gen-.*|tasks\\.events|tasks\\.dlx)$"),
-    // tasks and tasks.dlx: a task the worker sets aside (TaskListener); tasks.retry.N: exercise 2's delays.
-    WORKER("worker", "^$", "^tasks(\\.dlx|\\.events|\\.retry\\.[0-9]+)?$", "^{queue}$");
+    // tasks and tasks.dlx: a task the worker sets aside (TaskListener); tasks.events: its reports.
+    WORKER("worker", "^$", "^tasks(\\.dlx|\\.events)?$", "^{queue}$");
 
     /** Topic permission of a worker on tasks.events: only events whose routing key ends in its own id ({id}). */
     static final String WORKER_EVENTS = "^(task\\.(running|done|failed)|worker\\.heartbeat)\\.{id}$";
@@ -41,8 +43,12 @@ public enum BrokerUser {
         return configure;
     }
 
-    public String write() {
-        return write;
+    /** What it may publish to; for a worker also what TopologyExtension beans add for workers ({@code added}, regexes). */
+    public String write(List<String> added) {
+        if (this != WORKER || added.isEmpty()) {
+            return write;
+        }
+        return "^(" + write.substring(1, write.length() - 1) + "|" + String.join("|", added) + ")$";
     }
 
     /** What it may consume; a worker its own queue. */

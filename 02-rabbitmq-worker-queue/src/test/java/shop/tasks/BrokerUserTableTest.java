@@ -21,7 +21,7 @@ class BrokerUserTableTest {
         assertThat(rows).hasSize(BrokerUser.values().length);
         for (BrokerUser user : BrokerUser.values()) {
             String name = user == BrokerUser.WORKER ? "tasks-worker-w1" : "tasks-" + user.key();
-            assertThat(rows).as(user.key()).contains("| `" + name + "` | `" + user.configure() + "` | `" + user.write() + "` | `"
+            assertThat(rows).as(user.key()).contains("| `" + name + "` | `" + user.configure() + "` | `" + user.write(List.of()) + "` | `"
                     + user.read(w1) + "` | `" + user.eventKeys(w1) + "` |");
         }
     }
