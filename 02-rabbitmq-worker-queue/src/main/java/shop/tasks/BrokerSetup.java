@@ -51,6 +51,17 @@ public class BrokerSetup {
         try (com.rabbitmq.client.Connection admin = factory.newConnection("setup")) {
             TaskTopology.declare(admin, settings.maxAttempts(), topologyExtensions);
         }
+        ensureUsers();
+    }
+
+    /**
+     * Only the users, once: for the producer's publisher, which never declared anything. Its declare would put back a
+     * route that a TopologyExtension of the workers took away, if the producer runs without it.
+     */
+    public synchronized void ensureUsers() throws Exception {
+        if (!provision) {
+            return;
+        }
         if (!usersCreated) {
             List<BrokerUser> users = settings.role() == TaskSettings.Role.PRODUCER
                     ? List.of(BrokerUser.PRODUCER, BrokerUser.BOARD) : List.of(BrokerUser.WORKER);

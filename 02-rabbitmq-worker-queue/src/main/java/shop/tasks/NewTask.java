@@ -155,7 +155,7 @@ public class NewTask {
         }
         nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
         try {
-            setup.ensure();
+            setup.ensureUsers();
         } catch (Exception e) {
             throw new BrokerUnavailable("The broker at " + rabbit.describe() + " cannot be set up: " + e.getMessage(), e);
         }
