@@ -45,6 +45,8 @@ public class NewTask {
     Rabbit rabbit;
     @Inject
     TaskSettings settings;
+    @Inject
+    BrokerSetup setup;
 
     private final Map<TaskType, RMQDestination> destinations = new EnumMap<>(TaskType.class);
     private Connection connection;
@@ -152,7 +154,13 @@ public class NewTask {
             throw new BrokerUnavailable("The broker at " + rabbit.describe() + " is not reachable; retrying shortly.", null);
         }
         nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
-        RMQConnectionFactory factory = rabbit.jms(1);
+        try {
+            setup.ensureUsers();
+        } catch (Exception e) {
+            throw new BrokerUnavailable("The broker at " + rabbit.describe() + " cannot be set up: " + e.getMessage(), e);
+        }
+        // As the producer's own user: it may publish to the tasks exchange, and nothing else.
+        RMQConnectionFactory factory = rabbit.jms(BrokerUser.PRODUCER, 1);
         Connection fresh = factory.createConnection();
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the broker connection: " + e.getMessage());

@@ -24,4 +24,8 @@ public final class Problem {
     public static Response response(int status, String code, String title, String detail) {
         return Response.status(status).type(MEDIA_TYPE).entity(json(status, code, title, detail).toString()).build();
     }
+
+    public static Response badRequest(String code, String title, String detail) {
+        return response(400, code, title, detail);
+    }
 }

@@ -4,6 +4,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Where the broker is: one place that turns the rabbitmq.* config keys into connection factories. */
@@ -23,15 +25,18 @@ public class Rabbit {
     String password;
     @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
     String virtualHost;
+    @Inject
+    TaskSettings settings;
 
     // tag::jms-factory[]
-    /** A JMS connection factory; prefetch is the number of unacknowledged tasks one consumer may hold. */
-    public RMQConnectionFactory jms(int prefetch) {
+    /** A JMS connection factory for a role's own user; prefetch is the number of unacknowledged tasks one consumer may hold. */
+    public RMQConnectionFactory jms(BrokerUser role, int prefetch) {
+        Login login = login(role);
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
+        factory.setUsername(login.username());
+        factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
         // The client's default is unlimited prefetch: one busy worker would hoard the whole queue.
         factory.setChannelsQos(prefetch);
@@ -51,13 +56,41 @@ public class Rabbit {
     }
     // end::jms-factory[]
 
-    /** A plain AMQP connection factory, for what JMS cannot express: queue arguments, passive declares, x-death. */
-    public ConnectionFactory amqp() {
+    /** A plain AMQP connection factory for a role's own user, for what JMS cannot express: passive declares, a server-named queue. */
+    public ConnectionFactory amqp(BrokerUser role) {
+        Login login = login(role);
+        return amqp(login.username(), login.password());
+    }
+
+    /** As {@link #amqp(BrokerUser)} with the administrator login (rabbitmq.username): only for {@link BrokerSetup}. */
+    ConnectionFactory amqp() {
+        return amqp(username, password);
+    }
+
+    // tag::login[]
+    /** A role's own login: rabbitmq.producer.username and .password, and likewise for board and worker. */
+    public Login login(BrokerUser role) {
+        Config config = ConfigProvider.getConfig();
+        // Each worker is a user of its own: {id} in rabbitmq.worker.username stands for its tasks.worker.id.
+        return new Login(config.getValue("rabbitmq." + role.key() + ".username", String.class).replace("{id}", settings.workerId()),
+                config.getValue("rabbitmq." + role.key() + ".password", String.class));
+    }
+    // end::login[]
+
+    /** A RabbitMQ user name and its password. */
+    public record Login(String username, String password) {
+        @Override
+        public String toString() {
+            return username; // never the password, should a login end up in a log line
+        }
+    }
+
+    private ConnectionFactory amqp(String user, String secret) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
+        factory.setUsername(user);
+        factory.setPassword(secret);
         factory.setVirtualHost(virtualHost);
         factory.setConnectionTimeout(2_000);
         factory.setNetworkRecoveryInterval(1_000);

@@ -40,6 +40,8 @@ public class StatusFeed {
     TaskSettings settings;
     @Inject
     TaskBoard board;
+    @Inject
+    BrokerSetup setup;
     /** Queues and routes added to the topology from outside the lesson, if any. */
     @Inject
     @Any
@@ -63,8 +65,9 @@ public class StatusFeed {
         try {
             // After this first connect the AMQP client recovers the connection, the server-named
             // queue, its bindings and the consumer by itself when the broker comes back.
-            Connection fresh = rabbit.amqp().newConnection("status-feed");
-            TaskTopology.declare(fresh, settings.maxAttempts(), topologyExtensions);
+            setup.ensure();
+            // As the board's own user: it may read events and dead letters, and declare only its own queue.
+            Connection fresh = rabbit.amqp(BrokerUser.BOARD).newConnection("status-feed");
             Channel channel = fresh.createChannel();
             // A private, server-named queue: the events are for whoever is watching right now.
             String queue = channel.queueDeclare().getQueue();
@@ -94,7 +97,7 @@ public class StatusFeed {
                 LOG.info(" [x] Dead-lettered '" + task.label() + "'");
             } else {
                 try (var reader = JSON.createReader(new StringReader(body))) {
-                    board.apply(reader.readObject());
+                    apply(envelope.getRoutingKey(), reader.readObject());
                 }
             }
         } catch (RuntimeException e) {
@@ -102,6 +105,21 @@ public class StatusFeed {
             LOG.warning(" [!] Ignored an unreadable event: " + e);
         }
     }
+
+    // tag::sender[]
+    /**
+     * The routing key's last word is the worker that sent the event: the broker lets each worker's user publish only
+     * keys that end in its own id (BrokerUser). The body's "worker" is only a claim: one that names another is forged.
+     */
+    private void apply(String routingKey, JsonObject event) {
+        String sender = routingKey.substring(routingKey.lastIndexOf('.') + 1);
+        if (!sender.equals(event.getString("worker", null))) {
+            LOG.warning(" [!] Ignored an event on " + routingKey + " that claims another worker");
+            return;
+        }
+        board.apply(event);
+    }
+    // end::sender[]
 
     /** The dashboard's numbers: the board's, plus the queue depths straight from the broker. */
     public JsonObject snapshot() {

@@ -1,12 +1,9 @@
 package shop.tasks;
 
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +13,6 @@ import java.util.regex.Pattern;
 
 /** Validates a POST /api/tasks body into a {@link Task}, or explains in one sentence what is wrong with it. */
 public final class TaskRequest {
-
-    /** Looked up once, not per call: see Task.JSON. */
-    private static final JsonProvider JSON = JsonProvider.provider();
-
-    /** A body bigger than this is refused before it is parsed. */
-    public static final int MAX_BYTES = 16 * 1024;
 
     private static final Set<String> FIELDS = Set.of("type", "orderId", "to", "simulate");
     private static final Set<String> SIMULATE_FIELDS = Set.of("workMs", "failAttempts");
@@ -81,15 +72,12 @@ public final class TaskRequest {
         if (body == null || body.isBlank()) {
             throw new Invalid("The body is empty; send a JSON object such as {\"type\":\"report\",\"orderId\":\"A-1001\"}.");
         }
-        try (var reader = JSON.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new Invalid("The body must be a JSON object.");
-            }
-            return value.asJsonObject();
-        } catch (JsonException e) {
-            throw new Invalid("The body is not valid JSON.");
+        // Not JSON, or nested too deep: a 400 problem of its own (JsonBody), never a 500.
+        JsonValue value = JsonBody.read(body);
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new Invalid("The body must be a JSON object.");
         }
+        return value.asJsonObject();
     }
 
     private static String string(JsonObject json, String field) throws Invalid {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The module's MicroProfile Config keys, with defaults in META-INF/microprofile-config.properties. */
@@ -11,6 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TaskSettings {
 
     public enum Role { PRODUCER, WORKER }
+
+    private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     @Inject @ConfigProperty(name = "tasks.role")
     String role;
@@ -72,9 +75,16 @@ public class TaskSettings {
         return workerQueue;
     }
 
-    /** A name for this worker on the dashboard: configured, or "worker-" plus the process id. */
+    /**
+     * A name for this worker on the dashboard: configured, or "worker-" plus the process id. It ends the routing key
+     * of the worker's events, and the broker lets each worker publish only its own (see BrokerUser): no dots in it.
+     */
     public String workerId() {
-        return workerId.filter(id -> !id.isBlank()).orElse("worker-" + ProcessHandle.current().pid());
+        String id = workerId.filter(configured -> !configured.isBlank()).orElse("worker-" + ProcessHandle.current().pid());
+        if (!WORKER_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("tasks.worker.id '" + id + "' must be 1-64 letters, digits, dashes or underscores.");
+        }
+        return id;
     }
 
     public long workMs(TaskType type) {

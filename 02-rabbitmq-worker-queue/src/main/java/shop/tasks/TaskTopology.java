@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Declares the exchanges and queues the tasks travel through. Declaring is idempotent, so the
- * producer and every worker do it at start, and whichever starts first creates them.
+ * producer and every worker do it at start (BrokerSetup, as the administrator: their own users may not), and
+ * whichever starts first creates them.
  */
 public final class TaskTopology {
 
@@ -23,7 +24,7 @@ public final class TaskTopology {
     public static final String DEAD_LETTER_EXCHANGE = "tasks.dlx";
     /** Dead-lettered tasks wait here for a human: inspect them, fix the cause, move them back. */
     public static final String DEAD_LETTER_QUEUE = "tasks.dead";
-    /** Workers report progress here (task.running, task.done, task.failed, worker.heartbeat). */
+    /** Workers report progress here (task.running.w1, task.done.w1, task.failed.w1, worker.heartbeat.w1 for worker w1). */
     public static final String EVENTS_EXCHANGE = "tasks.events";
 
     private TaskTopology() {

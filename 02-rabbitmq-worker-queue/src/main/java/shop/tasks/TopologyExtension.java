@@ -18,4 +18,9 @@ public interface TopologyExtension {
     default List<String> workQueues() {
         return List.of();
     }
+
+    /** The exchanges it adds that workers publish to, as regexes: each worker's broker user may write there too (BrokerUser). */
+    default List<String> workerWrites() {
+        return List.of();
+    }
 }

@@ -33,17 +33,13 @@ import java.util.logging.Logger;
 public class Worker {
 
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    private static final RMQDestination HEARTBEATS =
-            new RMQDestination("worker.heartbeat", TaskTopology.EVENTS_EXCHANGE, "worker.heartbeat", null);
 
     @Inject
     Rabbit rabbit;
     @Inject
     TaskSettings settings;
-    /** Queues and routes added to the topology from outside the lesson, if any. */
     @Inject
-    @Any
-    Instance<TopologyExtension> topologyExtensions;
+    BrokerSetup setup;
     /** Another way to consume, added from outside the lesson, if any. */
     @Inject
     @Any
@@ -76,8 +72,9 @@ public class Worker {
     private void connect() {
         Connection fresh = null;
         try {
-            declareTopology();
-            fresh = rabbit.jms(settings.prefetch()).createConnection();
+            setup.ensure();
+            // As this worker's own user: it may read its queue, and report only as itself.
+            fresh = rabbit.jms(BrokerUser.WORKER, settings.prefetch()).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] Lost the broker connection: " + e.getMessage() + "; reconnecting");
                 restart();
@@ -97,7 +94,8 @@ public class Worker {
                 }
             }
             heartbeatSession = fresh.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            heartbeats = heartbeatSession.createProducer(HEARTBEATS);
+            String heartbeat = "worker.heartbeat." + settings.workerId();
+            heartbeats = heartbeatSession.createProducer(new RMQDestination(heartbeat, TaskTopology.EVENTS_EXCHANGE, heartbeat, null));
             heartbeats.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
             fresh.start();
             connection = fresh;
@@ -115,14 +113,6 @@ public class Worker {
         }
     }
     // end::consume[]
-
-    private void declareTopology() throws Exception {
-        ConnectionFactory factory = rabbit.amqp();
-        factory.setAutomaticRecoveryEnabled(false);
-        try (com.rabbitmq.client.Connection amqp = factory.newConnection("worker-topology")) {
-            TaskTopology.declare(amqp, settings.maxAttempts(), topologyExtensions);
-        }
-    }
 
     private void reconnect() {
         close();
@@ -175,7 +165,7 @@ public class Worker {
     // end::watchdog[]
 
     private ConnectionFactory watchdogFactory() {
-        ConnectionFactory factory = rabbit.amqp();
+        ConnectionFactory factory = rabbit.amqp(BrokerUser.WORKER);
         factory.setAutomaticRecoveryEnabled(false);
         return factory;
     }

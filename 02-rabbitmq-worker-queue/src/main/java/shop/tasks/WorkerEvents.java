@@ -9,8 +9,8 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 
 /**
- * What a worker tells the dashboard: task.running, task.done, task.failed. Sent on the listener's
- * own session, because a JMS session belongs to one thread.
+ * What a worker tells the dashboard: task.running, task.done, task.failed, each followed by its worker id. Sent on
+ * the listener's own session, because a JMS session belongs to one thread.
  */
 final class WorkerEvents {
 
@@ -53,7 +53,8 @@ final class WorkerEvents {
     }
 
     private void send(String kind, JsonObjectBuilder event) throws JMSException {
-        String routingKey = "task." + kind;
+        // task.done.w1: the broker lets w1's user publish only keys that end in w1, so the key says who sent it.
+        String routingKey = "task." + kind + "." + workerId;
         producer.send(new RMQDestination(routingKey, TaskTopology.EVENTS_EXCHANGE, routingKey, null),
                 session.createTextMessage(event.add("event", kind).build().toString()));
     }

@@ -6,6 +6,7 @@ import com.rabbitmq.jms.admin.RMQDestination;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -59,6 +60,12 @@ public class RetryQueues implements TopologyExtension {
             }
         }
         // end::retry-queues[]
+    }
+
+    /** The workers publish to the delay exchanges: their broker users must be allowed to (see BrokerUser). */
+    @Override
+    public List<String> workerWrites() {
+        return enabled ? List.of("tasks\\.retry\\.[0-9]+") : List.of();
     }
 
     /** Where the worker publishes a task whose attempt number {@code attempt} failed, keeping its routing key. */

@@ -48,6 +48,7 @@ class BrokerRestartIT {
     @BeforeAll
     static void startBrokerAndProducer() {
         broker = PrivateBroker.start("course-tasks-" + ProcessHandle.current().pid(), freePort());
+        operatorSetsUp();
         producer = PayaraProcess.start("restart-producer", "tasks", settings("producer", "producer"));
         producer.awaitReady();
     }
@@ -245,14 +246,33 @@ class BrokerRestartIT {
         return worker.awaitLog(Pattern.compile(" \\[\\*\\] " + id + " waiting for tasks"));
     }
 
+    /**
+     * The private node has no management API to create users with: the topology is declared here, as an operator
+     * would once, and the producer and the workers run with rabbitmq.provision=false, as the node's administrator.
+     */
+    private static void operatorSetsUp() {
+        try (TestBroker amqp = TestBroker.connect(broker.port(), "/")) {
+            TaskTopology.declare(amqp.connection(), Integer.parseInt(BrokerUsers.defaults().getProperty("tasks.max-attempts")),
+                    Integer.parseInt(BrokerUsers.defaults().getProperty("tasks.max-length")));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot declare the topology on the private broker: " + e, e);
+        }
+    }
+
     private static Map<String, String> settings(String role, String id) {
-        return Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "tasks.role", role,
                 "tasks.worker.id", id,
                 "rabbitmq.port", String.valueOf(broker.port()),
                 "rabbitmq.virtual-host", "/",
                 "tasks.outbox-dir", OUTBOX.toString(),
-                "tasks.confirm-timeout-ms", String.valueOf(CONFIRM_TIMEOUT_MS));
+                "tasks.confirm-timeout-ms", String.valueOf(CONFIRM_TIMEOUT_MS),
+                "rabbitmq.provision", "false"));
+        for (BrokerUser user : BrokerUser.values()) {
+            settings.put("rabbitmq." + user.key() + ".username", "guest");
+            settings.put("rabbitmq." + user.key() + ".password", "guest");
+        }
+        return settings;
     }
 
     private static long ready() throws Exception {

@@ -2,12 +2,20 @@ package shop.tasks;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.PayaraProcess;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The live dashboard in a real Chromium: tasks submitted on the page, a worker's progress pushed back
- * over the WebSocket. In order: the queue is empty at first, and the worker started in the second
- * test stays for the third.
+ * over the WebSocket. In order: the queue is empty at first (another site's page could not fill it), and the worker
+ * started for the live test stays for the poison task.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT extends DeployedProducer {
@@ -101,6 +109,68 @@ class DashboardBrowserIT extends DeployedProducer {
 
         page.assertNoProblems();
     }
+
+    // tag::cross-origin-browser-test[]
+    /**
+     * A page on another site (a server of the test's own on 127.0.0.1: another host, so another origin) tries what
+     * such a page queued tasks with before: fetch in no-cors mode with a blob, sendBeacon, and a text/plain form whose
+     * body is valid JSON. The producer answers each with 403, and nothing is queued.
+     */
+    @Test
+    @Order(0)
+    void aPageOnAnotherOriginCannotQueueATaskThroughAVisitorsBrowser() throws Exception {
+        String target = base.toString().endsWith("/") ? base.toString() : base + "/";
+        assertThat(target).as("the test server's URL names localhost").contains("://localhost:");
+        // Not the producer's own page at 127.0.0.1: its Content-Security-Policy would stop these requests in the
+        // browser, before the server could show that it refuses them. Another site's page has no such policy.
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        elsewhere.start();
+        BrowserPage page;
+        try {
+            page = browser.open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+        } finally {
+            elsewhere.stop(0); // the page is loaded: what it sends goes to the producer
+        }
+        List<String> answers = new CopyOnWriteArrayList<>();
+        page.page().onResponse(r -> {
+            if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
+                answers.add(r.request().method() + " " + r.url().substring(target.length()) + " " + r.status());
+            }
+        });
+        page.page().evaluate("""
+                async target => {
+                  const task = id => new Blob([JSON.stringify({type: 'report', orderId: id})]);
+                  await fetch(target + 'api/tasks', {method: 'POST', mode: 'no-cors', body: task('CSRF-fetch')});
+                  navigator.sendBeacon(target + 'api/tasks', task('CSRF-beacon'));
+                  // A text/plain form sends "name=value": split so that the body is a valid task.
+                  const sink = document.createElement('iframe');
+                  sink.name = 'sink';
+                  document.body.append(sink);
+                  const form = document.createElement('form');
+                  Object.assign(form, {method: 'POST', action: target + 'api/tasks', enctype: 'text/plain', target: 'sink'});
+                  const field = document.createElement('input');
+                  Object.assign(field, {name: '{"type":"email","orderId":"CSRF-form","to":"ada@example.', value: 'com"}'});
+                  form.append(field);
+                  document.body.append(form);
+                  form.submit();
+                }""", target);
+        await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() -> {
+            page.page().evaluate("0"); // Playwright hands its events to this thread only while it makes a call
+            assertThat(answers).containsExactly("POST api/tasks 403", "POST api/tasks 403", "POST api/tasks 403");
+        });
+        try (TestBroker broker = TestBroker.connect()) {
+            assertThat(broker.ready(TaskTopology.QUEUE)).isZero();
+        }
+        assertThat(TaskApi.json(api().get("/api/dashboard")).getInt("accepted")).isZero();
+    }
+    // end::cross-origin-browser-test[]
 
     @Test
     @Order(1)

@@ -67,6 +67,7 @@ abstract class DeployedProducer {
         try (TestBroker broker = TestBroker.connect()) {
             broker.deleteTopology();
         }
+        BrokerUsers.deleteAll(); // the producer and the workers create them at start (rabbitmq.provision); deleting the vhost keeps users
         deleteOutbox();
     }
 
@@ -76,6 +77,7 @@ abstract class DeployedProducer {
                 "tasks.role", "worker",
                 "tasks.worker.id", id,
                 "rabbitmq.virtual-host", RabbitVhost.name(),
+                "rabbitmq.worker.username", BrokerUsers.workerName(), // this run's own, deleted after the class
                 "tasks.outbox-dir", OUTBOX.toString()));
         properties.putAll(settings);
         return PayaraProcess.start(id, "tasks", properties);

@@ -36,7 +36,7 @@ final class DoneTap implements AutoCloseable {
         Channel channel = broker.connection().createChannel();
         DoneTap tap = new DoneTap(channel);
         String queue = channel.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
-        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.done");
+        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.done.*"); // from any worker: task.done.w1, ...
         DeliverCallback onDone = (tag, delivery) -> {
             long now = System.nanoTime();
             try {

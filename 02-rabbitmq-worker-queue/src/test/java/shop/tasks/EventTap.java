@@ -31,7 +31,7 @@ final class EventTap implements AutoCloseable {
         Channel channel = broker.connection().createChannel();
         EventTap tap = new EventTap(channel);
         String queue = channel.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
-        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.*");
+        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.*.*"); // task.running.w1, task.done.w2, ...
         DeliverCallback onEvent = (tag, delivery) -> {
             try (var reader = Json.createReader(new StringReader(new String(delivery.getBody(), StandardCharsets.UTF_8)))) {
                 tap.events.add(reader.readObject());

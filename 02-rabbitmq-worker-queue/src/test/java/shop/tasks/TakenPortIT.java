@@ -25,7 +25,7 @@ class TakenPortIT {
         Path runtimeFolders;
         try (ServerSocket squatter = new ServerSocket(PayaraProcess.freePort());
              PayaraProcess worker = PayaraProcess.start("taken-port-worker", "tasks", squatter.getLocalPort(),
-                     Map.of("tasks.role", "worker", "tasks.worker.id", "taken-port-worker"))) {
+                     Map.of("tasks.role", "worker", "tasks.worker.id", "taken-port-worker", "rabbitmq.provision", "false"))) {
             long start = System.nanoTime();
 
             assertThatThrownBy(worker::awaitReady)

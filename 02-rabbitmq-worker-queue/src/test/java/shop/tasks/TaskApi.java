@@ -50,6 +50,20 @@ final class TaskApi {
                 .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
+    /** A POST to /api/tasks with exactly these header fields (name, value, ...): as a browser, a form or a script may send it. */
+    HttpResponse<String> post(HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/tasks")).POST(body);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
+    /** This producer's origin, as its own pages send it: http://localhost:port. */
+    String origin() {
+        return base.getScheme() + "://" + base.getRawAuthority();
+    }
+
     /** The producer's bookkeeping (/api/producer): confirms still outstanding, keys remembered. */
     JsonObject producer() {
         return json(get("/api/producer"));

@@ -204,14 +204,85 @@ class TaskApiIT extends DeployedProducer {
         }
     }
 
+    // tag::cross-site-test[]
+    /**
+     * What a page on another origin can make a visitor's browser send: fetch(..., {mode: 'no-cors', body: blob}) with no
+     * Content-Type, sendBeacon with text/plain, a form url-encoded. Refused: 403 with a foreign Origin, 415 if not JSON.
+     */
     @Test
-    void aWrongContentTypeIsRefusedAsAProblem() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/tasks"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("report A-1")).build(),
-                HttpResponse.BodyHandlers.ofString());
+    void writesFromAnotherOriginOrNotInJsonAreRefusedAndQueueNothing() throws Exception {
+        TaskApi api = api();
+        String task = "{\"type\":\"report\",\"orderId\":\"X-1\"}";
+        String evil = "http://127.0.0.1:1"; // another origin: another host name and port
+        try (TestBroker broker = TestBroker.connect()) {
+            long before = broker.ready(TaskTopology.QUEUE);
+            var body = HttpRequest.BodyPublishers.ofString(task);
+            assertProblem(api.post(body, "Origin", evil), 403, "foreign-origin"); // fetch no-cors with a blob
+            assertProblem(api.post(body, "Origin", evil, "Content-Type", "text/plain;charset=UTF-8"), 403, "foreign-origin"); // sendBeacon
+            assertProblem(api.post(body, "Origin", evil, "Content-Type", "application/x-www-form-urlencoded"), 403, "foreign-origin");
+            assertProblem(api.post(body, "Origin", "null"), 403, "foreign-origin"); // a sandboxed page
+            // JSON from another origin needs a CORS preflight, which this server never grants; refused all the same.
+            assertProblem(api.post(body, "Origin", evil, "Content-Type", "application/json"), 403, "foreign-origin");
+            assertProblem(api.post(body), 415, "json-only"); // no Origin, no Content-Type
+            assertProblem(api.post(body, "Content-Type", "text/plain"), 415, "json-only");
+            assertProblem(api.post(body, "Content-Type", "*/*"), 415, "json-only");
+            assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before);
 
-        assertThat(response.statusCode()).isEqualTo(415);
+            // The dashboard's own requests carry this server's origin and JSON; curl and tests send no Origin: both served.
+            assertThat(api.post(body, "Origin", api.origin(), "Content-Type", "application/json").statusCode()).isEqualTo(202);
+            assertThat(api.post(body, "Content-Type", "application/json").statusCode()).isEqualTo(202);
+            assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before + 2);
+        }
+    }
+    // end::cross-site-test[]
+
+    // tag::abuse-body-test[]
+    /** A body of 3000 '[' was a 500 with an HTML stack trace; a body of any size was read. Both are a 4xx problem now. */
+    @Test
+    void jsonNestedTooDeepIs400AndABodyOverTheLimitIs413WhetherItsLengthIsSaidOrNot() throws Exception {
+        TaskApi api = api();
+        try (TestBroker broker = TestBroker.connect()) {
+            long before = broker.ready(TaskTopology.QUEUE);
+            assertProblem(api.submit("[".repeat(3000) + "]".repeat(3000)), 400, "too-deeply-nested");
+            assertProblem(api.submit("{\"type\":\"report\",\"orderId\":\"A-1\",\"simulate\":" + "{\"x\":".repeat(2000)
+                    + "1" + "}".repeat(2001)), 400, "too-deeply-nested");
+            // A client that says 50 MB is coming is refused before one byte of the body is read.
+            String head = "POST /api/tasks HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 52428800\r\nConnection: close\r\n\r\n";
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                // The server may keep the connection open to drain the body it never asked for: read up to the problem's end.
+                java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+                byte[] buffer = new byte[4096];
+                try {
+                    for (int n; !read.toString(java.nio.charset.StandardCharsets.UTF_8).contains("Nothing was queued.")
+                            && (n = socket.getInputStream().read(buffer)) > 0; ) {
+                        read.write(buffer, 0, n);
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("no whole answer within 10 s, only: " + read, e);
+                }
+                assertThat(read.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413")
+                        .contains("application/problem+json", "/problems/body-too-large", "at most 16384 bytes (tasks.max-body-bytes)");
+            }
+            // Chunked: no Content-Length to refuse up front, so the limit counts the bytes as they come.
+            byte[] big = ("{\"type\":\"report\",\"orderId\":\"A-1\"" + " ".repeat(20_000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertProblem(api.post(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)),
+                    "Content-Type", "application/json"), 413, "body-too-large");
+            assertThat(broker.ready(TaskTopology.QUEUE)).isEqualTo(before);
+            api.accepted("{\"type\":\"report\",\"orderId\":\"A-2\"}"); // and the producer serves the next client
+        }
+    }
+    // end::abuse-body-test[]
+
+    private static JsonObject assertProblem(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonObject problem = TaskApi.json(response);
+        assertThat(problem.getString("type")).isEqualTo("/problems/" + code);
+        assertThat(problem.getString("detail")).endsWith("Nothing was queued.");
+        return problem;
     }
 
     @Test

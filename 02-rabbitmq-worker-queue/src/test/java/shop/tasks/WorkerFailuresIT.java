@@ -291,6 +291,57 @@ class WorkerFailuresIT extends DeployedProducer {
         await().atMost(30, SECONDS).untilAsserted(() -> assertThat(api().status(after).getString("status")).isEqualTo("DONE"));
     }
 
+    // tag::least-privilege[]
+    /**
+     * With the broker's own permissions, not the app's goodwill: a worker's user can report only as itself, read only
+     * its own queue, and the producer's user cannot report at all. What the broker lets through but the body lies
+     * about (an event on w1's key that names another worker) the board drops.
+     */
+    @Test
+    @Order(8)
+    void aWorkerCanReportOnlyAsItselfAndReadOnlyItsOwnQueueAndTheProducerCannotReport() throws Exception {
+        String me = IDS.get(WORKERS.get(0));
+        String user = BrokerUsers.workerName().replace("{id}", me);
+        String forged = UUID.randomUUID().toString();
+        String in = "' in vhost '" + RabbitVhost.name() + "' refused for user '";
+        try (com.rabbitmq.client.Connection asWorker = BrokerUsers.connect(BrokerUser.WORKER, me);
+             com.rabbitmq.client.Connection asProducer = BrokerUsers.connect(BrokerUser.PRODUCER, null)) {
+            for (String key : List.of("task.done." + W2, "worker.heartbeat." + W2, "task.done")) {
+                assertThat(BrokerUsers.refusal(asWorker, channel -> publishEvent(channel, key, event(forged, W2))))
+                        .isEqualTo("ACCESS_REFUSED - access to topic '" + key + "' in exchange 'tasks.events" + in + user + "'");
+            }
+            assertThat(BrokerUsers.refusal(asWorker, channel -> channel.basicGet(TaskTopology.DEAD_LETTER_QUEUE, false)))
+                    .isEqualTo("ACCESS_REFUSED - access to queue 'tasks.dead" + in + user + "'");
+            assertThat(BrokerUsers.refusal(asWorker, channel -> channel.queueDelete(TaskTopology.QUEUE)))
+                    .isEqualTo("ACCESS_REFUSED - access to queue 'tasks" + in + user + "'");
+            assertThat(BrokerUsers.refusal(asProducer, channel -> publishEvent(channel, "task.done." + me, event(forged, me))))
+                    .isEqualTo("ACCESS_REFUSED - access to exchange 'tasks.events" + in + BrokerUsers.name(BrokerUser.PRODUCER) + "'");
+            assertThat(BrokerUsers.refusal(asProducer, channel -> channel.basicGet(TaskTopology.QUEUE, false)))
+                    .isEqualTo("ACCESS_REFUSED - access to queue 'tasks" + in + BrokerUsers.name(BrokerUser.PRODUCER) + "'");
+
+            // On its own key the broker lets it through: the body's claim to be W2 is what the board checks.
+            String marker = UUID.randomUUID().toString();
+            try (com.rabbitmq.client.Channel channel = asWorker.createChannel()) {
+                publishEvent(channel, "task.done." + me, event(forged, W2));
+                publishEvent(channel, "task.done." + me, event(marker, me)); // behind it in the board's queue: applied
+            }
+            await().atMost(10, SECONDS).until(() -> api().get("/api/tasks/" + marker).statusCode() == 200);
+            assertThat(api().get("/api/tasks/" + forged).statusCode()).as("the forged event was applied").isEqualTo(404);
+        }
+    }
+    // end::least-privilege[]
+
+    private static String event(String taskId, String worker) {
+        return "{\"event\":\"done\",\"taskId\":\"" + taskId + "\",\"type\":\"report\",\"worker\":\"" + worker
+                + "\",\"attempt\":1,\"ms\":1,\"duplicate\":false}";
+    }
+
+    private static void publishEvent(com.rabbitmq.client.Channel channel, String routingKey, String body) throws Exception {
+        channel.confirmSelect();
+        channel.basicPublish(TaskTopology.EVENTS_EXCHANGE, routingKey, null, body.getBytes(StandardCharsets.UTF_8));
+        channel.waitForConfirmsOrDie(5_000);
+    }
+
     /** The consumers on the tasks queue, as the management API reports them, once they equal {@code expected}. */
     private static long awaitConsumers(long expected) {
         String path = "/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + TaskTopology.QUEUE;
