@@ -19,15 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The shop's customers as Jakarta Security sees them: an {@link IdentityStore} that checks a name and a
  * password against PBKDF2 hashes, and nothing else. {@link SessionResource} asks it through the container's
- * {@code IdentityStoreHandler}. The demo's customers ({@code shop.demo=true} only) are hashed once, at the first
- * sign-in, from {@code shop.demo-customers}; more customers come from {@code shop.customers-file}, lines of
- * {@code name=hash} read at every sign-in, so adding one needs no restart.
+ * {@code IdentityStoreHandler}. The demo's customers ({@code shop.demo=true} only) come from
+ * {@code shop.demo-customers}, each hashed with Pbkdf2PasswordHash at its first sign-in; more come from
+ * {@code shop.customers-file}, lines of {@code name=hash} read at every sign-in, so adding one needs no restart.
  *
  * <p>Teaching scope: a real shop keeps its customers in a database ({@code @DatabaseIdentityStoreDefinition}
  * with the same {@code Pbkdf2PasswordHash}) or behind its identity provider; the rest stays as it is.
@@ -58,8 +59,8 @@ public class DemoCustomers implements IdentityStore {
     @Inject @ConfigProperty(name = "shop.customers-file")
     Optional<String> customersFile;
 
-    /** name -> hash of the demo customers, and a hash of a password nobody has; made at the first sign-in. */
-    private Map<String, String> demoHashes;
+    /** name -> hash of each demo customer, made at their first sign-in: nobody else pays for it. */
+    private final Map<String, String> demoHashes = new ConcurrentHashMap<>();
     private String dummyHash;
 
     @PostConstruct
@@ -86,18 +87,9 @@ public class DemoCustomers implements IdentityStore {
     // end::validate[]
 
     private String hashOf(String name) {
-        String demoHash = demoHashes().get(name);
-        return demoHash != null ? demoHash : fileHashes().getProperty(name);
-    }
-
-    /** The demo customers, each hashed with the parameters above: the plain passwords are not kept. */
-    private synchronized Map<String, String> demoHashes() {
-        if (demoHashes == null) {
-            Map<String, String> hashes = new LinkedHashMap<>();
-            demoPasswords(demo, demoCustomers).forEach((name, password) -> hashes.put(name, passwordHash.generate(password)));
-            demoHashes = hashes;
-        }
-        return demoHashes;
+        char[] demoPassword = demoPasswords(demo, demoCustomers).get(name);
+        return demoPassword != null ? demoHashes.computeIfAbsent(name, n -> passwordHash.generate(demoPassword))
+                : fileHashes().getProperty(name);
     }
 
     private synchronized String dummyHash() {

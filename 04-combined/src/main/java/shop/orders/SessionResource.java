@@ -88,7 +88,8 @@ public class SessionResource {
             return Problem.response(503, "broker-unavailable", "Try again shortly",
                     "The shop cannot reach its broker to end your older sessions; you are not signed in.");
         }
-        return Response.ok(Json.object().add("customer", name).build().toString()).cookie(cookie(token, channel, (int) settings.sessionLifetime().toSeconds())).build();
+        NewCookie cookie = cookie(token, channel, (int) settings.sessionLifetime().toSeconds());
+        return Response.ok(Json.object().add("customer", name).build().toString()).cookie(cookie).build();
     }
     // end::sign-in[]
 
