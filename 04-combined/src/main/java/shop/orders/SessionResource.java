@@ -80,15 +80,15 @@ public class SessionResource {
             // One answer for a wrong password and an unknown name: nobody learns who is a customer here.
             return Problem.response(401, "sign-in-failed", "Sign-in failed", "Wrong name or password.");
         }
-        String token = signIns.signIn(name);
+        SignIns.Token token = signIns.signIn(name);
         try {
             // A new session each sign-in; the customer's older tokens stop working, on every instance.
-            revocations.revoke(name, signIns.find(token).orElseThrow().issued());
+            revocations.revoke(name, token.signIn().issued());
         } catch (OrderCommands.BrokerUnavailable e) {
             return Problem.response(503, "broker-unavailable", "Try again shortly",
                     "The shop cannot reach its broker to end your older sessions; you are not signed in.");
         }
-        NewCookie cookie = cookie(token, channel, (int) settings.sessionLifetime().toSeconds());
+        NewCookie cookie = cookie(token.value(), channel, (int) settings.sessionLifetime().toSeconds());
         return Response.ok(Json.object().add("customer", name).build().toString()).cookie(cookie).build();
     }
     // end::sign-in[]

@@ -38,13 +38,16 @@ public class SignIns {
 
     // tag::token[]
     // tag::sign-in[]
-    public String signIn(String customer) {
-        long issued = nextIssued();
-        Instant expires = clock.instant().plus(settings.sessionLifetime());
-        String payload = customer + "." + issued + "." + expires.getEpochSecond();
-        return payload + "." + signature(payload);
+    public Token signIn(String customer) {
+        SignIn signIn = new SignIn(customer, nextIssued(), clock.instant().plus(settings.sessionLifetime()));
+        String payload = customer + "." + signIn.issued() + "." + signIn.expires().getEpochSecond();
+        return new Token(payload + "." + signature(payload), signIn);
     }
     // end::sign-in[]
+
+    /** A new token (the cookie's value), and the sign-in it stands for. */
+    public record Token(String value, SignIn signIn) {
+    }
 
     public Optional<SignIn> find(String token) {
         if (token == null) {
