@@ -77,7 +77,10 @@ public class Revocations {
                 publisher.basicPublish(OrderTopology.SESSIONS, "", new AMQP.BasicProperties.Builder().deliveryMode(2).build(), event);
                 publisher.waitForConfirmsOrDie(5_000); // the other instances will hear of it, or the caller says so
             }
-        } catch (IOException | InterruptedException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OrderCommands.BrokerUnavailable("interrupted while the broker confirmed the revocation", e);
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             throw new OrderCommands.BrokerUnavailable("the revocation did not reach the broker", e);
         }
     }
