@@ -64,9 +64,11 @@ public final class OrderTopology {
                     "x-max-age", "1D"));
             channel.queueBind(PROGRESS_STREAM, PROGRESS, "#");
             channel.exchangeDeclare(BOARD, "topic", true);
+            // tag::sessions[]
             channel.exchangeDeclare(SESSIONS, "fanout", true);
             channel.queueDeclare(SESSIONS_STREAM, true, false, false, Map.of("x-queue-type", "stream", "x-max-age", "1D"));
             channel.queueBind(SESSIONS_STREAM, SESSIONS, "");
+            // end::sessions[]
         }
     }
     // end::declare[]
