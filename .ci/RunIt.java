@@ -210,8 +210,9 @@ public class RunIt {
                 post("8083", "/api/orders/events", event.group(1));
             }
             case "04-combined" -> {
-                // "sign in ... order the poster to be asked a question", and answer it
-                Socket ada = Socket.open("8084", "/orders", signIn("8084", "ada"));
+                // "sign in as ... the demo customers", with ada's password from the README's table; order the
+                // poster to be asked a question, and answer it
+                Socket ada = Socket.open("8084", "/orders", signIn("8084", "ada", demoPassword("ada")));
                 ada.await("\"welcome\"");
                 // the page makes the order id, a UUID per click (the README's contract)
                 ada.send("{\"type\":\"place\",\"orderId\":\"" + java.util.UUID.randomUUID() + "\",\"item\":\"poster\",\"payment\":\"tok_visa\",\"correlationId\":\"9f1c2e4a-demo-0001\"}");
@@ -227,10 +228,25 @@ public class RunIt {
         }
     }
 
+    /** A demo customer's password, as the README's table of demo customers prints it: {@code | `ada` | `…` |}. */
+    String demoPassword(String name) {
+        Matcher row = Pattern.compile("(?m)^\\| `" + Pattern.quote(name) + "` \\| `([^`]+)` \\|").matcher(readme);
+        if (!row.find()) {
+            fail("README lists no demo customer '" + name + "' with a password");
+        }
+        return row.group(1);
+    }
+
     static String signIn(String port, String name) throws Exception {
+        return signIn(port, name, null);
+    }
+
+    static String signIn(String port, String name, String password) throws Exception {
+        String body = password == null ? "{\"name\":\"" + name + "\"}"
+                : "{\"name\":\"" + name + "\",\"password\":\"" + password + "\"}";
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/session"))
                 .header("Content-Type", "application/json").header("Origin", "http://localhost:" + port)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             fail("sign-in as " + name + " answered " + response.statusCode() + ": " + response.body());

@@ -56,8 +56,8 @@ function connect() {
         }
     };
     socket.onmessage = (event) => receive(JSON.parse(event.data));
-    socket.onclose = () => {
-        if (state.socket !== socket) {
+    socket.onclose = (event) => {
+        if (state.socket !== socket || signedOut(event)) {
             return;
         }
         status.dataset.state = "closed";
@@ -68,6 +68,25 @@ function connect() {
     };
 }
 // end::failover[]
+
+// Closed with 1008 "signed out": this browser signed out, here or in another tab, or signed in again elsewhere.
+// Reconnecting would only be refused: show it, and the sign-in form.
+function signedOut(event) {
+    if (event.code !== 1008 || event.reason !== "signed out") {
+        return false;
+    }
+    state.socket = null;
+    const status = $("connection");
+    status.dataset.state = "signed-out";
+    status.textContent = "signed out";
+    $("shop").hidden = true;
+    $("sign-in").hidden = false;
+    return true;
+}
+
+$("sign-out").addEventListener("click", async () => {
+    await fetch("api/session", { method: "DELETE" }); // the shop closes this page's socket: signedOut() shows it
+});
 
 setInterval(() => {
     if (state.socket?.readyState === WebSocket.OPEN) {
@@ -184,12 +203,18 @@ $("order-form").addEventListener("submit", (event) => {
 
 $("sign-in").addEventListener("submit", async (event) => {
     event.preventDefault();
+    const form = new FormData(event.target);
     const response = await fetch("api/session", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ name: new FormData(event.target).get("name") }),
+        body: JSON.stringify({ name: form.get("name"), password: form.get("password") }),
     });
+    event.target.reset(); // the password does not stay in the page
     if (!response.ok) {
         showError((await response.json()).detail);
+        return;
+    }
+    if (state.instances.length) {
+        location.reload(); // signed in again after a sign-out: a fresh page, nothing of the last customer's left
         return;
     }
     $("sign-in").hidden = true;

@@ -40,6 +40,11 @@ public final class Feed {
         return customer;
     }
 
+    /** The sign-in this socket was opened with (HandshakeGuard made it the principal): a revocation closes it. */
+    public SignIn signIn() {
+        return (SignIn) session.getUserPrincipal();
+    }
+
     public long resumeAfter() {
         return lastOffset;
     }

@@ -31,6 +31,8 @@ public class OrderEndpoint {
     OrderCommands commands;
     @Inject
     Placements placements;
+    @Inject
+    Revocations revocations;
 
     @OnOpen
     public void open(Session session) {
@@ -49,6 +51,9 @@ public class OrderEndpoint {
         feed.send(Json.object().add("type", "welcome").add("customer", who.customer())
                 .add("resumedAfter", feed.resumeAfter()).build().toString());
         progress.join(feed);
+        if (revocations.revoked(who)) { // signed out between the handshake and now: the revocation missed this socket
+            feed.close(CloseReason.CloseCodes.VIOLATED_POLICY, Revocations.SIGNED_OUT);
+        }
     }
 
     // tag::on-message[]

@@ -23,6 +23,10 @@ public final class OrderTopology {
     public static final String PROGRESS_STREAM = "orders.progress";
     /** A redacted copy of the progress for the read-only order board (Web-STOMP): no customers. */
     public static final String BOARD = "orders.board";
+    /** Sign-ins and sign-outs, as revocations every web instance applies (see {@link Revocations}). */
+    public static final String SESSIONS = "orders.sessions";
+    /** Every revocation of the last day, in order: an instance that starts reads them all (longer than shop.session-lifetime). */
+    public static final String SESSIONS_STREAM = "orders.sessions";
 
     private OrderTopology() {
     }
@@ -60,6 +64,11 @@ public final class OrderTopology {
                     "x-max-age", "1D"));
             channel.queueBind(PROGRESS_STREAM, PROGRESS, "#");
             channel.exchangeDeclare(BOARD, "topic", true);
+            // tag::sessions[]
+            channel.exchangeDeclare(SESSIONS, "fanout", true);
+            channel.queueDeclare(SESSIONS_STREAM, true, false, false, Map.of("x-queue-type", "stream", "x-max-age", "1D"));
+            channel.queueBind(SESSIONS_STREAM, SESSIONS, "");
+            // end::sessions[]
         }
     }
     // end::declare[]

@@ -201,6 +201,11 @@ public class ProgressFeed {
     }
     // end::join[]
 
+    /** The customer's sockets on this instance, for example to close them when the customer signs out. */
+    public Set<Feed> feedsOf(String customer) {
+        return Set.copyOf(feeds.getOrDefault(customer, Set.of()));
+    }
+
     public void leave(Feed feed) {
         feeds.computeIfPresent(feed.customer(), (c, set) -> {
             set.remove(feed);

@@ -20,7 +20,8 @@ public enum Role {
     SHIPPING("shipping", "^$", "^orders(\\.progress|\\.board|\\.dlx)?$", "^orders\\.shipping$",
             "^refund$", "^order\\.(shipped|cancelled)$"),
     // The web tier sends the customer's commands and reads the progress stream; it consumes no step's queue.
-    WEB("web", "^$", "^orders$", "^orders\\.progress$",
+    // It also writes and reads the sign-outs every instance applies (orders.sessions, a fanout and its stream).
+    WEB("web", "^$", "^orders(\\.sessions)?$", "^orders\\.(progress|sessions)$",
             "^(charge|answer)$", "^$");
     // end::roles[]
 

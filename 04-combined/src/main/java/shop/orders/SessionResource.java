@@ -3,6 +3,12 @@ package shop.orders;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.security.enterprise.credential.Password;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
@@ -15,38 +21,77 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.util.Optional;
+import java.util.OptionalLong;
 
-/** Sign-in and sign-out: {@code POST /api/session {"name":"alice"}} sets the signed session cookie. */
+/**
+ * Sign-in and sign-out: {@code POST /api/session {"name":"ada","password":"…"}} checks the password with
+ * Jakarta Security's identity store ({@link DemoCustomers}) and sets a new signed session cookie, revoking the
+ * customer's older ones; {@code DELETE /api/session} revokes it, and its sockets close on every instance.
+ */
 @Path("/session")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
+
+    /** Longer passwords are refused before any hashing: a megabyte "password" is not a sign-in. */
+    static final int MAX_PASSWORD = 128;
 
     @Inject
     SignIns signIns;
     @Inject
     ShopSettings settings;
+    @Inject
+    SignInLimits limits;
+    @Inject
+    IdentityStoreHandler identityStores;
+    @Inject
+    Revocations revocations;
 
+    // tag::sign-in[]
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response signIn(String body, @Context SecurityContext channel) {
+    public Response signIn(String body, @Context SecurityContext channel, @Context HttpServletRequest request) {
         String name;
+        String password;
         try {
-            name = Json.parse(body).getString("name", "");
+            JsonObject json = Json.parse(body);
+            name = json.getString("name", "");
+            password = json.get("password") instanceof JsonString p ? p.getString() : "";
         } catch (JsonException | ClassCastException | IllegalStateException e) {
-            return Problem.response(400, "malformed-json", "Malformed JSON", "Send {\"name\":\"alice\"}.");
+            return Problem.response(400, "malformed-json", "Malformed JSON", "Send {\"name\":\"ada\",\"password\":\"…\"}.");
         }
         if (!SignIns.VALID_NAME.matcher(name).matches()) {
             return Problem.response(400, "invalid-name", "Invalid name",
                     "A name is 1-32 characters of A-Z, a-z, 0-9, '_' or '-'.");
         }
-        // Secure when signed in over https: the browser then never sends the sign-in over plain http,
-        // where anyone on the way could copy it. Not over http: browsers drop a Secure cookie set there.
-        NewCookie cookie = new NewCookie.Builder(SignIns.COOKIE).value(signIns.signIn(name)).path("/")
-                .httpOnly(true).secure(channel.isSecure()).sameSite(NewCookie.SameSite.STRICT)
-                .maxAge((int) settings.sessionLifetime().toSeconds()).build();
-        JsonObject me = Json.object().add("customer", name).build();
-        return Response.ok(me.toString()).cookie(cookie).build();
+        if (password.isEmpty() || password.length() > MAX_PASSWORD) {
+            return Problem.response(400, "invalid-password", "Invalid password",
+                    "A password is 1-" + MAX_PASSWORD + " characters.");
+        }
+        OptionalLong retryAfter = limits.attempt(name, ClientAddress.of(request, settings.trustedProxies()));
+        if (retryAfter.isPresent()) {
+            return Response.fromResponse(Problem.response(429, "too-many-sign-ins", "Too many sign-in attempts",
+                    "At most " + settings.signInsPerNamePerMinute() + " a minute per name and "
+                            + settings.signInsPerAddressPerMinute() + " per address; try again later."))
+                    .header("Retry-After", retryAfter.getAsLong()).build();
+        }
+        CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(name, new Password(password)));
+        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+            // One answer for a wrong password and an unknown name: nobody learns who is a customer here.
+            return Problem.response(401, "sign-in-failed", "Sign-in failed", "Wrong name or password.");
+        }
+        SignIns.Token token = signIns.signIn(name);
+        try {
+            // A new session each sign-in; the customer's older tokens stop working, on every instance.
+            revocations.revoke(name, token.signIn().issued());
+        } catch (OrderCommands.BrokerUnavailable e) {
+            return Problem.response(503, "broker-unavailable", "Try again shortly",
+                    "The shop cannot reach its broker to end your older sessions; you are not signed in.");
+        }
+        NewCookie cookie = cookie(token.value(), channel, (int) settings.sessionLifetime().toSeconds());
+        return Response.ok(Json.object().add("customer", name).build().toString()).cookie(cookie).build();
     }
+    // end::sign-in[]
 
     /** Who is signed in: 200 with the customer, or 204 when nobody is (a question with an answer, not an error). */
     @GET
@@ -56,10 +101,31 @@ public class SessionResource {
                 .orElseGet(() -> Response.noContent().build());
     }
 
+    // tag::sign-out[]
     @DELETE
-    public Response signOut(@Context SecurityContext channel) {
-        NewCookie expired = new NewCookie.Builder(SignIns.COOKIE).value("").path("/").maxAge(0)
-                .httpOnly(true).secure(channel.isSecure()).sameSite(NewCookie.SameSite.STRICT).build();
+    public Response signOut(@CookieParam(SignIns.COOKIE) String token, @Context SecurityContext channel) {
+        Optional<SignIn> signIn = signIns.find(token);
+        NewCookie expired = cookie("", channel, 0);
+        if (signIn.isPresent()) {
+            try {
+                // This token and any older one: refused, and their sockets closed, on every instance.
+                revocations.revoke(signIn.get().customer(), signIn.get().issued() + 1);
+            } catch (OrderCommands.BrokerUnavailable e) {
+                return Response.fromResponse(Problem.response(503, "broker-unavailable", "Signed out here only",
+                        "This instance no longer accepts your session, but the shop could not tell its other instances;"
+                                + " sign out again shortly.")).cookie(expired).build();
+            }
+        }
         return Response.noContent().cookie(expired).build();
+    }
+    // end::sign-out[]
+
+    /**
+     * HttpOnly: the page's scripts never see it. Secure when signed in over https: the browser then never sends
+     * it over plain http, where anyone on the way could copy it. Not over http: browsers drop a Secure cookie set there.
+     */
+    private static NewCookie cookie(String token, SecurityContext channel, int maxAge) {
+        return new NewCookie.Builder(SignIns.COOKIE).value(token).path("/").httpOnly(true).secure(channel.isSecure())
+                .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
     }
 }

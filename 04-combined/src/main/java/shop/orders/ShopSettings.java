@@ -34,6 +34,14 @@ public class ShopSettings {
     List<String> instances;
     @Inject @ConfigProperty(name = "shop.allowed-origins")
     Optional<String> allowedOrigins;
+    @Inject @ConfigProperty(name = "shop.sign-ins-per-name-per-minute")
+    int signInsPerNamePerMinute;
+    @Inject @ConfigProperty(name = "shop.sign-ins-per-address-per-minute")
+    int signInsPerAddressPerMinute;
+    @Inject @ConfigProperty(name = "shop.trusted-proxies")
+    Optional<String> trustedProxies;
+    @Inject @ConfigProperty(name = "shop.unlimited-addresses")
+    Optional<String> unlimitedAddresses;
 
     /** Whether this process runs the given step service. */
     public boolean runs(Step step) {
@@ -79,6 +87,24 @@ public class ShopSettings {
         List<String> origins = new ArrayList<>(instances);
         origins.addAll(split(allowedOrigins));
         return origins;
+    }
+
+    public int signInsPerNamePerMinute() {
+        return signInsPerNamePerMinute;
+    }
+
+    public int signInsPerAddressPerMinute() {
+        return signInsPerAddressPerMinute;
+    }
+
+    /** Proxies whose X-Forwarded-For names the client (see {@link ClientAddress}). */
+    public List<String> trustedProxies() {
+        return split(trustedProxies);
+    }
+
+    /** Client addresses the per-address sign-in limit leaves out: a load generator's, say. */
+    public List<String> unlimitedAddresses() {
+        return split(unlimitedAddresses);
     }
 
     private static List<String> split(Optional<String> list) {

@@ -17,10 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Issues and checks sign-in tokens, kept in an HttpOnly cookie, as in module 01, with one change
  * for two instances: the token is signed (HMAC-SHA256) instead of stored. Any instance that knows
  * {@code shop.session-secret} can check it, so a customer who fails over to the other instance is
- * still signed in: no sticky sessions, no shared memory.
- *
- * <p>Teaching scope: a name is all it takes to sign in. A real shop puts its identity provider in
- * front and keeps the rest: cookie, signature check, handshake check, ownership check.
+ * still signed in: no sticky sessions, no shared memory. A signature cannot be taken back, so a token
+ * also says when it was issued, and {@link Revocations} refuses those issued before the customer's
+ * latest sign-in or sign-out, on every instance.
  */
 @ApplicationScoped
 public class SignIns {
@@ -30,40 +29,54 @@ public class SignIns {
 
     @Inject
     ShopSettings settings;
+    @Inject
+    Revocations revocations;
 
     private final Clock clock = Clock.systemUTC();
+    /** The last issued time handed out: two sign-ins in one millisecond still get different ones. */
+    private long lastIssued;
 
     // tag::token[]
     // tag::sign-in[]
-    public String signIn(String customer) {
-        Instant expires = clock.instant().plus(settings.sessionLifetime());
-        String payload = customer + "." + expires.getEpochSecond();
-        return payload + "." + signature(payload);
+    public Token signIn(String customer) {
+        SignIn signIn = new SignIn(customer, nextIssued(), clock.instant().plus(settings.sessionLifetime()));
+        String payload = customer + "." + signIn.issued() + "." + signIn.expires().getEpochSecond();
+        return new Token(payload + "." + signature(payload), signIn);
     }
     // end::sign-in[]
+
+    /** A new token (the cookie's value), and the sign-in it stands for. */
+    public record Token(String value, SignIn signIn) {
+    }
 
     public Optional<SignIn> find(String token) {
         if (token == null) {
             return Optional.empty();
         }
         String[] parts = token.split("\\.");
-        if (parts.length != 3 || !VALID_NAME.matcher(parts[0]).matches()) {
+        if (parts.length != 4 || !VALID_NAME.matcher(parts[0]).matches()) {
             return Optional.empty();
         }
-        String payload = parts[0] + "." + parts[1];
+        String payload = parts[0] + "." + parts[1] + "." + parts[2];
         // Constant-time comparison: a timing difference must not reveal how much of a forgery was right.
         if (!MessageDigest.isEqual(signature(payload).getBytes(StandardCharsets.US_ASCII),
-                parts[2].getBytes(StandardCharsets.US_ASCII))) {
+                parts[3].getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
         try {
-            Instant expires = Instant.ofEpochSecond(Long.parseLong(parts[1]));
-            return clock.instant().isBefore(expires) ? Optional.of(new SignIn(parts[0], expires)) : Optional.empty();
+            SignIn signIn = new SignIn(parts[0], Long.parseLong(parts[1]), Instant.ofEpochSecond(Long.parseLong(parts[2])));
+            return clock.instant().isBefore(signIn.expires()) && !revocations.revoked(signIn)
+                    ? Optional.of(signIn) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
     // end::token[]
+
+    private synchronized long nextIssued() {
+        lastIssued = Math.max(clock.millis(), lastIssued + 1);
+        return lastIssued;
+    }
 
     private String signature(String payload) {
         try {

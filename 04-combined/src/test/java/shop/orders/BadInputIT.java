@@ -156,6 +156,67 @@ class BadInputIT extends DeployedShop {
         assertThat(response.body()).contains("malformed-json");
     }
 
+    // tag::sign-in-tests[]
+    @Test
+    void aWrongPasswordAndAnUnknownNameGetTheSame401() {
+        String known = WorkflowIT.unique("erin");
+        HttpResponse<String> wrongPassword = Customer.postSession(base, known, "not-" + TestCustomers.PASSWORD, "203.0.113.1");
+        HttpResponse<String> unknownName = Customer.postSession(base, "nobody-" + UUID.randomUUID().toString().substring(0, 8),
+                TestCustomers.PASSWORD, "203.0.113.1");
+
+        for (HttpResponse<String> refused : java.util.List.of(wrongPassword, unknownName)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
+            assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+        }
+        assertThat(unknownName.body()).isEqualTo(wrongPassword.body()).contains("Wrong name or password.");
+    }
+
+    @Test
+    void signInAttemptsAreLimitedPerNameWhateverTheAddressWith429AndRetryAfter() {
+        String name = WorkflowIT.unique("frank");
+        for (int i = 1; i <= 5; i++) { // shop.sign-ins-per-name-per-minute, each from another address
+            assertThat(Customer.postSession(base, name, "guess-" + i, "198.51.100." + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = Customer.postSession(base, name, TestCustomers.PASSWORD, "198.51.100.6");
+
+        assertThat(limited.statusCode()).as("even the right password, once the name's tries are used up").isEqualTo(429);
+        assertThat(limited.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
+        assertThat(limited.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(
+                seconds -> assertThat(seconds).isBetween(1L, 60L));
+        assertThat(limited.body()).contains("too-many-sign-ins");
+    }
+
+    @Test
+    void signInAttemptsAreLimitedPerAddressWhateverTheName() {
+        String address = "192.0.2." + (1 + new java.util.Random().nextInt(250));
+        for (int i = 1; i <= 20; i++) { // shop.sign-ins-per-address-per-minute, each for another name
+            assertThat(Customer.postSession(base, WorkflowIT.unique("guess"), "wrong", address).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = Customer.postSession(base, WorkflowIT.unique("grace"), TestCustomers.PASSWORD, address);
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        // Another address is not held up by it.
+        assertThat(Customer.postSession(base, WorkflowIT.unique("grace"), TestCustomers.PASSWORD, "192.0.2.254").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aNewSignInRevokesTheOldTokenAndClosesItsSocketWith1008() {
+        Customer firstBrowser = Customer.signIn(base, WorkflowIT.unique("heidi")).connect(base);
+        Customer secondBrowser = Customer.signIn(base, firstBrowser.name).connect(base);
+
+        assertThat(firstBrowser.channel().awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+        assertThat(firstBrowser.channel().closeReason()).isEqualTo("signed out");
+        assertThat(firstBrowser.get(base, "api/session").statusCode()).as("the old token").isEqualTo(204);
+        URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
+        assertThat(RecordingWebSocket.refusedHandshakeStatus(channel, firstBrowser.headers(base))).isEqualTo(403);
+        assertThat(secondBrowser.get(base, "api/session").body()).contains(firstBrowser.name);
+        secondBrowser.close();
+    }
+    // end::sign-in-tests[]
+
     /** Frames are handled in order: once the ping after the bad frame is answered, the bad one was handled. */
     private void assertStartedNothingAndStillWorks() {
         carol.channel().send("{\"type\":\"ping\"}");

@@ -29,14 +29,39 @@ final class Customer implements AutoCloseable {
         this.cookie = cookie;
     }
 
-    /** Signs in on one instance; the signed cookie is good on every instance of the run. */
+    /** Signs in on one instance, as a customer of {@link TestCustomers}; the signed cookie is good on every instance of the run. */
     static Customer signIn(URL base, String name) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(at(base, "api/session"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build());
+        HttpResponse<String> response = postSession(base, name, TestCustomers.PASSWORD, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        String cookie = response.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        return new Customer(name, cookie(response));
+    }
+
+    /**
+     * POST /api/session, from {@code address} if not null: the test server trusts the tests' own address as a proxy,
+     * so an {@code X-Forwarded-For} header stands for another client, as behind the shop's load balancer.
+     */
+    static HttpResponse<String> postSession(URL base, String name, String password, String address) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(at(base, "api/session")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.object().add("name", name).add("password", password)
+                        .build().toString()));
+        if (address != null) {
+            request.header("X-Forwarded-For", address);
+        }
+        return send(request.build());
+    }
+
+    static String cookie(HttpResponse<String> signedIn) {
+        return signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    }
+
+    /** The same signed-in browser in another tab: the same cookie, a channel of its own. */
+    Customer anotherTab() {
         return new Customer(name, cookie);
+    }
+
+    /** DELETE /api/session: signs this browser out. */
+    HttpResponse<String> signOut(URL instance) {
+        return send(HttpRequest.newBuilder(at(instance, "api/session")).header("Cookie", cookie).DELETE().build());
     }
 
     /** Opens the order channel on an instance, as that instance's own page would. */

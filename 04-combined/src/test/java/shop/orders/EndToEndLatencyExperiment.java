@@ -125,6 +125,7 @@ class EndToEndLatencyExperiment {
     private static PayaraProcess start(String name, int port, Map<String, String> common, String services) {
         Map<String, String> props = new java.util.HashMap<>(common);
         props.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
+        props.putAll(TestCustomers.serverProperties()); // and its own customers
         props.put("shop.services", services);
         PayaraProcess process = PayaraProcess.start(name, "orders", port, props);
         PROCESSES.add(process);
@@ -316,7 +317,8 @@ class EndToEndLatencyExperiment {
             String base = "http://localhost:" + instance.port();
             HttpResponse<String> signIn = send(HttpRequest.newBuilder(URI.create(base + "/api/session"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.object().add("name", name)
+                            .add("password", TestCustomers.PASSWORD).build().toString())).build());
             assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
             String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
             LiveCustomer customer = new LiveCustomer();

@@ -8,8 +8,10 @@ import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
+import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
@@ -116,7 +118,7 @@ class ScaleOutIT {
     void aCustomerWhoComesBackOnTheOtherInstanceGetsEveryMissedUpdateInOrderOnce() {
         String name = WorkflowIT.unique("alice");
         try (Customer firstTab = Customer.signIn(a, name).connect(a);
-             Customer secondTab = Customer.signIn(b, name).connect(b)) {
+             Customer secondTab = firstTab.anotherTab().connect(b)) {
             String poster = firstTab.place("poster", "tok_visa");
             firstTab.channel().awaitFrame(f -> f.getString("type").equals("progress") && f.getString("stage").equals("backordered"));
             long seen = lastOffset(firstTab);
@@ -310,6 +312,7 @@ class ScaleOutIT {
         });
         page.page().navigate(a.toString());
         page.byTestId("name").fill(WorkflowIT.unique("judy"));
+        page.byTestId("password").fill(TestCustomers.PASSWORD);
         page.byTestId("sign-in-button").click();
         page.byTestId("item").selectOption("lamp");
         page.byTestId("place").dblclick(); // and a double click, for good measure
@@ -324,8 +327,53 @@ class ScaleOutIT {
         assertThat(DeployedShop.lines("payment", "charged.log", order)).isEqualTo(1);
     }
 
+    // tag::sign-out-everywhere[]
     @Test
     @Order(9)
+    void aSignInOrSignOutOnAEndsTheOldSessionsSocketOnBAndBRefusesItsToken() {
+        URI channelOnB = URI.create("ws" + Customer.at(b, "orders").toString().substring(4));
+        try (Customer laptop = Customer.signIn(a, WorkflowIT.unique("ivan")).connect(a, b, -1)) {
+            // A new sign-in on A: the laptop's session, connected to B, ends there.
+            Customer phone = Customer.signIn(a, laptop.name).connect(a, b, -1);
+            assertThat(laptop.channel().awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+            assertThat(laptop.channel().closeReason()).isEqualTo("signed out");
+            assertThat(RecordingWebSocket.refusedHandshakeStatus(channelOnB, laptop.headers(a))).isEqualTo(403);
+
+            // Signing out on A: the phone's socket on B closes, and B refuses its token.
+            assertThat(phone.signOut(a).statusCode()).isEqualTo(204);
+            assertThat(phone.channel().awaitClose(Duration.ofSeconds(10))).isEqualTo(1008);
+            assertThat(phone.channel().closeReason()).isEqualTo("signed out");
+            assertThat(phone.get(b, "api/session").statusCode()).isEqualTo(204);
+            assertThat(RecordingWebSocket.refusedHandshakeStatus(channelOnB, phone.headers(a))).isEqualTo(403);
+            phone.close();
+        }
+    }
+    // end::sign-out-everywhere[]
+
+    @Test
+    @Order(10)
+    void aPageOnAShowsSignedOutWhenItsCustomerSignsInOnBAndItsOwnSignOutButtonWorks() {
+        BrowserPage page = browser.open(a.toString());
+        String name = WorkflowIT.unique("kim");
+        page.byTestId("name").fill(name);
+        page.byTestId("password").fill(TestCustomers.PASSWORD);
+        page.byTestId("sign-in-button").click();
+        assertThat(page.byTestId("connection")).hasAttribute("data-instance", a.getAuthority());
+
+        Customer.signIn(b, name).close(); // the same customer, in another browser, on the other instance
+
+        assertThat(page.byTestId("connection")).hasText("signed out");
+        assertThat(page.byTestId("sign-in")).isVisible();
+        page.byTestId("name").fill(name);
+        page.byTestId("password").fill(TestCustomers.PASSWORD);
+        page.byTestId("sign-in-button").click();
+        assertThat(page.byTestId("connection")).hasAttribute("data-instance", a.getAuthority());
+        page.byTestId("sign-out").click();
+        assertThat(page.byTestId("connection")).hasText("signed out");
+    }
+
+    @Test
+    @Order(11)
     void everyFailureLineTheReadmeShowsIsInTheLogsOfTheTestsAbove() {
         // Run after the poison messages, the failing commands and the cut-off consumer: "…" stands for what varies.
         for (String line : ReadmeLog.block("one line per message, here as the tests' messages cause them:")) {
@@ -336,10 +384,11 @@ class ScaleOutIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void whenInstanceADiesThePageMovesToBAndShowsEveryStepOnce() {
         BrowserPage page = browser.open(a.toString());
         page.byTestId("name").fill(WorkflowIT.unique("erin"));
+        page.byTestId("password").fill(TestCustomers.PASSWORD);
         page.byTestId("sign-in-button").click();
         assertThat(page.byTestId("connection")).hasAttribute("data-instance", a.getAuthority());
 
@@ -417,6 +466,7 @@ class ScaleOutIT {
     private static Map<String, String> with(String key, String value) {
         Map<String, String> properties = new HashMap<>(common);
         properties.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
+        properties.putAll(TestCustomers.serverProperties()); // and its own customers
         properties.put(key, value);
         return properties;
     }

@@ -87,6 +87,7 @@ class ShippingDownIT {
     private static Map<String, String> with(String key, String value) {
         Map<String, String> properties = new HashMap<>(common);
         properties.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
+        properties.putAll(TestCustomers.serverProperties()); // and its own customers
         properties.put(key, value);
         return properties;
     }

@@ -154,10 +154,12 @@ final class ShopBroker implements AutoCloseable {
             }
             channel.queueDelete(OrderTopology.DEAD_LETTER_QUEUE);
             channel.queueDelete(OrderTopology.PROGRESS_STREAM);
+            channel.queueDelete(OrderTopology.SESSIONS_STREAM);
             channel.exchangeDelete(OrderTopology.COMMANDS);
             channel.exchangeDelete(OrderTopology.DEAD_LETTER_EXCHANGE);
             channel.exchangeDelete(OrderTopology.PROGRESS);
             channel.exchangeDelete(OrderTopology.BOARD);
+            channel.exchangeDelete(OrderTopology.SESSIONS);
         }
     }
 

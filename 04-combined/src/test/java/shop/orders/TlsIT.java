@@ -202,7 +202,7 @@ class TlsIT {
         try {
             HttpResponse<String> response = trusting.send(HttpRequest.newBuilder(base.resolve("api/session"))
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"alice\"}")).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(DemoCustomersTest.ADA_SIGN_IN)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             return response;

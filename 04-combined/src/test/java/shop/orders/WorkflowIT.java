@@ -310,8 +310,8 @@ class WorkflowIT extends DeployedShop {
         channel.waitForConfirmsOrDie(5_000);
     }
 
-    /** A customer of this test alone: a customer's page replays all their orders, including earlier tests'. */
+    /** A customer of this test alone (a customer's page replays all their orders, including earlier tests'), added to the shop's customers. */
     static String unique(String name) {
-        return name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        return TestCustomers.add(name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
     }
 }
