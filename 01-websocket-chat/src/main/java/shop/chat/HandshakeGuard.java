@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Optional;
@@ -93,7 +94,12 @@ public class HandshakeGuard extends HttpFilter {
             response.setHeader("Upgrade", "websocket");
         }
         response.setContentType(Problem.MEDIA_TYPE);
-        response.getWriter().write(Problem.json(status, code, title, detail).toString());
+        byte[] body = Problem.json(status, code, title, detail).toString().getBytes(StandardCharsets.UTF_8);
+        // Its length, always: with an Upgrade header the server frames the answer as an upgrade, with no length
+        // and the connection left open, so a client would wait for the end of the body forever.
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** The handshake request, now carrying the signed-in user and its client address as its principal. */
