@@ -1,0 +1,58 @@
+package shop.orders;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
+ * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
+ * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes pass
+ * untouched.
+ */
+@WebFilter(urlPatterns = "/*", asyncSupported = true)
+public class ContainerErrors extends HttpFilter {
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        chain.doFilter(request, request.getHeader("Upgrade") != null ? response : new AsProblem(response));
+    }
+
+    /** Turns sendError into a problem+json answer with the same status. */
+    private static final class AsProblem extends HttpServletResponseWrapper {
+
+        AsProblem(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void sendError(int status) throws IOException {
+            sendError(status, null);
+        }
+
+        @Override
+        public void sendError(int status, String message) throws IOException {
+            if (isCommitted()) {
+                super.sendError(status, message);
+                return;
+            }
+            resetBuffer();
+            setStatus(status);
+            setContentType(Problem.MEDIA_TYPE);
+            setCharacterEncoding("UTF-8");
+            byte[] body = Problem.json(status, "http-" + status, "HTTP " + status,
+                    "The server refused this request before it reached the application (HTTP status " + status + ").")
+                    .toString().getBytes(StandardCharsets.UTF_8);
+            setContentLength(body.length);
+            getOutputStream().write(body);
+            flushBuffer();
+        }
+    }
+}
