@@ -48,30 +48,30 @@ public class HandshakeGuard extends HttpFilter {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String room = path.startsWith("/chat/") ? path.substring("/chat/".length()) : ""; // "/chat" alone: no room
         if (!VALID_ROOM.matcher(room).matches()) {
-            refuse(request, response, 404, "invalid-room", "No such room",
+            refuse(response, 404, "invalid-room", "No such room",
                     "A room name is 1-32 characters of a-z, 0-9 or '-'.");
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            refuse(request, response, 426, "upgrade-required", "Upgrade required",
+            refuse(response, 426, "upgrade-required", "Upgrade required",
                     "This address is the chat's WebSocket: open it with a WebSocket client, as the page does.");
             return;
         }
         if (!originPolicy.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
-            refuse(request, response, 403, "forbidden-origin", "Origin not allowed",
+            refuse(response, 403, "forbidden-origin", "Origin not allowed",
                     "This page's origin may not open the chat; see chat.allowed-origins.");
             return;
         }
         Optional<SignIn> signIn = signIns.find(sessionToken(request));
         if (signIn.isEmpty()) {
-            refuse(request, response, 403, "not-signed-in", "Not signed in",
+            refuse(response, 403, "not-signed-in", "Not signed in",
                     "Sign in with POST /api/session before opening the chat.");
             return;
         }
         String address = ClientAddress.of(request, settings.trustedProxies());
         Optional<Refusal> full = connections.refusalFor(address);
         if (full.isPresent()) {
-            refuse(request, response, full.get().status(), full.get().code(), "Too many connections", full.get().detail());
+            refuse(response, full.get().status(), full.get().code(), "Too many connections", full.get().detail());
             return;
         }
         chain.doFilter(new SignedInRequest(request, new Caller(signIn.get(), address)), response);
@@ -87,18 +87,14 @@ public class HandshakeGuard extends HttpFilter {
                 .map(Cookie::getValue).findFirst().orElse(null);
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
-            String title, String detail) throws IOException {
+    private static void refuse(HttpServletResponse response, int status, String code, String title, String detail)
+            throws IOException {
         response.setStatus(status);
-        if (status == 426 && request.getHeader("Upgrade") == null) {
-            // Not when the client asked for another protocol: the server then takes the answer for that upgrade,
-            // and sends it without its Content-Type and length.
-            response.setHeader("Upgrade", "websocket");
-        }
+        // No "Upgrade: websocket" header on the 426, though HTTP asks for one: Payara Micro takes any answer that
+        // carries it for an upgrade, and sends it without its length (or Content-Type), leaving the connection
+        // open, so the client would wait for the end of the body forever. The problem's detail says what to do.
         response.setContentType(Problem.MEDIA_TYPE);
         byte[] body = Problem.json(status, code, title, detail).toString().getBytes(StandardCharsets.UTF_8);
-        // Its length, always: with an Upgrade header the server frames the answer as an upgrade, with no length
-        // and the connection left open, so a client would wait for the end of the body forever.
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
