@@ -22,7 +22,8 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        chain.doFilter(request, request.getHeader("Upgrade") != null ? response : new AsProblem(response));
+        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        chain.doFilter(request, handshake ? response : new AsProblem(response));
     }
 
     /** Turns sendError into a problem+json answer with the same status. */
