@@ -40,7 +40,7 @@ public class BasicSignIn implements HttpAuthenticationMechanism {
 
     @Inject
     @ConfigProperty(name = "routing.trusted-proxies")
-    Optional<List<String>> trustedProxies;
+    Optional<String> trustedProxies; // a String, split here: Payara's config producer cannot inject Optional<List<String>>
 
     // tag::mechanism[]
     @Override
@@ -57,7 +57,7 @@ public class BasicSignIn implements HttpAuthenticationMechanism {
             request.setAttribute(REFUSED, true);
             return context.doNothing(); // no name and password to check: no hash, nothing to count
         }
-        String address = ClientAddress.of(request, trustedProxies.orElse(List.of()));
+        String address = ClientAddress.of(request, List.of(trustedProxies.orElse("").split("\\s*,\\s*")));
         Optional<PasswordAttempts.TooMany> tooMany = attempts.refusalFor(nameAndPassword[0], address);
         if (tooMany.isPresent()) { // refused before the hash is checked: guessing costs the guesser, not the server
             request.setAttribute(TOO_MANY, tooMany.get());
