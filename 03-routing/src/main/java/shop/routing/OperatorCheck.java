@@ -12,8 +12,9 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * Lets only the {@code operator} role through to an {@link OperatorOnly} method: anonymous, or with a wrong password,
- * {@code 401} with a Basic challenge; signed in without the role, {@code 403}. Both as problem+json, before the body
- * is read, so nothing about the request is looked at for someone who may not make it.
+ * {@code 401} with a Basic challenge; past the limit on wrong passwords, {@code 429}; signed in without the role,
+ * {@code 403}. All as problem+json, before the body is read, so nothing about the request is looked at for someone
+ * who may not make it.
  */
 @Provider
 @OperatorOnly
@@ -29,7 +30,11 @@ public class OperatorCheck implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         SecurityContext caller = request.getSecurityContext();
-        if (caller.getUserPrincipal() == null) {
+        if (servletRequest.getAttribute(BasicSignIn.TOO_MANY) instanceof PasswordAttempts.TooMany tooMany) {
+            request.abortWith(Response.fromResponse(Problem.response(429, "too-many-password-attempts",
+                            "Too many attempts", tooMany.detail() + " Try again later; nothing was done."))
+                    .header("Retry-After", Math.max(1, tooMany.retryAfter().toSeconds())).build());
+        } else if (caller.getUserPrincipal() == null) {
             boolean refused = servletRequest.getAttribute(BasicSignIn.REFUSED) != null;
             request.abortWith(Response.fromResponse(Problem.response(401, "sign-in-required", "Sign in as an operator",
                             (refused ? "The name or password is wrong. " : "")

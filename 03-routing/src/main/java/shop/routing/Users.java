@@ -11,13 +11,15 @@ import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Who may sign in, from {@code routing.users}: entries {@code name:role:hash}, where the hash is Jakarta Security's
  * {@link Pbkdf2PasswordHash} form ({@code PBKDF2WithHmacSHA256:iterations:salt:hash}); no password is stored. Only the
- * demo profile has users (README, Run it); without it nobody may change the subscriptions.
+ * demo profile has users (README, Run it); without it nobody may change the subscriptions. A name nobody has costs the
+ * same hash as a wrong password, so the time of a 401 does not tell which names exist.
  */
 @ApplicationScoped
 public class Users implements IdentityStore {
@@ -29,17 +31,30 @@ public class Users implements IdentityStore {
     Pbkdf2PasswordHash hash;
 
     private Map<String, User> users;
+    /** A hash of a random password, as strong as a real user's: checked for a name nobody has (see validate). */
+    private String unknownNameHash;
 
     @PostConstruct
     void load() {
         List<String> entries = ConfigProvider.getConfig().getOptionalValues("routing.users", String.class).orElse(List.of());
         users = entries.stream().map(e -> e.split(":", 3)).collect(Collectors.toUnmodifiableMap(e -> e[0], e -> new User(e[1], e[2])));
+        users.values().stream().findFirst().ifPresent(user -> {
+            String[] algorithmAndIterations = user.passwordHash().split(":", 3); // algorithm:iterations:salt:hash
+            hash.initialize(Map.of("Pbkdf2PasswordHash.Algorithm", algorithmAndIterations[0],
+                    "Pbkdf2PasswordHash.Iterations", algorithmAndIterations[1]));
+            unknownNameHash = hash.generate(UUID.randomUUID().toString().toCharArray());
+        });
     }
 
     // tag::validate[]
     @Override
     public CredentialValidationResult validate(Credential credential) {
-        if (!(credential instanceof UsernamePasswordCredential login) || !users.containsKey(login.getCaller())) {
+        if (!(credential instanceof UsernamePasswordCredential login) || users.isEmpty()) {
+            return CredentialValidationResult.INVALID_RESULT;
+        }
+        if (!users.containsKey(login.getCaller())) {
+            // as slow as a wrong password, or a fast 401 would tell a guesser which names exist
+            hash.verify(login.getPassword().getValue(), unknownNameHash);
             return CredentialValidationResult.INVALID_RESULT;
         }
         User user = users.get(login.getCaller());

@@ -284,6 +284,43 @@ class BadInputIT extends DeployedRouting {
     }
     // end::operator-test[]
 
+    // tag::password-limit-test[]
+    /**
+     * Each wrong password cost the server a PBKDF2 hash of 210,000 iterations, without limit: anyone could burn its CPU,
+     * or guess the operator's password for ever. Now wrong passwords are counted per name (5) and per client address
+     * (10) before the hash is checked, so a burst cannot slip past; past either, 429 at once, with no hash.
+     */
+    @Test
+    void wrongPasswordsPastTheLimitAre429WithoutAHashAndTheOperatorStillSignsInFromAnotherAddress() throws Exception {
+        // One name, 8 guesses at once from 8 addresses: 5 are checked (401), 3 are not.
+        String name = RoutingApi.newId("guessed");
+        List<HttpResponse<String>> byName = atOnce(8, i -> guess(name, "guess-" + i, "198.51.100." + i));
+        assertThat(byName).extracting(HttpResponse::statusCode).containsOnly(401, 429).filteredOn(s -> s == 401).hasSize(5);
+        HttpResponse<String> tooMany = byName.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        assertThat(assertProblem(tooMany, 429, "too-many-password-attempts").getString("detail"))
+                .startsWith("Too many wrong passwords for this name: at most 5 in 5 minutes.");
+        assertThat(tooMany.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 300L));
+
+        // The 429 comes without a hash: the server spends a fraction of the CPU time on 10 refused guesses that it
+        // spends on 10 checked ones. Those are for names nobody has, which cost a hash too (Users), or a fast 401 would
+        // tell a guesser which names exist.
+        Duration checked = serverCpuFor(10, 401, i -> guess(RoutingApi.newId("guessed"), "guess", "198.51.100." + (100 + i)));
+        Duration refused = serverCpuFor(10, 429, i -> guess(name, "guess", "198.51.100.21"));
+        assertThat(refused).as("the server's CPU time for 10 refused guesses, against %s for 10 checked", checked)
+                .isLessThan(checked.dividedBy(3));
+
+        // One address, 12 guesses at once for 12 names: 10 are checked, 2 are not, nor is the operator's right password.
+        List<HttpResponse<String>> byAddress = atOnce(12, i -> guess(RoutingApi.newId("guessed"), "guess", "203.0.113.9"));
+        assertThat(byAddress).extracting(HttpResponse::statusCode).containsOnly(401, 429).filteredOn(s -> s == 401).hasSize(10);
+        assertThat(assertProblem(guess(RoutingApi.OPERATOR, RoutingApi.OPERATOR_PASSWORD, "203.0.113.9"), 429,
+                "too-many-password-attempts").getString("detail")).startsWith("Too many wrong passwords from this address");
+        // From another address the operator still signs in: the limit on one address locks nobody else out.
+        assertThat(guess(RoutingApi.OPERATOR, RoutingApi.OPERATOR_PASSWORD, "203.0.113.10").statusCode()).isEqualTo(201);
+        assertThat(api().asOperator().delete("api/subscriptions/guessed").statusCode()).isEqualTo(204);
+    }
+    // end::password-limit-test[]
+
     // tag::reserved-test[]
     @Test
     void theShopsOwnQueueNamesCannotBeTakenOrDeletedThroughTheApiSoNothingUnroutableIsDropped() throws Exception {
@@ -702,6 +739,48 @@ class BadInputIT extends DeployedRouting {
             }
         }
         return perQueue;
+    }
+
+    /** Tries to add a subscription as {@code name}, from {@code address} (our proxy's X-Forwarded-For). */
+    private HttpResponse<String> guess(String name, String password, String address) {
+        return api().signedIn(name, password).raw("POST", "api/subscriptions",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"guessed\",\"pattern\":\"order.#\"}"),
+                "Content-Type", "application/json", "X-Forwarded-For", address);
+    }
+
+    /** Sends {@code count} requests at the same time, and returns their answers. */
+    private static List<HttpResponse<String>> atOnce(int count, java.util.function.IntFunction<HttpResponse<String>> request)
+            throws Exception {
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<HttpResponse<String>>> answers = java.util.stream.IntStream.range(0, count)
+                    .mapToObj(i -> threads.submit(() -> {
+                        assertThat(start.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                        return request.apply(i);
+                    })).toList();
+            start.countDown();
+            List<HttpResponse<String>> responses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                responses.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return responses;
+        }
+    }
+
+    /** The server's CPU time while {@code count} guesses are sent at once, each answered {@code status}. */
+    private static Duration serverCpuFor(int count, int status, java.util.function.IntFunction<HttpResponse<String>> guess)
+            throws Exception {
+        Duration before = serverCpu();
+        assertThat(atOnce(count, guess)).extracting(HttpResponse::statusCode).containsOnly(status);
+        return serverCpu().minus(before);
+    }
+
+    /** The CPU time the server has used so far: Arquillian runs Payara Micro as a child process of this JVM. */
+    private static Duration serverCpu() {
+        Duration used = ProcessHandle.current().descendants().map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+        assertThat(used).as("the server's CPU time, as the OS reports it").isPositive();
+        return used;
     }
 
     private static JsonObject assertProblem(HttpResponse<String> response, int status, String code) {
