@@ -3,6 +3,7 @@ package shop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import course.testkit.RawRequest;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
@@ -252,6 +253,39 @@ class BadInputIT extends DeployedChat {
         } finally {
             names.forEach(RecordingWebSocket::close);
         }
+    }
+
+    /**
+     * Found by fuzzing: a refused chat handshake was sent with no length on a connection left open, so a keep-alive
+     * client waited forever; an unknown path, an unparseable Content-Type and a request to upgrade to HTTP/2 got the
+     * server's HTML page; a charset it does not know was taken as UTF-8. Each is a 4xx problem+json now, whose end a
+     * client on a kept-alive connection can see.
+     */
+    @Test
+    void whatTheServerRefusesIsAProblemThatEndsOnAKeptAliveConnection() {
+        assertRawProblem(RawRequest.send(base, "GET", "/chat/support", "", SECONDS_10), 426); // a page, not a socket
+        assertRawProblem(RawRequest.send(base, "GET", "/chat/support", "", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "Origin: http://127.0.0.1:1"), 403);
+        String body = "{\"name\":\"ada\",\"password\":\"x\"}";
+        RawRequest.Answer bogus = RawRequest.send(base, "POST", "/api/session", body, SECONDS_10,
+                "Content-Type: application/json; charset=bogus");
+        assertRawProblem(bogus, 415);
+        assertThat(bogus.body()).contains("/problems/unsupported-charset", "'bogus'");
+        assertRawProblem(RawRequest.send(base, "POST", "/api/session", body, SECONDS_10, "Content-Type: ;;;"), 400);
+        assertRawProblem(RawRequest.send(base, "GET", "/api/no-such-thing", "", SECONDS_10), 404);
+        // Payara takes the upgrade to HTTP/2 (101) and answers over it: the problem, not the server's own page.
+        RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10,
+                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
+        assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+    }
+
+    private static final Duration SECONDS_10 = Duration.ofSeconds(10);
+
+    private static void assertRawProblem(RawRequest.Answer answer, int status) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).as(answer.toString()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(answer.body()).as(answer.toString()).contains("\"status\":" + status);
     }
 
     private static List<JsonObject> errors(List<RecordingWebSocket> sockets) {

@@ -1,5 +1,6 @@
 package shop.orders;
 
+import course.testkit.RawRequest;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +156,37 @@ class BadInputIT extends DeployedShop {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.MEDIA_TYPE);
         assertThat(response.body()).contains("malformed-json");
+    }
+
+    /**
+     * Found by fuzzing: a charset the server does not know was a 500; an unknown path, an unparseable Content-Type
+     * and a request to upgrade to HTTP/2 got the server's HTML page. Each is a 4xx problem+json now, whose end a
+     * client on a kept-alive connection can see.
+     */
+    @Test
+    void whatTheServerRefusesBeforeTheApplicationIsAProblemThatEndsAndAnUnknownCharsetIs415() {
+        String body = "{\"name\":\"ada\",\"password\":\"x\"}";
+        for (String path : List.of("/api/session", "/api/sync/orders", "/api/sync/payment", "/api/sync/inventory",
+                "/api/sync/shipping")) {
+            RawRequest.Answer bogus = RawRequest.send(base, "POST", path, body, SECONDS_10,
+                    "Content-Type: application/json; charset=bogus");
+            assertRawProblem(bogus, 415);
+            assertThat(bogus.body()).contains("/problems/unsupported-charset", "'bogus'");
+            assertRawProblem(RawRequest.send(base, "POST", path, body, SECONDS_10, "Content-Type: ;;;"), 400);
+        }
+        assertRawProblem(RawRequest.send(base, "GET", "/api/no-such-thing", "", SECONDS_10), 404);
+        // Payara takes the upgrade to HTTP/2 (101) and answers over it: the problem, not the server's own page.
+        RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10,
+                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
+        assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+    }
+
+    private static final Duration SECONDS_10 = Duration.ofSeconds(10);
+
+    private static void assertRawProblem(RawRequest.Answer answer, int status) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).as(answer.toString()).startsWith(Problem.MEDIA_TYPE);
+        assertThat(answer.body()).as(answer.toString()).contains("\"status\":" + status);
     }
 
     // tag::sign-in-tests[]
