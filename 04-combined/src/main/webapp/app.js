@@ -38,6 +38,9 @@ async function start() {
     connect();
 }
 
+/** How long a new socket may stay silent before the page drops it and connects again. */
+const WELCOME_WITHIN_MS = 5000;
+
 // tag::failover[]
 function connect() {
     const base = state.instances[state.current].replace(/^http/, "ws");
@@ -45,6 +48,9 @@ function connect() {
     state.socket = socket;
     const status = $("connection");
     socket.onopen = () => {
+        // The server greets every socket at once. One that stays silent is dropped and opened again: under heavy
+        // load the container sometimes never sends an upgraded socket's first frame.
+        socket.welcomeTimer = setTimeout(() => socket.close(4000, "no welcome"), WELCOME_WITHIN_MS);
         status.dataset.state = "connected";
         status.dataset.instance = new URL(base).host;
         status.textContent = `connected to ${new URL(base).host}`;
@@ -55,8 +61,12 @@ function connect() {
             socket.send(JSON.stringify(state.pending));
         }
     };
-    socket.onmessage = (event) => receive(JSON.parse(event.data));
+    socket.onmessage = (event) => {
+        clearTimeout(socket.welcomeTimer);
+        receive(JSON.parse(event.data));
+    };
     socket.onclose = (event) => {
+        clearTimeout(socket.welcomeTimer);
         if (state.socket !== socket || signedOut(event)) {
             return;
         }

@@ -76,11 +76,23 @@ final class Customer implements AutoCloseable {
 
     /** Opens the order channel on an instance from a page another instance served, as after a failover. */
     Customer connect(URL page, URL instance, long after) {
-        close();
-        channel = RecordingWebSocket.open(URI.create("ws" + at(instance, "orders?after=" + after).toString().substring(4)),
-                Map.of("Cookie", cookie, "Origin", origin(page)));
-        channel.awaitFrame(f -> f.getString("type").equals("welcome"));
-        return this;
+        for (int attempt = 1; ; attempt++) {
+            close();
+            channel = RecordingWebSocket.open(URI.create("ws" + at(instance, "orders?after=" + after).toString().substring(4)),
+                    Map.of("Cookie", cookie, "Origin", origin(page)));
+            try {
+                channel.awaitFrame(f -> f.getString("type").equals("welcome"));
+                return this;
+            } catch (org.awaitility.core.ConditionTimeoutException silent) {
+                // As the page does (app.js, WELCOME_WITHIN_MS): a socket whose welcome never comes is dropped and
+                // opened again. Under heavy load the container sometimes never sends an upgraded socket's first
+                // frame; seen in 2 of about 10 CI runs, never on a quiet machine. Once, loudly, then it fails.
+                if (attempt == 2) {
+                    throw silent;
+                }
+                System.out.println(" [!] " + name + ": no welcome within 10 s on " + instance + "; reconnecting once, as the page does");
+            }
+        }
     }
 
     /** A path on an instance, whether or not its base URL ends with a slash. */
