@@ -1,0 +1,25 @@
+package course.testkit;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One generated HTTP/1.1 request, as the bytes that go on the wire, with what a verdict needs to know of it: its
+ * method and request target, and whether its framing was broken on purpose (then the server may end the connection
+ * without an answer). Built by {@link FuzzRequests}; sent with {@link #send(URL, Duration)}.
+ */
+public record FuzzRequest(String method, String target, byte[] bytes, boolean framingBroken) {
+
+    /** Sends it on a connection of its own and reads the answer (see {@link RawRequest#sendBytes}). */
+    public RawRequest.Answer send(URL base, Duration timeout) {
+        return RawRequest.sendBytes(base, bytes, method.equals("HEAD"), timeout);
+    }
+
+    /** The request for a failure message: its head, and at most 300 characters of its body. */
+    @Override
+    public String toString() {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + bytes.length + " bytes)";
+    }
+}
