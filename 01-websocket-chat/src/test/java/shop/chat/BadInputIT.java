@@ -280,6 +280,33 @@ class BadInputIT extends DeployedChat {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /**
+     * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
+     * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
+     * naming the exception; a sign-in that asks for any upgrade never got an answer, as the container keeps its body
+     * from the application; a method no servlet knows got a 501. Each is a 4xx problem now. (On a request with an
+     * Upgrade header the container drops the answer's Content-Type: testkit's ContainerDefects.)
+     */
+    @Test
+    void requestsThatOnlyLookLikeHandshakesAndUnknownMethodsAnswerA4xxProblem() {
+        String[] handshake = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+        RawRequest.Answer utf16 = RawRequest.send(base, "GET", "/no-such-page?a=%", "", SECONDS_10,
+                concat(List.of(handshake), "Content-Type: application/json; charset=utf-16").toArray(String[]::new));
+        assertThat(utf16.status()).as(utf16.toString()).isEqualTo(400);
+        assertThat(utf16.body()).as(utf16.toString()).contains("/problems/undecodable-query");
+        RawRequest.Answer post = RawRequest.send(base, "PoST", "/", "", SECONDS_10, handshake);
+        assertThat(post.status()).as(post.toString()).isEqualTo(405);
+        assertThat(post.body()).as(post.toString()).contains("/problems/http-405");
+        RawRequest.Answer upgradeWithBody = RawRequest.send(base, "POST", "/api/session", "{\"name\":\"ada\"}",
+                SECONDS_10, "Content-Type: application/json", "Upgrade: foo");
+        assertThat(upgradeWithBody.status()).as(upgradeWithBody.toString()).isEqualTo(400);
+        assertThat(upgradeWithBody.body()).as(upgradeWithBody.toString()).contains("/problems/upgrade-with-body");
+        RawRequest.Answer unknown = RawRequest.send(base, "FOO", "/app.js", "", SECONDS_10);
+        assertRawProblem(unknown, 405);
+        assertThat(unknown.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+    }
+
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {

@@ -11,8 +11,9 @@ import java.util.Set;
  * whose payload is unique; the exchange ends at that ping's pong (the server took the input and lives: what it sent
  * before, error frames included, is judged) or at the server's close frame. Acceptable: text frames without a stack
  * trace, and the close codes of refused input (1002 protocol error, 1003 unacceptable data, 1007 invalid payload,
- * 1008 policy, 1009 too big, 1013 try again later; 1000/1005 only to a client's own close). Never 1011, never a
- * connection ended without a close frame, never silence (a hang).
+ * 1008 policy, 1009 too big, 1013 try again later; 1000/1001/1005 only to a client's own close). Never 1011, never a
+ * connection ended without a close frame, never silence (a hang). A reset is counted apart ("reset"): the server
+ * closed with the client's later bytes unread, and TCP then drops what the server had sent, its close frame too.
  */
 public final class FrameVerdict {
 
@@ -38,10 +39,17 @@ public final class FrameVerdict {
         }
         int errorFrames = 0;
         while (true) {
-            Optional<RawWebSocket.Frame> frame = socket.nextFrame(ANSWER_TIMEOUT);
+            Optional<RawWebSocket.Frame> frame;
+            try {
+                frame = socket.nextFrame(ANSWER_TIMEOUT);
+            } catch (AssertionError silence) {
+                throw new AssertionError(silence.getMessage() + ", after: " + input, silence);
+            } catch (UncheckedIOException reset) {
+                return "reset (closed with the client's bytes unread)";
+            }
             if (frame.isEmpty()) {
                 if (!written) {
-                    return "reset while the client wrote";
+                    return "reset (closed while the client wrote)";
                 }
                 throw new AssertionError("the server ended the connection without a close frame, after: " + input);
             }
@@ -54,7 +62,7 @@ public final class FrameVerdict {
                 }
                 case RawWebSocket.Frame.CLOSE -> {
                     int code = f.closeCode();
-                    boolean echo = input.sendsClose() && (code == 1000 || code == 1005);
+                    boolean echo = input.sendsClose() && (code == 1000 || code == 1001 || code == 1005);
                     if (!REFUSALS.contains(code) && !echo) {
                         throw new AssertionError("close " + f + " after: " + input);
                     }

@@ -195,8 +195,15 @@ public final class FuzzRequests {
         if (data.consumeInt(0, 7) == 0) {
             java.util.Collections.shuffle(headers, new java.util.Random(data.consumeLong()));
         }
-        String head = method + " " + target + " " + (data.consumeInt(0, 15) == 0 ? data.pickValue(List.of("HTTP/1.0",
-                "HTTP/2.0", "HTTP/1.1 x", "HTTP/9")) : "HTTP/1.1") + "\r\n" + String.join("\r\n", headers) + "\r\n\r\n";
+        String version = data.consumeInt(0, 15) == 0 ? data.pickValue(List.of("HTTP/1.0", "HTTP/2.0", "HTTP/1.1 x", "HTTP/9"))
+                : "HTTP/1.1";
+        // a request line that does not parse (a space or control character in the target, an odd version, no method):
+        // a server may end the connection, as it cannot tell what was asked
+        boolean chunked = headers.stream().anyMatch(h -> h.startsWith("Transfer-Encoding"));
+        broken |= (chunked && !version.equals("HTTP/1.1")) // chunked is HTTP/1.1's: an HTTP/1.0 body has no such end
+                || method.isEmpty() || !method.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                || target.isEmpty() || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f) || !version.startsWith("HTTP/1.");
+        String head = method + " " + target + " " + version + "\r\n" + String.join("\r\n", headers) + "\r\n\r\n";
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(head.getBytes(StandardCharsets.UTF_8));
         request.writeBytes(payload.toByteArray());

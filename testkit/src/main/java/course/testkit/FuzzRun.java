@@ -72,6 +72,10 @@ public final class FuzzRun {
     private final Thread beside;
     private volatile boolean running = true;
     private volatile boolean networkAllowed;
+    private final AtomicLong slowestInput = new AtomicLong();
+    private volatile String slowestOutcome = "";
+    private static final boolean SURVEY = Boolean.getBoolean("fuzz.survey");
+    private final Map<String, AtomicLong> findings = new ConcurrentHashMap<>();
 
     private FuzzRun(String name, Bystander bystander, Duration baselineSlowest) {
         this.name = name;
@@ -143,18 +147,49 @@ public final class FuzzRun {
 
     /** Sends one generated request, judges its answer, counts it. */
     public void http(FuzzRequest request, URL base) {
-        String outcome;
-        try {
-            outcome = FuzzVerdict.judge(request, request.send(base, ANSWER_TIMEOUT));
-        } catch (RawRequest.ConnectionEnded ended) {
-            outcome = FuzzVerdict.judgeNoAnswer(request, ended);
-        }
-        count("HTTP " + outcome);
+        judged("HTTP ", () -> {
+            RawRequest.Answer answer;
+            try {
+                answer = request.send(base, ANSWER_TIMEOUT);
+            } catch (RawRequest.ConnectionEnded ended) {
+                return FuzzVerdict.judgeNoAnswer(request, ended);
+            } catch (AssertionError hang) {
+                throw new AssertionError(hang.getMessage() + ", to\n" + request, hang);
+            }
+            return FuzzVerdict.judge(request, answer);
+        });
     }
 
     /** Writes generated frames on an open WebSocket, judges the server's answer, counts it. */
     public void frames(RawWebSocket socket, FuzzFrames.Input input) {
-        count("WebSocket " + FrameVerdict.exchange(socket, input));
+        judged("WebSocket ", () -> FrameVerdict.exchange(socket, input));
+    }
+
+    /**
+     * Counts the verdict's outcome. A finding (an {@link AssertionError}) ends the run at once, as Jazzer does, unless
+     * {@code -Dfuzz.survey=true}: then each kind of finding (its first line) is counted, its first example printed,
+     * and the run goes on; {@link #finish()} fails if there was any. For a first look at a module, not for CI.
+     */
+    private void judged(String channel, java.util.function.Supplier<String> verdict) {
+        long t0 = System.nanoTime();
+        try {
+            String outcome = channel + verdict.get();
+            long took = System.nanoTime() - t0;
+            if (took > slowestInput.get()) {
+                slowestInput.set(took);
+                slowestOutcome = outcome;
+            }
+            count(outcome);
+        } catch (AssertionError finding) {
+            if (!SURVEY) {
+                throw finding;
+            }
+            String kind = channel + finding.getMessage().lines().findFirst().orElse("").replaceAll("\\d{4,}", "N");
+            if (findings.computeIfAbsent(kind, k -> new AtomicLong()).getAndIncrement() == 0) {
+                System.out.println("FINDING " + finding.getMessage());
+            }
+            count(channel + "FINDING");
+        }
     }
 
     /** Counts one input with its outcome, for inputs a module judges itself. */
@@ -175,6 +210,9 @@ public final class FuzzRun {
         System.out.println(summary());
         System.out.println(table());
         checkBystander();
+        if (!findings.isEmpty()) {
+            throw new AssertionError("findings (-Dfuzz.survey=true), by kind: " + findings);
+        }
         if (inputs.get() < MIN_INPUTS) {
             throw new AssertionError("only " + inputs.get() + " inputs ran (at least " + MIN_INPUTS
                     + "): the fuzz harness is broken, or JAZZER_FUZZ is not set (then @FuzzTest only replays seeds)");
@@ -187,6 +225,7 @@ public final class FuzzRun {
     /** One line: inputs, duration, outcomes, the bystander's rounds. */
     public String summary() {
         return "fuzz " + name + ": " + inputs.get() + " inputs in " + elapsed().toSeconds() + " s; " + outcomes()
+                + "; slowest input " + slowestInput.get() / 1_000_000 + " ms (" + slowestOutcome + ")"
                 + "; bystander: " + roundNanos.size() + " rounds, slowest " + slowestRound() + " ms (baseline slowest "
                 + baselineSlowest.toMillis() + " ms, bound " + bound.toMillis() + " ms)";
     }

@@ -29,11 +29,13 @@ public final class FuzzVerdict {
         if (defect.isPresent()) {
             return "tolerated " + defect.get().name() + " (" + defect.get().upstream() + ")";
         }
+        String framing = request.framingBroken() ? " (request framing broken)" : "";
         if (answer.status() >= 500) {
-            throw new AssertionError("a " + answer.status() + " to\n" + request + "\nanswer: " + answer);
+            throw new AssertionError("a " + answer.status() + framing + " to\n" + request + "\nanswer: " + answer);
         }
         if (answer.status() >= 400 && !answer.header("Content-Type").startsWith("application/problem+json")) {
-            throw new AssertionError("a " + answer.status() + " that is not problem+json, to\n" + request + "\nanswer: " + answer);
+            throw new AssertionError("a " + answer.status() + " that is not problem+json" + framing + ", to\n" + request
+                    + "\nanswer: " + answer);
         }
         leakCheck("HTTP answer to\n" + request, answer.body());
         return String.valueOf(answer.status());

@@ -122,8 +122,9 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
-     * The server's next frame, or empty if it ended the TCP connection (or reset it) first; fails if neither comes
-     * within {@code atMost}.
+     * The server's next frame, or empty if it ended the TCP connection first; fails if neither comes within
+     * {@code atMost}. A reset (the server closed with this client's bytes unread: TCP then discards what it had
+     * sent, its close frame too) throws {@link UncheckedIOException}.
      */
     public java.util.Optional<Frame> nextFrame(Duration atMost) {
         try {
@@ -150,7 +151,7 @@ public final class RawWebSocket implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the server sent nothing, and kept the connection, for " + atMost, e);
         } catch (IOException reset) {
-            return java.util.Optional.empty();
+            throw new UncheckedIOException(reset);
         }
     }
 
