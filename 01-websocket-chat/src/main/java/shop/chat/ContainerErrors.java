@@ -42,16 +42,22 @@ public class ContainerErrors extends HttpFilter {
         }
         try {
             chain.doFilter(request, handshake ? response : new AsProblem(response));
-        } catch (IllegalStateException e) {
-            // A request that says "Upgrade: websocket" has its parameters read by the WebSocket filter, in the charset
-            // its Content-Type names; a query that does not decode in it ("?a=%" in UTF-16) threw out of the
-            // container's parser: a 500 and its HTML page naming the exception (found by FuzzIT).
-            if (!(e.getCause() instanceof CharConversionException) || response.isCommitted()) {
+        } catch (IllegalStateException | ServletException e) {
+            // A query that does not decode threw out of the container: a 500 and its HTML page naming the exception
+            // (found by FuzzIT). The WebSocket filter reads the parameters of a request that says "Upgrade: websocket"
+            // in the charset its Content-Type names ("?a=%" in UTF-16); JAX-RS decodes the query of a form request
+            // ("?after=0%zz").
+            if (!undecodable(e.getCause()) || response.isCommitted()) {
                 throw e;
             }
             new AsProblem(response).answer(400, "undecodable-query", "Undecodable query",
                     "The query string does not decode in the charset the request's Content-Type names.");
         }
+    }
+
+    private static boolean undecodable(Throwable cause) {
+        return cause instanceof CharConversionException || (cause instanceof IllegalArgumentException
+                && String.valueOf(cause.getMessage()).startsWith("Malformed percent-encoded"));
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -283,7 +283,7 @@ class BadInputIT extends DeployedChat {
     /**
      * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
      * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
-     * naming the exception; a sign-in that asks for any upgrade never got an answer, as the container keeps its body
+     * naming the exception, as did a form request whose query does not decode; a sign-in that asks for any upgrade never got an answer, as the container keeps its body
      * from the application; a method no servlet knows got a 501. Each is a 4xx problem now. (On a request with an
      * Upgrade header the container drops the answer's Content-Type: testkit's ContainerDefects.)
      */
@@ -302,6 +302,11 @@ class BadInputIT extends DeployedChat {
                 SECONDS_10, "Content-Type: application/json", "Upgrade: foo");
         assertThat(upgradeWithBody.status()).as(upgradeWithBody.toString()).isEqualTo(400);
         assertThat(upgradeWithBody.body()).as(upgradeWithBody.toString()).contains("/problems/upgrade-with-body");
+        RawRequest.Answer formQuery = RawRequest.sendBytes(base, ("FOO /api/rooms/support/messages?after=0%zz HTTP/1.0\r\nHost: x\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
+        assertRawProblem(formQuery, 400);
+        assertThat(formQuery.body()).contains("/problems/undecodable-query");
         RawRequest.Answer unknown = RawRequest.send(base, "FOO", "/app.js", "", SECONDS_10);
         assertRawProblem(unknown, 405);
         assertThat(unknown.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");

