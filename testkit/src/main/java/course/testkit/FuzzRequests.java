@@ -200,9 +200,9 @@ public final class FuzzRequests {
         // a request line that does not parse (a space or control character in the target, an odd version, no method):
         // a server may end the connection, as it cannot tell what was asked
         boolean chunked = headers.stream().anyMatch(h -> h.startsWith("Transfer-Encoding"));
-        boolean upgrade = headers.stream().anyMatch(h -> h.startsWith("Upgrade:"));
-        // chunked and Upgrade are HTTP/1.1's: an HTTP/1.0 request with them does not parse as either
-        broken |= ((chunked || upgrade) && !version.equals("HTTP/1.1"))
+        boolean http11Only = headers.stream().anyMatch(h -> h.startsWith("Upgrade:") || h.startsWith("Expect:"));
+        // chunked, Upgrade and Expect are HTTP/1.1's: an HTTP/1.0 request with them does not parse as such
+        broken |= ((chunked || http11Only) && !version.equals("HTTP/1.1"))
                 || method.isEmpty() || !method.chars().allMatch(c -> c > 0x20 && c < 0x7f)
                 || target.isEmpty() || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f) || !version.startsWith("HTTP/1.");
         String head = method + " " + target + " " + version + "\r\n" + String.join("\r\n", headers) + "\r\n\r\n";
