@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.CharConversionException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -52,6 +53,15 @@ public class ContainerErrors extends HttpFilter {
             }
             new AsProblem(response).answer(400, "undecodable-query", "Undecodable query",
                     "The query string does not decode in the charset the request's Content-Type names.");
+        } catch (IllegalArgumentException e) {
+            // Tyrus's WebSocket filter parses the path of every request that says "Upgrade: websocket" as a URI, and a
+            // path that is none ("//": "Expected authority at index 2") threw out of it: a 500 and the server's HTML
+            // page naming the exception (found by FuzzIT)
+            if (!(e.getCause() instanceof URISyntaxException) || response.isCommitted()) {
+                throw e;
+            }
+            new AsProblem(response).answer(400, "unparsable-path", "Unparsable path",
+                    "The request's path is not a valid URI path.");
         }
     }
 
