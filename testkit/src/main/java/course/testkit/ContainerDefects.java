@@ -8,7 +8,8 @@ import java.util.Optional;
  * The container's (Payara Micro 7.2025.1, its Grizzly HTTP server) known defects the fuzz tests tolerate, each
  * matched narrowly (the exact request and answer it concerns), named after its upstream report, and counted and
  * printed by {@link FuzzRun}: never skipped in silence. A module's code cannot fix these: they answer before any
- * of it runs. Remove an entry once the Payara version the course uses fixes it; the fuzz tests then hold it.
+ * of it runs, or change or commit its answer after it. Remove an entry once the Payara version the course uses fixes
+ * it; the fuzz tests then hold it.
  *
  * <p>Two more are kept out of the generated requests rather than tolerated: {@code CONNECT} (Grizzly keeps the
  * connection open without answering: each would cost a client's whole timeout) and a complete h2c upgrade
