@@ -21,6 +21,9 @@ public final class ContainerDefects {
     /** A percent-encoding Grizzly refuses to decode in a path. */
     private static final java.util.regex.Pattern UNDECODABLE = java.util.regex.Pattern.compile("%00|%(?![0-9A-Fa-f]{2})");
 
+    /** A well-formed HTTP/1.x request line. */
+    private static final java.util.regex.Pattern REQUEST_LINE = java.util.regex.Pattern.compile("\\S+ \\S+ HTTP/1\\.[01]");
+
     /** One tolerated defect: what it is, where it is reported, and the one answer it excuses. */
     public record Defect(String name, String upstream, Matcher matcher) {
     }
@@ -119,11 +122,20 @@ public final class ContainerDefects {
                     && answer.header("Content-Type").isEmpty()
                     && headerValue(request, "origin").chars().anyMatch(c -> c > 0x7F));
 
+    /**
+     * A request line that does not end in {@code HTTP/1.0} or {@code HTTP/1.1} ({@code PATCH /x HTTP/1.1 x}: a token
+     * after the version) gets Grizzly's own 505 HTTP Version Not Supported with an empty body, a server error for the
+     * client's, before any filter runs. Not reported upstream yet.
+     */
+    public static final Defect BAD_VERSION_505_WITHOUT_BODY = new Defect("bad-version-505-empty", "not reported yet",
+            (request, answer) -> answer.status() == 505 && answer.body().isEmpty()
+                    && !REQUEST_LINE.matcher(requestLine(request)).matches());
+
     /** Every tolerated defect, in the order they are checked. */
     public static final List<Defect> ALL = List.of(COLON_IN_PATH, TRACE_405_WITHOUT_BODY, UPGRADE_LOSES_CONTENT_TYPE,
             BAD_FRAMING_400_WITHOUT_BODY, BAD_FRAMING_400_HTML, UNDECODABLE_PATH_400_WITHOUT_BODY,
             BODY_ON_GET_400_WITHOUT_BODY, HEAD_TOO_LARGE_400_WITHOUT_BODY, ABOVE_ROOT_400_WITHOUT_BODY,
-            ORIGIN_NOT_ASCII_400_WITHOUT_BODY);
+            ORIGIN_NOT_ASCII_400_WITHOUT_BODY, BAD_VERSION_505_WITHOUT_BODY);
 
     private ContainerDefects() {
     }
@@ -142,6 +154,12 @@ public final class ContainerDefects {
         String text = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         return end >= 0 && end + 4 < text.length();
+    }
+
+    private static String requestLine(FuzzRequest request) {
+        String text = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n");
+        return end < 0 ? text : text.substring(0, end);
     }
 
     /** The value of the request's first header of this name, in ISO-8859-1 (a byte a char); "" if it has none. */
