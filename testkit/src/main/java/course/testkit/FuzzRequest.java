@@ -16,10 +16,19 @@ public record FuzzRequest(String method, String target, byte[] bytes, boolean fr
         return RawRequest.sendBytes(base, bytes, method.equals("HEAD"), timeout);
     }
 
-    /** The request for a failure message: its head, and at most 300 characters of its body. */
+    /** The request for a failure message: each line of its head cut at 200 characters, and 300 of its body. */
     @Override
     public String toString() {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + bytes.length + " bytes)";
+        int end = text.indexOf("\r\n\r\n");
+        String head = end < 0 ? text : text.substring(0, end);
+        String body = end < 0 ? "" : text.substring(end + 4);
+        StringBuilder shown = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            shown.append(line.length() <= 200 ? line : line.substring(0, 200) + "... (" + line.length() + " chars)")
+                    .append('\n');
+        }
+        shown.append('\n').append(body.length() <= 300 ? body : body.substring(0, 300) + "...");
+        return shown + (text.length() > 600 ? "\n(" + bytes.length + " bytes in all)" : "");
     }
 }

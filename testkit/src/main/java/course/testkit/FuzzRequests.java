@@ -204,7 +204,8 @@ public final class FuzzRequests {
         // chunked, Upgrade and Expect are HTTP/1.1's: an HTTP/1.0 request with them does not parse as such
         broken |= ((chunked || http11Only) && !version.equals("HTTP/1.1"))
                 || method.isEmpty() || !method.chars().allMatch(c -> c > 0x20 && c < 0x7f)
-                || target.isEmpty() || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f) || !version.matches("HTTP/1\\.[01]");
+                || target.isEmpty() || !target.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                || !version.matches("HTTP/1\\.[01]");
         String head = method + " " + target + " " + version + "\r\n" + String.join("\r\n", headers) + "\r\n\r\n";
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(head.getBytes(StandardCharsets.UTF_8));
