@@ -312,8 +312,8 @@ class BadInputIT extends DeployedChat {
         RawRequest.Answer doubleSlash = RawRequest.send(base, "GET", "//", "", SECONDS_10, handshake);
         assertThat(doubleSlash.status()).as(doubleSlash.toString()).isEqualTo(400);
         assertThat(doubleSlash.body()).as(doubleSlash.toString()).contains("/problems/unparsable-path");
-        RawRequest.Answer doubleSlash10 = RawRequest.sendBytes(base, ("GET // HTTP/1.0\r\n" + String.join("\r\n", handshake)
-                + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
+        RawRequest.Answer doubleSlash10 = RawRequest.sendBytes(base, ("GET // HTTP/1.0\r\n"
+                + String.join("\r\n", handshake) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
         assertThat(doubleSlash10.status()).as(doubleSlash10.toString()).isEqualTo(400);
         assertThat(doubleSlash10.body()).as(doubleSlash10.toString()).contains("/problems/unparsable-path");
         RawRequest.Answer optionsWithBody = RawRequest.send(base, "OPTIONS", "/api/session", "{}", SECONDS_10,
