@@ -280,6 +280,51 @@ class BadInputIT extends DeployedChat {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /**
+     * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
+     * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
+     * naming the exception, as did a form request whose query does not decode and a handshake to the path "//", which
+     * the WebSocket filter fails to parse as a URI; a sign-in that asks for any upgrade never got an answer, as the
+     * container keeps its body from the application; a method no servlet knows got a 501. Each is a 4xx problem
+     * now (an OPTIONS that asks for an upgrade, with a body, too). (On a request with an
+     * Upgrade header the container drops the answer's Content-Type: testkit's ContainerDefects.)
+     */
+    @Test
+    void requestsThatOnlyLookLikeHandshakesAndUnknownMethodsAnswerA4xxProblem() {
+        String[] handshake = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+        RawRequest.Answer utf16 = RawRequest.send(base, "GET", "/no-such-page?a=%", "", SECONDS_10,
+                concat(List.of(handshake), "Content-Type: application/json; charset=utf-16").toArray(String[]::new));
+        assertThat(utf16.status()).as(utf16.toString()).isEqualTo(400);
+        assertThat(utf16.body()).as(utf16.toString()).contains("/problems/undecodable-query");
+        RawRequest.Answer post = RawRequest.send(base, "PoST", "/", "", SECONDS_10, handshake);
+        assertThat(post.status()).as(post.toString()).isEqualTo(405);
+        assertThat(post.body()).as(post.toString()).contains("/problems/http-405");
+        RawRequest.Answer upgradeWithBody = RawRequest.send(base, "POST", "/api/session", "{\"name\":\"ada\"}",
+                SECONDS_10, "Content-Type: application/json", "Upgrade: foo");
+        assertThat(upgradeWithBody.status()).as(upgradeWithBody.toString()).isEqualTo(400);
+        assertThat(upgradeWithBody.body()).as(upgradeWithBody.toString()).contains("/problems/upgrade-with-body");
+        RawRequest.Answer formQuery = RawRequest.sendBytes(base, ("FOO /api/rooms/support/messages?after=0%zz HTTP/1.0\r\nHost: x\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n0\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
+        assertRawProblem(formQuery, 400);
+        assertThat(formQuery.body()).contains("/problems/undecodable-query");
+        RawRequest.Answer doubleSlash = RawRequest.send(base, "GET", "//", "", SECONDS_10, handshake);
+        assertThat(doubleSlash.status()).as(doubleSlash.toString()).isEqualTo(400);
+        assertThat(doubleSlash.body()).as(doubleSlash.toString()).contains("/problems/unparsable-path");
+        RawRequest.Answer doubleSlash10 = RawRequest.sendBytes(base, ("GET // HTTP/1.0\r\n"
+                + String.join("\r\n", handshake) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
+        assertThat(doubleSlash10.status()).as(doubleSlash10.toString()).isEqualTo(400);
+        assertThat(doubleSlash10.body()).as(doubleSlash10.toString()).contains("/problems/unparsable-path");
+        RawRequest.Answer optionsWithBody = RawRequest.send(base, "OPTIONS", "/api/session", "{}", SECONDS_10,
+                concat(List.of(handshake), "Content-Type: application/json").toArray(String[]::new));
+        assertThat(optionsWithBody.status()).as(optionsWithBody.toString()).isEqualTo(400);
+        assertThat(optionsWithBody.body()).as(optionsWithBody.toString()).contains("/problems/upgrade-with-body");
+        RawRequest.Answer unknown = RawRequest.send(base, "FOO", "/app.js", "", SECONDS_10);
+        assertRawProblem(unknown, 405);
+        assertThat(unknown.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+    }
+
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {

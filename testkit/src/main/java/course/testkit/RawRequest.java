@@ -58,7 +58,7 @@ public final class RawRequest {
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().write(content);
             socket.getOutputStream().flush();
-            return read(socket.getInputStream());
+            return read(socket.getInputStream(), method.equals("HEAD"));
         } catch (SocketTimeoutException e) {
             throw new AssertionError("the answer to " + method + " " + path + " did not end within "
                     + timeout.toMillis() + " ms: a keep-alive client would hang", e);
@@ -67,9 +67,42 @@ public final class RawRequest {
         }
     }
 
-    private static Answer read(InputStream in) throws IOException {
+    /**
+     * Writes {@code request} byte for byte (request line, headers and body as the caller framed them, for requests no
+     * well-formed client sends: see {@link FuzzRequests}) and reads the answer within {@code timeout}. An answer to
+     * {@code HEAD} has no body, whatever its length says. A connection the server ends without an answer throws
+     * {@link ConnectionEnded}, so a caller can tell that from a hang (an {@link AssertionError}).
+     */
+    public static Answer sendBytes(URL base, byte[] request, boolean head, Duration timeout) {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            try {
+                socket.getOutputStream().write(request);
+                socket.getOutputStream().flush();
+            } catch (IOException refusedMidway) {
+                // the server may answer and close before reading a whole (oversized or broken) request: read that
+            }
+            return read(socket.getInputStream(), head);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the answer did not end within " + timeout.toMillis() + " ms: a client would hang", e);
+        } catch (IOException e) {
+            throw new ConnectionEnded(e.toString());
+        }
+    }
+
+    /** The server ended the connection before a whole answer's head came (or reset it). */
+    public static final class ConnectionEnded extends RuntimeException {
+        ConnectionEnded(String what) {
+            super(what);
+        }
+    }
+
+    private static Answer read(InputStream in, boolean head) throws IOException {
         String[] lines = line(in, true).split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
+        if (status == 100) {
+            return read(in, head); // "100 Continue" (the request said Expect: 100-continue): the answer follows
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
@@ -80,6 +113,8 @@ public final class RawRequest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (status == 101 && "h2c".equalsIgnoreCase(headers.get("upgrade"))) {
             readHttp2Answer(in, body);
+        } else if (head || status == 204 || status == 304 || status / 100 == 1) {
+            // no body, whatever the headers say
         } else if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -131,7 +166,7 @@ public final class RawRequest {
         while (!(text.length() >= end.length() && text.substring(text.length() - end.length()).equals(end))) {
             int b = in.read();
             if (b == -1) {
-                throw new AssertionError("the connection ended inside an answer: " + text);
+                throw new ConnectionEnded("the connection ended inside an answer: " + text);
             }
             text.append((char) b);
         }

@@ -95,6 +95,88 @@ public final class RawWebSocket implements AutoCloseable {
         throw new AssertionError("the server kept the connection open for more than " + atMost);
     }
 
+    /** One frame the server sent: its opcode, FIN bit and (unmasked) payload. */
+    public record Frame(int opcode, boolean fin, byte[] payload) {
+
+        public static final int TEXT = 0x1;
+        public static final int BINARY = 0x2;
+        public static final int CLOSE = 0x8;
+        public static final int PING = 0x9;
+        public static final int PONG = 0xA;
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** A close frame's status code; 1005 (none) if it carries none. */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        @Override
+        public String toString() {
+            return opcode == CLOSE ? "close " + closeCode() + " " + (payload.length > 2
+                    ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "")
+                    : "opcode " + opcode + (fin ? "" : " (not FIN)") + ": " + text();
+        }
+    }
+
+    /**
+     * The server's next frame, or empty if it ended the TCP connection first; fails if neither comes within
+     * {@code atMost}. A reset (the server closed with this client's bytes unread: TCP then discards what it had
+     * sent, its close frame too) throws {@link UncheckedIOException}.
+     */
+    public java.util.Optional<Frame> nextFrame(Duration atMost) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, atMost.toMillis()));
+            int first = in.read();
+            if (first == -1) {
+                return java.util.Optional.empty();
+            }
+            int second = in.read();
+            if (second == -1) {
+                return java.util.Optional.empty();
+            }
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = ((in.read() & 0xff) << 8) | (in.read() & 0xff);
+            } else if (length == 127) {
+                length = java.nio.ByteBuffer.wrap(in.readNBytes(8)).getLong();
+            }
+            if ((second & 0x80) != 0) {
+                in.readNBytes(4); // a server must not mask; its key is skipped all the same
+            }
+            byte[] payload = in.readNBytes((int) Math.min(length, 1 << 24));
+            return java.util.Optional.of(new Frame(first & 0x0f, (first & 0x80) != 0, payload));
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server sent nothing, and kept the connection, for " + atMost, e);
+        } catch (IOException reset) {
+            throw new UncheckedIOException(reset);
+        }
+    }
+
+    /** A frame as a client must send it: masked (with a fixed key, which is allowed), any opcode and flags. */
+    public static byte[] clientFrame(int firstByte, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65_536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            frame.writeBytes(java.nio.ByteBuffer.allocate(8).putLong(payload.length).array());
+        }
+        byte[] key = {0x12, 0x34, 0x56, 0x78};
+        frame.writeBytes(key);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ key[i % 4]);
+        }
+        return frame.toByteArray();
+    }
+
     private String readHttpHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
