@@ -684,6 +684,24 @@ class BadInputIT extends DeployedRouting {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /**
+     * Found by {@code FuzzIT}: a method the static pages do not know was a 501, a server error; a request asking for a
+     * WebSocket (this module has none) got the server's HTML page, and with a body it was never answered. Each is a
+     * 4xx problem+json now, which ends.
+     */
+    @Test
+    void anUnknownMethodIs405AndARequestForAWebSocketIsAProblemThatEnds() {
+        RawRequest.Answer propfind = RawRequest.send(base, "PROPFIND", "/index.html", "", SECONDS_10);
+        assertRawProblem(propfind, 405);
+        assertThat(propfind.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        assertRawProblem(RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="), 404);
+        RawRequest.Answer withBody = RawRequest.send(base, "POST", "/api/ticks", "[]", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade", "Content-Type: application/json");
+        assertRawProblem(withBody, 400);
+        assertThat(withBody.body()).contains("/problems/upgrade-with-body");
+    }
+
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {

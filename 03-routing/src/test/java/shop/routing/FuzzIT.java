@@ -28,9 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * module's endpoints: the order events, the live subscriptions, the ticks, the deliveries, the services, the catalogue
  * invalidation, the live page's static files, and paths no endpoint has. Half of them carry the demo operator's
  * sign-in, some a viewer's or a wrong password, so the operator's endpoints are fuzzed signed in and anonymous. Each
- * answer must be a 4xx problem+json or a success: never a 5xx, a stack trace or a hang (testkit's verdicts). This
- * module has no WebSocket: the live page polls. Meanwhile a well-behaved client uses the shop as the live page and the
- * operator do, and must be served within its bound.
+ * answer must be a 4xx problem+json or a success: never a 5xx, a stack trace or a hang (testkit's verdicts; a ':' in
+ * the path is a container defect, tolerated and counted: {@link ColonPathDefect}). This module has no WebSocket: the
+ * live page polls; the fuzzer asks for one all the same. Meanwhile a well-behaved client uses the shop as the live
+ * page and the operator do, and must be served within its bound.
  *
  * <p>The server is another process: Jazzer's coverage guidance sees only this client's code, so the inputs are
  * mutation-driven generation from the fuzzer's bytes, not coverage-guided search of the server.
@@ -43,6 +44,9 @@ class FuzzIT {
             "/api/subscriptions/fuzzed", "/api/subscriptions/audit", "/api/ticks", "/api/deliveries?after=0",
             "/api/services", "/api/catalog/sku-1/invalidation", "/", "/index.html", "/app.js", "/style.css",
             "/favicon.svg", "/api/no-such-endpoint", "/no-such-page");
+    /** A hostile client may ask for a WebSocket (this module has none), with or without a body. */
+    private static final List<String> UPGRADE = List.of("Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
     private static final List<String> FIELDS = List.of("key", "orderId", "amount", "name", "pattern", "selector",
             "venue", "symbol", "price");
     // end::endpoints[]
@@ -62,11 +66,15 @@ class FuzzIT {
                 "mp.config.profile", "demo", "routing.demo-ticks-per-second", "0",
                 "routing.password-failures-per-address", "1000000")).awaitReady();
         base = URI.create("http://localhost:" + server.port() + "/").toURL();
-        requests = new FuzzRequests(base, PATHS, FIELDS, () -> List.of(
-                basic(RoutingApi.OPERATOR, RoutingApi.OPERATOR_PASSWORD),
-                basic(RoutingApi.VIEWER, RoutingApi.VIEWER_PASSWORD),
-                basic("guesser", "wrong"), // past 5 in 5 minutes, 429 before the hash
-                "Idempotency-Key: \"fuzz-" + IDEMPOTENCY_KEYS.incrementAndGet() % 50 + "\""));
+        requests = new FuzzRequests(base, PATHS, FIELDS, () -> {
+            List<String> lines = new java.util.ArrayList<>(List.of(
+                    basic(RoutingApi.OPERATOR, RoutingApi.OPERATOR_PASSWORD),
+                    basic(RoutingApi.VIEWER, RoutingApi.VIEWER_PASSWORD),
+                    basic("guesser", "wrong"), // past 5 in 5 minutes, 429 before the hash
+                    "Idempotency-Key: \"fuzz-" + IDEMPOTENCY_KEYS.incrementAndGet() % 50 + "\""));
+            lines.addAll(UPGRADE);
+            return lines;
+        });
         // tag::bystander[]
         RoutingApi page = new RoutingApi(base); // the live page: anonymous
         RoutingApi operator = page.asOperator();
@@ -87,7 +95,7 @@ class FuzzIT {
     @FuzzTest(maxDuration = "30s")
     void everyEndpoint(FuzzedDataProvider data) {
         run.checkBystander();
-        run.http(requests.next(data), base);
+        ColonPathDefect.http(run, requests.next(data), base);
     }
     // end::fuzz[]
 
