@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * before any code of the module runs. The first is this module's own: with a Jakarta Security mechanism in the app
  * ({@link BasicSignIn}), Payara checks each request's path for JACC before any filter or endpoint, and Exousia's
  * {@code WebResourcePermission} throws "invalid URLPatternSpec" on a ':' ({@code GET /a%3Ab}: {@code 500},
- * {@code Content-Length: 0}). So are the last two, a path that is no UTF-8 and a control character in the request
- * target, both refused by Grizzly's parser. The others are Payara's for every module, as
+ * {@code Content-Length: 0}). So are the last six, which Grizzly's parser refuses with an empty answer: a path that is
+ * no UTF-8, a control character in the target, no target or one above the root, a head over 8 KB, an HTTP version
+ * it does not speak. The others are Payara's for every module, as
  * testkit's fuzz harness is adding them.
  * Remove each one once testkit lists it.
  */
@@ -73,9 +74,27 @@ final class PendingDefects {
             (request, answer) -> answer.status() == 400 && answer.body().isEmpty()
                     && request.target().chars().anyMatch(c -> c <= ' ' || c == 0x7f));
 
+    /** No target, or a path that climbs above the root ({@code /..}, {@code /%2e%2e}) or has a backslash: Grizzly's "400 Invalid URI", empty. */
+    static final ContainerDefects.Defect INVALID_URI_400_WITHOUT_BODY = new ContainerDefects.Defect(
+            "invalid-uri-400-empty", "not reported yet",
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && (request.target().isEmpty()
+                    || climbsAboveRoot(path(request.target())) || path(request.target()).matches("(?s).*(\\\\|%5c).*")));
+
+    /** A request head over Grizzly's 8 KB limit (a long target or header): its own 400, empty. */
+    static final ContainerDefects.Defect HEAD_TOO_LARGE_400_WITHOUT_BODY = new ContainerDefects.Defect(
+            "head-too-large-400-empty", "not reported yet",
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && head(request).length() > 8 * 1024);
+
+    /** A request line naming an HTTP version Grizzly does not speak ({@code HTTP/9}): its own 505, empty. */
+    static final ContainerDefects.Defect UNKNOWN_VERSION_505_WITHOUT_BODY = new ContainerDefects.Defect(
+            "unknown-version-505-empty", "not reported yet",
+            (request, answer) -> answer.status() == 505 && answer.body().isEmpty()
+                    && !head(request).lines().findFirst().orElse("").matches(".* http/(1\\.0|1\\.1|2\\.0)"));
+
     static final List<ContainerDefects.Defect> ALL = List.of(COLON_IN_PATH_500, TRACE_405_WITHOUT_BODY,
             UPGRADE_LOSES_CONTENT_TYPE, BAD_FRAMING_400_WITHOUT_BODY, BAD_FRAMING_400_HTML, UNDECODABLE_PATH_400_WITHOUT_BODY,
-            NOT_UTF8_PATH_400_WITHOUT_BODY, CONTROL_IN_TARGET_400_WITHOUT_BODY);
+            NOT_UTF8_PATH_400_WITHOUT_BODY, CONTROL_IN_TARGET_400_WITHOUT_BODY, INVALID_URI_400_WITHOUT_BODY,
+            HEAD_TOO_LARGE_400_WITHOUT_BODY, UNKNOWN_VERSION_505_WITHOUT_BODY);
 
     private PendingDefects() {
     }
@@ -104,6 +123,23 @@ final class PendingDefects {
         }
         int query = path.indexOf('?');
         return (query < 0 ? path : path.substring(0, query)).toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether a path, its {@code %2e} read as dots, climbs above the root with {@code ..} segments. */
+    static boolean climbsAboveRoot(String path) {
+        int depth = 0;
+        for (String segment : path.replace("%2e", ".").split("/", -1)) {
+            String name = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
+            if (name.equals("..")) {
+                depth--;
+                if (depth < 0) {
+                    return true;
+                }
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
     }
 
     /** Whether the bytes a path's percent-encodings stand for are UTF-8. */
