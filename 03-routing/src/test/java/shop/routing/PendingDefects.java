@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code WebResourcePermission} throws "invalid URLPatternSpec" on a ':' ({@code GET /a%3Ab}: {@code 500},
  * {@code Content-Length: 0}). So are the last six, which Grizzly's parser refuses with an empty answer: a path that is
  * no UTF-8, a control character in the target, no target or one above the root, a head over 8 KB, an HTTP version
- * it does not speak. The others are Payara's for every module, as
+ * it does not speak, and one more of Grizzly's. The others are Payara's for every module, as
  * testkit's fuzz harness is adding them.
  * Remove each one once testkit lists it.
  */
@@ -92,10 +92,19 @@ final class PendingDefects {
             (request, answer) -> answer.status() == 505 && answer.body().isEmpty()
                     && !head(request).lines().findFirst().orElse("").matches(".* http/(1\\.0|1\\.1|2\\.0)"));
 
+    /**
+     * Grizzly's own 400, before Payara's adapter (no {@code Server} header, unlike every answer of Payara and the
+     * module), empty: seen once, to a 2,190-byte {@code HEAD} with a long query, not reproduced by hand yet.
+     */
+    static final ContainerDefects.Defect GRIZZLY_400_WITHOUT_BODY = new ContainerDefects.Defect(
+            "grizzly-400-empty", "not reported yet",
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && answer.header("Content-Type").isEmpty()
+                    && answer.header("Server").isEmpty());
+
     static final List<ContainerDefects.Defect> ALL = List.of(COLON_IN_PATH_500, TRACE_405_WITHOUT_BODY,
             UPGRADE_LOSES_CONTENT_TYPE, BAD_FRAMING_400_WITHOUT_BODY, BAD_FRAMING_400_HTML, UNDECODABLE_PATH_400_WITHOUT_BODY,
             NOT_UTF8_PATH_400_WITHOUT_BODY, CONTROL_IN_TARGET_400_WITHOUT_BODY, INVALID_URI_400_WITHOUT_BODY,
-            HEAD_TOO_LARGE_400_WITHOUT_BODY, UNKNOWN_VERSION_505_WITHOUT_BODY);
+            HEAD_TOO_LARGE_400_WITHOUT_BODY, UNKNOWN_VERSION_505_WITHOUT_BODY, GRIZZLY_400_WITHOUT_BODY);
 
     private PendingDefects() {
     }
