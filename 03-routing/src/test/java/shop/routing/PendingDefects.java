@@ -45,16 +45,16 @@ final class PendingDefects {
                     && (answer.body().startsWith("{\"type\":\"/problems/") || request.method().equals("HEAD") && answer.body().isEmpty())
                     && head(request).contains("\r\nupgrade:"));
 
-    /** Framing Grizzly's parser refuses: its own 400, empty. */
+    /** Framing Grizzly's parser refuses (see {@link #brokenLine}): its own 400, empty. */
     static final ContainerDefects.Defect BAD_FRAMING_400_WITHOUT_BODY = new ContainerDefects.Defect(
             "bad-framing-400-empty", "not reported yet",
-            (request, answer) -> request.framingBroken() && answer.status() == 400 && answer.body().isEmpty()
+            (request, answer) -> brokenLine(request) && answer.status() == 400 && answer.body().isEmpty()
                     && answer.header("Content-Type").isEmpty());
 
-    /** Framing the servlet container's adapter refuses: its HTML page, no stack trace. */
+    /** Framing the servlet container's adapter refuses (see {@link #brokenLine}): its HTML page, no stack trace. */
     static final ContainerDefects.Defect BAD_FRAMING_400_HTML = new ContainerDefects.Defect("bad-framing-400-html",
             "not reported yet",
-            (request, answer) -> request.framingBroken() && answer.status() == 400
+            (request, answer) -> brokenLine(request) && answer.status() == 400
                     && answer.header("Content-Type").startsWith("text/html")
                     && answer.body().contains("There are some problems with the request"));
 
@@ -110,8 +110,8 @@ final class PendingDefects {
     }
 
     /**
-     * As {@link FuzzRun#http}, with these defects tolerated besides testkit's, and a request whose target has a control
-     * character counted as one of broken framing: the server may end it without an answer.
+     * As {@link FuzzRun#http}, with these defects tolerated besides testkit's, and a request line that does not parse
+     * counted as broken framing ({@link #brokenLine}): the server may end it without an answer.
      */
     static void http(FuzzRun run, FuzzRequest request, URL base) {
         String outcome;
@@ -123,7 +123,7 @@ final class PendingDefects {
                     .orElseGet(() -> FuzzVerdict.judge(request, answer));
         } catch (RawRequest.ConnectionEnded ended) {
             // a control character splits the request line: its framing is broken, though FuzzRequests does not say so
-            outcome = hasControl(request.target()) ? "closed (a control character in the target)"
+            outcome = brokenLine(request) && !request.framingBroken() ? "closed (a request line that does not parse)"
                     : FuzzVerdict.judgeNoAnswer(request, ended);
         }
         run.count("HTTP " + outcome);
@@ -138,6 +138,15 @@ final class PendingDefects {
         }
         int query = path.indexOf('?');
         return (query < 0 ? path : path.substring(0, query)).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Whether the request's framing is broken: on purpose ({@link FuzzRequest#framingBroken()}), or by a request line
+     * that does not parse, which FuzzRequests does not say: a method that is no token (RFC 9110: letters, digits and
+     * {@code !#$%&'*+-.^_`|~}), or a control character in the target.
+     */
+    static boolean brokenLine(FuzzRequest request) {
+        return request.framingBroken() || !request.method().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || hasControl(request.target());
     }
 
     private static boolean hasControl(String target) {
