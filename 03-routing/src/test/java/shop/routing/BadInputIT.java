@@ -687,10 +687,10 @@ class BadInputIT extends DeployedRouting {
     /**
      * Found by {@code FuzzIT}: a method the static pages do not know was a 501, a server error; a request asking for a
      * WebSocket (this module has none) got the server's HTML page, and with a body it was never answered. Each is a
-     * 4xx problem+json now, which ends.
+     * 4xx problem+json now, which ends. And {@code OPTIONS} no longer answers with Jersey's WADL.
      */
     @Test
-    void anUnknownMethodIs405AndARequestForAWebSocketIsAProblemThatEnds() {
+    void anUnknownMethodIs405ARequestForAWebSocketIsAProblemThatEndsAndOptionsShowsNoWadl() {
         RawRequest.Answer propfind = RawRequest.send(base, "PROPFIND", "/index.html", "", SECONDS_10);
         assertRawProblem(propfind, 405);
         assertThat(propfind.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
@@ -700,6 +700,11 @@ class BadInputIT extends DeployedRouting {
                 "Connection: Upgrade", "Content-Type: application/json");
         assertRawProblem(withBody, 400);
         assertThat(withBody.body()).contains("/problems/upgrade-with-body");
+        // OPTIONS answered Jersey's WADL: the framework's exact version, and the path echoed into XML
+        RawRequest.Answer options = RawRequest.send(base, "OPTIONS", "/api/subscriptions/audit-x", "", SECONDS_10);
+        assertThat(options.status()).isEqualTo(200);
+        assertThat(options.header("Allow")).contains("DELETE", "OPTIONS");
+        assertThat(options.body()).doesNotContain("Jersey", "audit-x");
     }
 
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);

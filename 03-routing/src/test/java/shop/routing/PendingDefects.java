@@ -111,7 +111,8 @@ final class PendingDefects {
 
     /**
      * As {@link FuzzRun#http}, with these defects tolerated besides testkit's, and a request line that does not parse
-     * counted as broken framing ({@link #brokenLine}): the server may end it without an answer.
+     * counted as broken framing ({@link #brokenLine}): the server may end it without an answer; the leak check reads
+     * the answer without what it echoes of the request ({@link #withoutEchoes}).
      */
     static void http(FuzzRun run, FuzzRequest request, URL base) {
         String outcome;
@@ -120,7 +121,7 @@ final class PendingDefects {
             Optional<ContainerDefects.Defect> pending = ContainerDefects.matching(request, answer).isPresent()
                     ? Optional.empty() : ALL.stream().filter(d -> d.matcher().matches(request, answer)).findFirst();
             outcome = pending.map(d -> "tolerated " + d.name() + " (" + d.upstream() + ")")
-                    .orElseGet(() -> FuzzVerdict.judge(request, answer));
+                    .orElseGet(() -> FuzzVerdict.judge(request, withoutEchoes(answer, request)));
         } catch (RawRequest.ConnectionEnded ended) {
             // a control character splits the request line: its framing is broken, though FuzzRequests does not say so
             outcome = brokenLine(request) && !request.framingBroken() ? "closed (a request line that does not parse)"
@@ -138,6 +139,21 @@ final class PendingDefects {
         }
         int query = path.indexOf('?');
         return (query < 0 ? path : path.substring(0, query)).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The answer without the words it echoes from the request: a problem that quotes a subscription's name or selector
+     * ({@code No service named 'stacktrace'}) shows the client's own text, not a stack trace. Jazzer learns the words
+     * the leak check looks for, and sends them.
+     */
+    static RawRequest.Answer withoutEchoes(RawRequest.Answer answer, FuzzRequest request) {
+        String body = answer.body();
+        for (String word : new java.util.HashSet<>(List.of(new String(request.bytes(), StandardCharsets.UTF_8).split("[^A-Za-z0-9]+")))) {
+            if (word.length() >= 4) {
+                body = Pattern.compile(Pattern.quote(word), Pattern.CASE_INSENSITIVE).matcher(body).replaceAll("");
+            }
+        }
+        return new RawRequest.Answer(answer.status(), answer.headers(), body);
     }
 
     /**
