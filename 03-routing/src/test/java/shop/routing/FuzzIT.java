@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * sign-in, some a viewer's or a wrong password, so the operator's endpoints are fuzzed signed in and anonymous. Each
  * answer must be a 4xx problem+json or a success: never a 5xx, a stack trace or a hang (testkit's verdicts; what the
  * container answers before any code of the module runs is tolerated and counted as a known defect, testkit's or
- * {@link PendingDefects}). This module has no WebSocket: the
- * live page polls; the fuzzer asks for one all the same. Meanwhile a well-behaved client uses the shop as the live
- * page and the operator do, and must be served within its bound.
+ * {@link PendingDefects}). This module has no WebSocket: the live page polls; the fuzzer asks for one all the same.
+ * Meanwhile a well-behaved client uses the shop as the live page and the operator do, and must be served within its
+ * bound.
  *
  * <p>The server is another process: Jazzer's coverage guidance sees only this client's code, so the inputs are
  * mutation-driven generation from the fuzzer's bytes, not coverage-guided search of the server.

@@ -19,10 +19,9 @@ import java.util.regex.Pattern;
  * ({@link BasicSignIn}), Payara checks each request's path for JACC before any filter or endpoint, and Exousia's
  * {@code WebResourcePermission} throws "invalid URLPatternSpec" on a ':' ({@code GET /a%3Ab}: {@code 500},
  * {@code Content-Length: 0}). So are the last six, which Grizzly's parser refuses with an empty answer: a path that is
- * no UTF-8, a control character in the target, no target or one above the root, a head over 8 KB, an HTTP version
- * it does not speak, and one more of Grizzly's. The others are Payara's for every module, as
- * testkit's fuzz harness is adding them.
- * Remove each one once testkit lists it.
+ * no UTF-8, a control character in the target, no target or one above the root, a head over 8 KB, an HTTP version it
+ * does not speak, and one more of Grizzly's. The others are Payara's for every module, as testkit's fuzz harness is
+ * adding them. Remove each one once testkit lists it.
  */
 final class PendingDefects {
 
