@@ -684,6 +684,33 @@ class BadInputIT extends DeployedRouting {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /**
+     * Found by {@code FuzzIT}: a method the static pages do not know was a 501, a server error; a request asking for a
+     * WebSocket (this module has none) got the server's HTML page, and with a body it was never answered. Each is a
+     * 4xx problem+json now, which ends. And {@code OPTIONS} no longer answers with Jersey's WADL.
+     */
+    @Test
+    void anUnknownMethodIs405ARequestForAWebSocketIsAProblemThatEndsAndOptionsShowsNoWadl() {
+        RawRequest.Answer propfind = RawRequest.send(base, "PROPFIND", "/index.html", "", SECONDS_10);
+        assertRawProblem(propfind, 405);
+        assertThat(propfind.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        // The problem's JSON, not the server's HTML page; the container drops its Content-Type on a request with an
+        // Upgrade header (FuzzIT tolerates that defect, see PendingDefects).
+        RawRequest.Answer websocket = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+        assertThat(websocket.status()).as(websocket.toString()).isEqualTo(404);
+        assertThat(RoutingApi.object(websocket.body()).getString("type")).isEqualTo("/problems/http-404");
+        RawRequest.Answer withBody = RawRequest.send(base, "POST", "/api/ticks", "[]", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade", "Content-Type: application/json");
+        assertThat(withBody.status()).as(withBody.toString()).isEqualTo(400);
+        assertThat(RoutingApi.object(withBody.body()).getString("type")).isEqualTo("/problems/upgrade-with-body");
+        // OPTIONS answered Jersey's WADL: the framework's exact version, and the path echoed into XML
+        RawRequest.Answer options = RawRequest.send(base, "OPTIONS", "/api/subscriptions/audit-x", "", SECONDS_10);
+        assertThat(options.status()).isEqualTo(200);
+        assertThat(options.header("Allow")).contains("DELETE", "OPTIONS");
+        assertThat(options.body()).doesNotContain("Jersey", "audit-x");
+    }
+
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {
