@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes pass
- * untouched.
+ * other refusal, instead of the server's HTML error page, which names the server. A method the server does not
+ * know at all ({@code GÉT}, {@code FOO}) is the client's error: 405, not the server's 501. Only the handshakes of the
+ * dashboard's WebSocket pass untouched; a handshake to another path ({@code /dashboard/}) is answered like any other
+ * request to it, though the container drops its Content-Type (found by fuzzing: both got the server's own answer).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ContainerErrors extends HttpFilter {
@@ -22,7 +24,8 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && DashboardEndpoint.PATH.equals(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));
         chain.doFilter(request, handshake ? response : new AsProblem(response));
     }
 
@@ -39,10 +42,14 @@ public class ContainerErrors extends HttpFilter {
         }
 
         @Override
-        public void sendError(int status, String message) throws IOException {
+        public void sendError(int code, String message) throws IOException {
             if (isCommitted()) {
-                super.sendError(status, message);
+                super.sendError(code, message);
                 return;
+            }
+            int status = code == 501 ? 405 : code; // a method nobody knows: the servlet's 501 "not implemented"
+            if (status == 405 && !containsHeader("Allow")) {
+                setHeader("Allow", "GET, HEAD, OPTIONS"); // the static pages' methods; the API's 405 come from JAX-RS
             }
             resetBuffer();
             setStatus(status);

@@ -8,8 +8,11 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 /** The live dashboard's WebSocket: read-only; the server pushes and ignores what the browser says. */
-@ServerEndpoint("/dashboard")
+@ServerEndpoint(DashboardEndpoint.PATH)
 public class DashboardEndpoint {
+
+    /** The WebSocket's path, which {@link ContainerErrors} leaves to the WebSocket container. */
+    static final String PATH = "/dashboard";
 
     @Inject
     Dashboard dashboard;

@@ -301,6 +301,33 @@ class TaskApiIT extends DeployedProducer {
         }
     }
 
+    /**
+     * Found by FuzzIT: a method the server does not know answered 501 (a server error, for the client's mistake), and
+     * a WebSocket handshake to a path next to the dashboard's got the server's HTML 404 page. A 405 problem+json and
+     * a 404 problem now; the dashboard's own handshake still opens.
+     */
+    @Test
+    void anUnknownMethodIs405AndAHandshakeToAnotherPathIs404BothProblems() throws Exception {
+        String[] handshake = {"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+        for (String method : List.of("G\u00c9T", "FOO")) {
+            RawRequest.Answer unknown = RawRequest.send(base, method, "/", "", SECONDS_10);
+            assertRawProblem(unknown, 405);
+            assertThat(unknown.header("Allow")).as(unknown.toString()).isEqualTo("GET, HEAD, OPTIONS");
+        }
+        for (String path : List.of("/dashboard/", "/dashboard/x", "/dashboards")) {
+            RawRequest.Answer nearMiss = RawRequest.send(base, "GET", path, "", SECONDS_10, handshake);
+            // The problem, not the server's page; the container drops the Content-Type of any answer to a handshake.
+            assertThat(nearMiss.status()).as(nearMiss.toString()).isEqualTo(404);
+            assertThat(nearMiss.body()).as(nearMiss.toString()).contains("/problems/http-404", "\"status\":404");
+        }
+        try (course.testkit.RawWebSocket dashboard = course.testkit.RawWebSocket.open(
+                URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/dashboard"), java.util.Map.of())) {
+            assertThat(dashboard.nextFrame(SECONDS_10)).as("the dashboard's first snapshot")
+                    .hasValueSatisfying(frame -> assertThat(frame.text()).contains("\"accepted\""));
+        }
+    }
+
     private static final java.time.Duration SECONDS_10 = java.time.Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {
