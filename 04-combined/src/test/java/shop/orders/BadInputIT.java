@@ -1,6 +1,7 @@
 package shop.orders;
 
 import course.testkit.RawRequest;
+import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -179,6 +180,33 @@ class BadInputIT extends DeployedShop {
         RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10,
                 "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+    }
+
+    /**
+     * Found by fuzzing: a text frame that is not UTF-8 was closed with 1000 "idle timeout", as if the customer had
+     * gone quiet; it is refused with 1007 (invalid payload data) now, and nothing is started.
+     */
+    @ParameterizedTest(name = "{0} then 0xC3 0x{1}")
+    @CsvSource(delimiter = '|', value = {"{\"type\":\"ping\"} | 28", "{\"type\":\"ping\"} | FF", "{\"type\":\"ping\"} | 00",
+        "{} | 28", "{} | 28", "{} | 28", "{} | 28", "{} | FF", "{} | 00"})
+    void aTextFrameThatIsNotUtf8IsClosedWith1007(String json, String secondByte) {
+        byte[] text = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bad = java.util.Arrays.copyOf(text, text.length + 2);
+        bad[text.length] = (byte) 0xC3;
+        bad[text.length + 1] = (byte) Integer.parseInt(secondByte, 16);
+        URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
+        try (RawWebSocket socket = RawWebSocket.open(channel, carol.headers(base))) {
+            socket.write(RawWebSocket.clientFrame(0x81, bad));
+            socket.write(RawWebSocket.clientFrame(0x89, new byte[] {1, 2, 3})); // a ping right behind it
+            List<RawWebSocket.Frame> frames = new java.util.ArrayList<>();
+            java.util.Optional<RawWebSocket.Frame> frame;
+            do {
+                frame = socket.nextFrame(SECONDS_10);
+                frame.ifPresent(frames::add);
+            } while (frame.isPresent() && frame.get().opcode() != RawWebSocket.Frame.CLOSE);
+            assertThat(frames).as(frames.toString()).last().satisfies(f -> assertThat(f.closeCode()).isEqualTo(1007));
+        }
+        assertStartedNothingAndStillWorks();
     }
 
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
