@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
  * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes pass
- * untouched.
+ * untouched. A method no HTTP server knows (an empty one, {@code FOO}) is the client's error, not the server's: the
+ * server's 501 (not implemented) is answered 405 (method not allowed).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ContainerErrors extends HttpFilter {
@@ -23,14 +24,21 @@ public class ContainerErrors extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        chain.doFilter(request, handshake ? response : new AsProblem(response));
+        chain.doFilter(request, handshake ? response : new AsProblem(response, HTTP_METHODS.contains(request.getMethod())));
     }
+
+    /** The methods of HTTP/1.1, and PATCH: only for these may the server's 501 stand. */
+    private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+            "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     /** Turns sendError into a problem+json answer with the same status. */
     private static final class AsProblem extends HttpServletResponseWrapper {
 
-        AsProblem(HttpServletResponse response) {
+        private final boolean knownMethod;
+
+        AsProblem(HttpServletResponse response, boolean knownMethod) {
             super(response);
+            this.knownMethod = knownMethod;
         }
 
         @Override
@@ -39,7 +47,8 @@ public class ContainerErrors extends HttpFilter {
         }
 
         @Override
-        public void sendError(int status, String message) throws IOException {
+        public void sendError(int refused, String message) throws IOException {
+            int status = refused == SC_NOT_IMPLEMENTED && !knownMethod ? SC_METHOD_NOT_ALLOWED : refused;
             if (isCommitted()) {
                 super.sendError(status, message);
                 return;

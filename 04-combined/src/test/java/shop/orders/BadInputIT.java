@@ -182,6 +182,13 @@ class BadInputIT extends DeployedShop {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /** Found by fuzzing: a method no HTTP server knows (none at all, FOO) was a 501, the server's error; it is the client's. */
+    @ParameterizedTest(name = "method \"{0}\" on {1}")
+    @CsvSource(delimiter = '|', value = {"'' | /index.html", "FOO | /index.html", "'' | /", "FOO | /no-such-page"})
+    void aMethodNoServerKnowsIs405(String method, String path) {
+        assertRawProblem(RawRequest.send(base, method, path, "", SECONDS_10), 405);
+    }
+
     /**
      * Found by fuzzing: a text frame that is not UTF-8 was closed with 1000 "idle timeout", as if the customer had
      * gone quiet; it is refused with 1007 (invalid payload data) now, and nothing is started.
