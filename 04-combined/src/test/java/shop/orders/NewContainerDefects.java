@@ -16,12 +16,14 @@ final class NewContainerDefects {
 
     /**
      * {@code TRACE} (any path, any body) is answered by the HTTP listener itself, whose TRACE is off: 405 with
-     * {@code Allow: OPTIONS} and an empty body, no problem+json, and none of the shop's security headers.
+     * {@code Allow: OPTIONS}, or 400 when its path does not decode ({@code %c0%af}), each with an empty body, no
+     * problem+json, and none of the shop's security headers.
      */
-    static final ContainerDefects.Defect TRACE_405 = new ContainerDefects.Defect("trace-405-empty", "no upstream report yet",
-            (request, answer) -> request.method().equals("TRACE") && answer.status() == 405 && answer.body().isEmpty());
+    static final ContainerDefects.Defect TRACE_4XX = new ContainerDefects.Defect("trace-4xx-empty", "no upstream report yet",
+            (request, answer) -> request.method().equals("TRACE") && (answer.status() == 405 || answer.status() == 400)
+                    && answer.body().isEmpty());
 
-    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405);
+    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_4XX);
 
     /** The name a tolerated {@link #idleTimeoutCloseForInvalidUtf8} is counted under. */
     static final String IDLE_TIMEOUT_CLOSE = "tolerated idle-timeout-close-for-invalid-utf8 (no upstream report yet)";
