@@ -16,12 +16,19 @@ final class NewContainerDefects {
 
     /**
      * {@code TRACE} (any path, any body) is answered by the HTTP listener itself, whose TRACE is off: 405 with
-     * {@code Allow: OPTIONS}, or 400 when its path does not decode ({@code %c0%af}), each with an empty body, no
-     * problem+json, and none of the shop's security headers.
+     * {@code Allow: OPTIONS} and an empty body, no problem+json, and none of the shop's security headers.
      */
-    static final ContainerDefects.Defect TRACE_4XX = new ContainerDefects.Defect("trace-4xx-empty", "no upstream report yet",
-            (request, answer) -> request.method().equals("TRACE") && (answer.status() == 405 || answer.status() == 400)
-                    && answer.body().isEmpty());
+    static final ContainerDefects.Defect TRACE_405 = new ContainerDefects.Defect("trace-405-empty", "no upstream report yet",
+            (request, answer) -> request.method().equals("TRACE") && answer.status() == 405 && answer.body().isEmpty());
+
+    /**
+     * A path whose percent-encoding is not UTF-8 ({@code /api/session%ff}, {@code /%c0%af}) is refused by the HTTP
+     * listener with 400 and an empty body, before any of the shop's filters runs, when the method is one the listener
+     * does not map to a servlet ({@code TRACE}, {@code PoST}); with the usual methods the shop answers it.
+     */
+    static final ContainerDefects.Defect UNDECODABLE_PATH_400 = new ContainerDefects.Defect("undecodable-path-400-empty",
+            "no upstream report yet",
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && !decodes(pathOf(request.target())));
 
     /**
      * A request line without a target ({@code PATCH  HTTP/1.0}) is refused by the HTTP listener's parser: 400 with
@@ -31,7 +38,7 @@ final class NewContainerDefects {
             "no upstream report yet",
             (request, answer) -> request.target().isBlank() && answer.status() == 400 && answer.body().isEmpty());
 
-    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_4XX, EMPTY_TARGET_400);
+    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400);
 
     /** The name a tolerated {@link #idleTimeoutCloseForInvalidUtf8} is counted under. */
     static final String IDLE_TIMEOUT_CLOSE = "tolerated idle-timeout-close-for-invalid-utf8 (no upstream report yet)";
@@ -48,6 +55,36 @@ final class NewContainerDefects {
     }
 
     private NewContainerDefects() {
+    }
+
+    /** Whether a path's percent-encoding decodes to UTF-8. */
+    static boolean decodes(String path) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                int high = i + 1 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
+                int low = i + 2 < path.length() ? Character.digit(path.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    return false;
+                }
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static String pathOf(String target) {
+        int query = target.indexOf('?');
+        return query < 0 ? target : target.substring(0, query);
     }
 
     static Optional<ContainerDefects.Defect> matching(FuzzRequest request, RawRequest.Answer answer) {
