@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -216,37 +217,58 @@ public class ProgressFeed {
     /** Reads the stream from after the feed's resume point up to {@code upTo}, pushing the customer's news. */
     private void replay(Feed feed, long upTo) {
         Connection open = connection;
+        Channel channel = null;
         try {
             if (open == null) {
                 throw new IOException("not connected to the broker");
             }
-            Channel channel = open.createChannel();
+            channel = open.createChannel();
             channel.basicQos(500);
             long from = feed.resumeAfter() + 1;
             java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            Channel reading = channel;
             String tag = channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of(OFFSET, from), new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String t, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                         throws IOException {
                     long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
-                    if (at >= from && at <= upTo && !done.isDone()) {
-                        readable(body, at).filter(p -> p.customer().equals(feed.customer()) && views.wasNews(p))
-                                .ifPresent(feed::replayed);
+                    // Nothing thrown from here: the client would close the channel under the replay's feet.
+                    try {
+                        if (at >= from && at <= upTo && !done.isDone()) {
+                            readable(body, at).filter(p -> p.customer().equals(feed.customer()) && views.wasNews(p))
+                                    .ifPresent(feed::replayed);
+                        }
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
                     }
-                    channel.basicAck(envelope.getDeliveryTag(), false);
-                    if (at >= upTo) {
+                    reading.basicAck(envelope.getDeliveryTag(), false);
+                    if (at >= upTo || !feed.isOpen()) { // done, or the page left: nobody to replay to
                         done.complete(null);
                     }
                 }
             });
             done.get(30, TimeUnit.SECONDS);
             channel.basicCancel(tag);
-            channel.close();
             feed.caughtUp();
         } catch (Exception e) {
-            LOG.warning(" [!] Replay for " + feed.customer() + " failed: " + e + "; closing, the page will resume");
+            if (feed.isOpen()) {
+                LOG.warning(" [!] Replay for " + feed.customer() + " failed: " + e + "; closing, the page will resume");
+            }
             leave(feed);
             feed.close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "replay failed: reconnect to resume");
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    /** Closes a replay's channel, whatever happened to it: a channel left open is one fewer for the next replay. */
+    private static void closeQuietly(Channel channel) {
+        if (channel != null && channel.isOpen()) {
+            try {
+                channel.close();
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                LOG.fine("closing a replay's channel: " + e);
+            }
         }
     }
 

@@ -182,6 +182,30 @@ class BadInputIT extends DeployedShop {
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
     }
 
+    /**
+     * Found by fuzzing: a page that left while its replay ran made the replay's consumer throw; the client closed that
+     * channel under the replay, the broker then closed the progress feed's whole connection ("second 'channel.open'
+     * seen"), and every customer's live updates stopped until it reconnected, {@code GET /api/services} saying 503.
+     */
+    @Test
+    void pagesThatLeaveDuringTheirReplayDoNotStopAnyonesLiveUpdates() throws Exception {
+        String order = carol.place("mug", "tok_visa");
+        carol.awaitLast(order, WORKFLOW);
+        URI replaying = URI.create("ws" + Customer.at(base, "orders?after=-1").toString().substring(4));
+        for (int i = 0; i < 30; i++) {
+            RawWebSocket.open(replaying, carol.headers(base)).close(); // leaves at once: its replay has just started
+        }
+
+        try (Customer dave = Customer.signIn(base, WorkflowIT.unique("dave")).connect(base)) {
+            String daves = dave.place("mug", "tok_visa");
+            assertThat(dave.awaitLast(daves, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
+        }
+        HttpResponse<String> services = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                Customer.at(base, "api/services")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(services.statusCode()).as(services.body()).isEqualTo(200);
+        assertThat(services.body()).doesNotContain("\"restarts\":1");
+    }
+
     /** Found by fuzzing: a method no HTTP server knows (none at all, FOO) was a 501, the server's error; it is the client's. */
     @ParameterizedTest(name = "method \"{0}\" on {1}")
     @CsvSource(delimiter = '|', value = {"'' | /index.html", "FOO | /index.html", "'' | /", "FOO | /no-such-page"})
