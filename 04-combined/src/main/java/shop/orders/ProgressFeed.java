@@ -57,6 +57,7 @@ public class ProgressFeed {
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "progress-connector"));
     private final ExecutorService replays = Executors.newFixedThreadPool(2, r -> daemon(r, "progress-replay"));
     private volatile Connection connection;
+    private Connection replayConnection;
     private volatile Channel liveChannel;
     private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
     /** The last offset a skip was logged for: one line per unreadable update, not one per reader. */
@@ -216,13 +217,9 @@ public class ProgressFeed {
 
     /** Reads the stream from after the feed's resume point up to {@code upTo}, pushing the customer's news. */
     private void replay(Feed feed, long upTo) {
-        Connection open = connection;
         Channel channel = null;
         try {
-            if (open == null) {
-                throw new IOException("not connected to the broker");
-            }
-            channel = open.createChannel();
+            channel = replayConnection().createChannel();
             channel.basicQos(500);
             long from = feed.resumeAfter() + 1;
             java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
@@ -261,6 +258,23 @@ public class ProgressFeed {
         }
     }
 
+    /**
+     * The replays' own connection, apart from the live reader's: a channel error of a replay (a page that comes and
+     * goes many times a second opens and closes as many channels) can make the broker close the connection it is on,
+     * and that must end replays only, which the pages resume, never every customer's live updates.
+     */
+    private synchronized Connection replayConnection() throws IOException, TimeoutException {
+        if (replayConnection == null || !replayConnection.isOpen()) {
+            if (connection == null) {
+                throw new IOException("not connected to the broker");
+            }
+            ConnectionFactory factory = rabbit.amqp(Role.WEB);
+            factory.setAutomaticRecoveryEnabled(false); // a replay that fails closes its page, which resumes
+            replayConnection = factory.newConnection("progress-replay");
+        }
+        return replayConnection;
+    }
+
     /** Closes a replay's channel, whatever happened to it: a channel left open is one fewer for the next replay. */
     private static void closeQuietly(Channel channel) {
         if (channel != null && channel.isOpen()) {
@@ -283,12 +297,17 @@ public class ProgressFeed {
     void stop() {
         connector.shutdownNow();
         replays.shutdownNow();
-        Connection open = connection;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("closing: " + e);
+        Connection replaying;
+        synchronized (this) {
+            replaying = replayConnection;
+        }
+        for (Connection open : java.util.Arrays.asList(connection, replaying)) {
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.fine("closing: " + e);
+                }
             }
         }
     }
