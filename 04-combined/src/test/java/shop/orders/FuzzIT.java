@@ -30,6 +30,10 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -51,6 +55,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * another customer's, whose cookie no generated request carries, so nothing signs it out.
  */
 @ExtendWith(RabbitVhost.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FuzzIT {
 
     private static final String ORDER = "5d0f7a3e-1c2b-4e5f-8a9b-0c1d2e3f4a5b";
@@ -121,6 +126,7 @@ class FuzzIT {
 
     // tag::fuzz[]
     @FuzzTest(maxDuration = "30s")
+    @Order(2)
     void everyEndpointAndTheOrderChannel(FuzzedDataProvider data) {
         run.checkBystander();
         if (data.consumeInt(0, 2) > 0) {
@@ -150,9 +156,9 @@ class FuzzIT {
      * back-ordered item (the inventory step's 409) a 502. A 400 and a 409 problem now; the chain's 5xx are left for
      * a step that cannot be reached or answers late.
      */
-    @org.junit.jupiter.api.Test
+    @Test
+    @Order(1) // before the fuzz test: its agent refuses connections it was not told to allow
     void theSyncChainAnswersABadCommandWith400AndABackOrderWith409() {
-        run.checkBystander(); // allows this test's connections once the fuzzing agent is loaded
         for (String step : List.of("/api/sync/payment", "/api/sync/inventory", "/api/sync/shipping")) {
             for (String body : List.of("", "{}", "[1]", "{\"command\":\"ship\",\"orderId\":\"../../x\",\"customer\":\"c\","
                     + "\"item\":\"mug\",\"payment\":\"tok_visa\",\"correlationId\":\"c-12345678\"}")) {
