@@ -38,7 +38,17 @@ final class NewContainerDefects {
             "no upstream report yet",
             (request, answer) -> request.target().isBlank() && answer.status() == 400 && answer.body().isEmpty());
 
-    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400);
+    /**
+     * A method that is no HTTP token ({@code ,6}: a character HTTP does not allow in one) gets the listener's own
+     * HTML error page, 400 "There are some problems with the request", before any of the shop's filters runs.
+     */
+    static final ContainerDefects.Defect METHOD_NOT_A_TOKEN_400 = new ContainerDefects.Defect("method-not-a-token-400-html",
+            "no upstream report yet",
+            (request, answer) -> !request.method().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]*") && answer.status() == 400
+                    && answer.header("Content-Type").startsWith("text/html"));
+
+    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400,
+            METHOD_NOT_A_TOKEN_400);
 
     /** The name a tolerated {@link #idleTimeoutCloseForInvalidUtf8} is counted under. */
     static final String IDLE_TIMEOUT_CLOSE = "tolerated idle-timeout-close-for-invalid-utf8 (no upstream report yet)";
