@@ -24,11 +24,13 @@ final class NewContainerDefects {
     /**
      * A path whose percent-encoding is not UTF-8 ({@code /api/session%ff}, {@code /%c0%af}) is refused by the HTTP
      * listener with 400 and an empty body, before any of the shop's filters runs, when the method is one the listener
-     * does not map to a servlet ({@code TRACE}, {@code PoST}); with the usual methods the shop answers it.
+     * does not map to a servlet ({@code TRACE}, {@code PoST}); with the usual methods the shop answers it. Likewise
+     * a path whose dot segments climb above the root ({@code /app.js/%2e%2e/%2e%2e}), with any method.
      */
     static final ContainerDefects.Defect UNDECODABLE_PATH_400 = new ContainerDefects.Defect("undecodable-path-400-empty",
             "no upstream report yet",
-            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && !decodes(pathOf(request.target())));
+            (request, answer) -> answer.status() == 400 && answer.body().isEmpty()
+                    && (!decodes(pathOf(request.target())) || escapesTheRoot(pathOf(request.target()))));
 
     /**
      * A request line without a target ({@code PATCH  HTTP/1.0}) is refused by the HTTP listener's parser: 400 with
@@ -90,6 +92,21 @@ final class NewContainerDefects {
         } catch (java.nio.charset.CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** Whether a path's {@code ..} segments (also percent-encoded) climb above the root. */
+    static boolean escapesTheRoot(String path) {
+        int depth = 0;
+        for (String segment : path.replaceAll("(?i)%2e", ".").split("/")) {
+            if (segment.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
     }
 
     private static String pathOf(String target) {
