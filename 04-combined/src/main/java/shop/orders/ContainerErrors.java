@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes pass
- * untouched. A method no HTTP server knows (an empty one, {@code FOO}) is the client's error, not the server's: the
+ * other refusal, instead of the server's HTML error page, which names the server. The order channel's WebSocket
+ * handshakes pass untouched; an {@code Upgrade: websocket} header anywhere else does not make a request one. A method no HTTP server knows (an empty one, {@code FOO}) is the client's error, not the server's: the
  * server's 501 (not implemented) is answered 405 (method not allowed).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
@@ -23,7 +23,9 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        // Only the order channel has a handshake; an Upgrade header elsewhere gets a problem like any request.
+        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && request.getRequestURI().equals(request.getContextPath() + "/orders");
         chain.doFilter(request, handshake ? response : new AsProblem(response, HTTP_METHODS.contains(request.getMethod())));
     }
 

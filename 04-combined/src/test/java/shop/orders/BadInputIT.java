@@ -206,6 +206,13 @@ class BadInputIT extends DeployedShop {
         assertThat(services.body()).doesNotContain("\"restarts\":1");
     }
 
+    /** Found by fuzzing: an {@code Upgrade: websocket} header on a path that has no WebSocket got the server's HTML page. */
+    @Test
+    void anUpgradeHeaderWhereNoWebSocketIsGetsAProblem() {
+        assertRawProblem(RawRequest.send(base, "GET", "/index.html+", "", SECONDS_10, "Upgrade: websocket",
+                "Connection: Upgrade"), 404);
+    }
+
     /** Found by fuzzing: a method no HTTP server knows (none at all, FOO) was a 501, the server's error; it is the client's. */
     @ParameterizedTest(name = "method \"{0}\" on {1}")
     @CsvSource(delimiter = '|', value = {"'' | /index.html", "FOO | /index.html", "'' | /", "FOO | /no-such-page"})
