@@ -49,8 +49,18 @@ final class NewContainerDefects {
             (request, answer) -> !request.method().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]*") && answer.status() == 400
                     && answer.header("Content-Type").startsWith("text/html"));
 
+    /**
+     * A request with {@code Upgrade: websocket} to a path that has no WebSocket gets the shop's problem, but without
+     * its Content-Type header: the container drops the type the shop set on a request that asked for an upgrade.
+     */
+    static final ContainerDefects.Defect UPGRADE_DROPS_CONTENT_TYPE = new ContainerDefects.Defect(
+            "upgrade-drops-content-type", "no upstream report yet",
+            (request, answer) -> answer.status() >= 400 && answer.status() < 500 && answer.header("Content-Type").isEmpty()
+                    && answer.body().startsWith("{\"type\":\"/problems/")
+                    && new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("Upgrade: websocket"));
+
     static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400,
-            METHOD_NOT_A_TOKEN_400);
+            METHOD_NOT_A_TOKEN_400, UPGRADE_DROPS_CONTENT_TYPE);
 
     /** The name a tolerated {@link #idleTimeoutCloseForInvalidUtf8} is counted under. */
     static final String IDLE_TIMEOUT_CLOSE = "tolerated idle-timeout-close-for-invalid-utf8 (no upstream report yet)";
