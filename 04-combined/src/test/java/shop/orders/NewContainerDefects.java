@@ -22,7 +22,8 @@ final class NewContainerDefects {
             (request, answer) -> request.method().equals("TRACE") && answer.status() == 405 && answer.body().isEmpty());
 
     /**
-     * A path whose percent-encoding is not UTF-8 ({@code /api/session%ff}, {@code /%c0%af}) is refused by the HTTP
+     * A path whose percent-encoding is not UTF-8 ({@code /api/session%ff}, {@code /%c0%af}) or a control character
+     * ({@code /orders%00}) is refused by the HTTP
      * listener with 400 and an empty body, before any of the shop's filters runs, when the method is one the listener
      * does not map to a servlet ({@code TRACE}, {@code PoST}); with the usual methods the shop answers it. Likewise
      * a path whose dot segments climb above the root ({@code /app.js/%2e%2e/%2e%2e}), with any method.
@@ -79,7 +80,7 @@ final class NewContainerDefects {
     private NewContainerDefects() {
     }
 
-    /** Whether a path's percent-encoding decodes to UTF-8. */
+    /** Whether a path's percent-encoding decodes to UTF-8 without control characters. */
     static boolean decodes(String path) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < path.length(); i++) {
@@ -87,7 +88,7 @@ final class NewContainerDefects {
             if (c == '%') {
                 int high = i + 1 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
                 int low = i + 2 < path.length() ? Character.digit(path.charAt(i + 2), 16) : -1;
-                if (high < 0 || low < 0) {
+                if (high < 0 || low < 0 || high * 16 + low < 0x20) { // not hex, or a control character (%00)
                     return false;
                 }
                 bytes.write(high * 16 + low);
