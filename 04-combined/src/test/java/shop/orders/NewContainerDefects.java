@@ -93,6 +93,8 @@ final class NewContainerDefects {
                 }
                 bytes.write(high * 16 + low);
                 i += 2;
+            } else if (c < 0x20 || c == 0x7f) { // a raw control character
+                return false;
             } else {
                 bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
