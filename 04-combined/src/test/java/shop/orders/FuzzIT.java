@@ -142,7 +142,7 @@ class FuzzIT {
                     Map.of("Cookie", socketCookie, "Origin", Customer.origin(base)))) {
                 run.frames(socket, input);
             } catch (AssertionError e) {
-                if (!NewContainerDefects.idleTimeoutCloseForInvalidUtf8(input, e)) {
+                if (!NewContainerDefects.earlyIdleTimeoutClose(e)) {
                     throw new AssertionError(e.getMessage() + "\nframes: " + input, e);
                 }
                 run.count("WebSocket " + NewContainerDefects.IDLE_TIMEOUT_CLOSE);
