@@ -89,63 +89,6 @@ final class NewContainerDefects {
                 .startsWith("close close 1000 \"Session closed by the container because of the idle timeout.\"");
     }
 
-    /**
-     * A request line without a target ({@code PATCH  HTTP/1.0}) is refused by the HTTP listener's parser: 400 with
-     * an empty body, before any of the shop's filters runs.
-     */
-    static final ContainerDefects.Defect EMPTY_TARGET_400 = new ContainerDefects.Defect("empty-target-400-empty",
-            "no upstream report yet",
-            (request, answer) -> request.target().isBlank() && answer.status() == 400 && answer.body().isEmpty());
-
-    /**
-     * A method that is no HTTP token ({@code ,6}: a character HTTP does not allow in one) gets the listener's own
-     * HTML error page, 400 "There are some problems with the request", before any of the shop's filters runs.
-     */
-    static final ContainerDefects.Defect METHOD_NOT_A_TOKEN_400 = new ContainerDefects.Defect("method-not-a-token-400-html",
-            "no upstream report yet",
-            (request, answer) -> !request.method().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]*") && answer.status() == 400
-                    && answer.header("Content-Type").startsWith("text/html"));
-
-    /**
-     * A request with {@code Upgrade: websocket} to a path that has no WebSocket gets the shop's problem, but without
-     * its Content-Type header: the container drops the type the shop set on a request that asked for an upgrade.
-     */
-    static final ContainerDefects.Defect UPGRADE_DROPS_CONTENT_TYPE = new ContainerDefects.Defect(
-            "upgrade-drops-content-type", "no upstream report yet",
-            (request, answer) -> answer.status() >= 400 && answer.status() < 500 && answer.header("Content-Type").isEmpty()
-                    && answer.body().startsWith("{\"type\":\"/problems/")
-                    && new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("Upgrade: websocket"));
-
-    /**
-     * A request head over the container's size limit (a path or query of thousands of characters, a huge header) is
-     * refused by its parser with 400 and an empty body, before any of the shop's filters runs, whatever the method.
-     */
-    static final ContainerDefects.Defect HEAD_TOO_LONG_400 = new ContainerDefects.Defect("head-too-long-400-empty",
-            "no upstream report yet",
-            (request, answer) -> answer.status() == 400 && answer.body().isEmpty() && headLength(request) >= 4_096);
-
-    private static int headLength(FuzzRequest request) {
-        int end = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
-        return end < 0 ? request.bytes().length : end;
-    }
-
-    static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400,
-            METHOD_NOT_A_TOKEN_400, UPGRADE_DROPS_CONTENT_TYPE, HEAD_TOO_LONG_400);
-
-    /** The name a tolerated {@link #idleTimeoutCloseForInvalidUtf8} is counted under. */
-    static final String IDLE_TIMEOUT_CLOSE = "tolerated idle-timeout-close-for-invalid-utf8 (no upstream report yet)";
-
-    /**
-     * A text frame that is not UTF-8 is refused with 1007 (BadInputIT holds that); now and then, though, right
-     * after such a frame the container closes with 1000 and its idle timeout's reason ("Session closed by the container
-     * because of the idle timeout."), seconds into a session whose idle timeout is two minutes. Only the container
-     * writes that reason; the shop's code never sees a frame that is not UTF-8. Matched by the verdict's message.
-     */
-    static boolean idleTimeoutCloseForInvalidUtf8(FuzzFrames.Input input, AssertionError verdict) {
-        return input.description().contains("invalid UTF-8") && String.valueOf(verdict.getMessage())
-                .startsWith("close close 1000 \"Session closed by the container because of the idle timeout.\"");
-    }
-
     private NewContainerDefects() {
     }
 
