@@ -56,7 +56,7 @@ final class NewContainerDefects {
     static final ContainerDefects.Defect UPGRADE_DROPS_CONTENT_TYPE = new ContainerDefects.Defect(
             "upgrade-drops-content-type", "no upstream report yet",
             (request, answer) -> answer.status() >= 400 && answer.status() < 500 && answer.header("Content-Type").isEmpty()
-                    && answer.body().startsWith("{\"type\":\"/problems/")
+                    && (answer.body().startsWith("{\"type\":\"/problems/") || request.method().equals("HEAD") && answer.body().isEmpty())
                     && new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("Upgrade: websocket"));
 
     /**
