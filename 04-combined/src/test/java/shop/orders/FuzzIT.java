@@ -183,7 +183,8 @@ class FuzzIT {
         try {
             answer = request.send(base, FuzzRun.ANSWER_TIMEOUT);
         } catch (RawRequest.ConnectionEnded ended) {
-            run.count("HTTP " + FuzzVerdict.judgeNoAnswer(request, ended));
+            run.count("HTTP " + (NewContainerDefects.endsWithoutAnswer(request) ? NewContainerDefects.NO_ANSWER
+                    : FuzzVerdict.judgeNoAnswer(request, ended)));
             return;
         } catch (AssertionError hang) {
             throw new AssertionError(hang.getMessage() + ", to\n" + request, hang);

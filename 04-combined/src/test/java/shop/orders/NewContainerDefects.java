@@ -75,6 +75,17 @@ final class NewContainerDefects {
     static final List<ContainerDefects.Defect> ALL = List.of(TRACE_405, UNDECODABLE_PATH_400, EMPTY_TARGET_400,
             METHOD_NOT_A_TOKEN_400, UPGRADE_DROPS_CONTENT_TYPE, HEAD_TOO_LONG_400);
 
+    /** The name a tolerated {@link #endsWithoutAnswer} is counted under. */
+    static final String NO_ANSWER = "tolerated control-character-in-path-no-answer (no upstream report yet)";
+
+    /**
+     * A raw control character in the request target ({@code GET /api/session<TAB> HTTP/1.0}): the listener ends the
+     * connection without an answer, before any of the shop's code runs.
+     */
+    static boolean endsWithoutAnswer(FuzzRequest request) {
+        return request.target().chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
     /** The name a tolerated {@link #earlyIdleTimeoutClose} is counted under. */
     static final String IDLE_TIMEOUT_CLOSE = "tolerated early-idle-timeout-close (no upstream report yet)";
 
