@@ -106,19 +106,30 @@ public final class Feed {
             sending = false;
             return;
         }
-        session.getAsyncRemote().sendText(frame, result -> {
-            if (!result.isOK()) {
-                LOG.fine("push failed: " + result.getException());
-            }
-            sendNext();
-        });
+        try {
+            session.getAsyncRemote().sendText(frame, result -> {
+                if (!result.isOK()) {
+                    LOG.fine("push failed: " + result.getException());
+                }
+                sendNext();
+            });
+        } catch (IllegalStateException closedMeanwhile) {
+            // The page left between the check and the send: what is queued has nobody to go to.
+            outgoing.clear();
+            sending = false;
+        }
+    }
+
+    /** Whether the page is still there: a replay for a page that left stops early. */
+    boolean isOpen() {
+        return session.isOpen();
     }
 
     void close(CloseReason.CloseCode code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
-        } catch (IOException e) {
-            LOG.fine("closing: " + e);
+        } catch (IOException | IllegalStateException alreadyClosed) {
+            LOG.fine("closing: " + alreadyClosed);
         }
     }
 }

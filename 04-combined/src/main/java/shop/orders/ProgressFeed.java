@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +57,7 @@ public class ProgressFeed {
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "progress-connector"));
     private final ExecutorService replays = Executors.newFixedThreadPool(2, r -> daemon(r, "progress-replay"));
     private volatile Connection connection;
+    private Connection replayConnection;
     private volatile Channel liveChannel;
     private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
     /** The last offset a skip was logged for: one line per unreadable update, not one per reader. */
@@ -215,38 +217,72 @@ public class ProgressFeed {
 
     /** Reads the stream from after the feed's resume point up to {@code upTo}, pushing the customer's news. */
     private void replay(Feed feed, long upTo) {
-        Connection open = connection;
+        Channel channel = null;
         try {
-            if (open == null) {
-                throw new IOException("not connected to the broker");
-            }
-            Channel channel = open.createChannel();
+            channel = replayConnection().createChannel();
             channel.basicQos(500);
             long from = feed.resumeAfter() + 1;
             java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            Channel reading = channel;
             String tag = channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of(OFFSET, from), new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String t, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                         throws IOException {
                     long at = ((Number) properties.getHeaders().get(OFFSET)).longValue();
-                    if (at >= from && at <= upTo && !done.isDone()) {
-                        readable(body, at).filter(p -> p.customer().equals(feed.customer()) && views.wasNews(p))
-                                .ifPresent(feed::replayed);
+                    // Nothing thrown from here: the client would close the channel under the replay's feet.
+                    try {
+                        if (at >= from && at <= upTo && !done.isDone()) {
+                            readable(body, at).filter(p -> p.customer().equals(feed.customer()) && views.wasNews(p))
+                                    .ifPresent(feed::replayed);
+                        }
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
                     }
-                    channel.basicAck(envelope.getDeliveryTag(), false);
-                    if (at >= upTo) {
+                    reading.basicAck(envelope.getDeliveryTag(), false);
+                    if (at >= upTo || !feed.isOpen()) { // done, or the page left: nobody to replay to
                         done.complete(null);
                     }
                 }
             });
             done.get(30, TimeUnit.SECONDS);
             channel.basicCancel(tag);
-            channel.close();
             feed.caughtUp();
         } catch (Exception e) {
-            LOG.warning(" [!] Replay for " + feed.customer() + " failed: " + e + "; closing, the page will resume");
+            if (feed.isOpen()) {
+                LOG.warning(" [!] Replay for " + feed.customer() + " failed: " + e + "; closing, the page will resume");
+            }
             leave(feed);
             feed.close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "replay failed: reconnect to resume");
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    /**
+     * The replays' own connection, apart from the live reader's: a channel error of a replay (a page that comes and
+     * goes many times a second opens and closes as many channels) can make the broker close the connection it is on,
+     * and that must end replays only, which the pages resume, never every customer's live updates.
+     */
+    private synchronized Connection replayConnection() throws IOException, TimeoutException {
+        if (replayConnection == null || !replayConnection.isOpen()) {
+            if (connection == null) {
+                throw new IOException("not connected to the broker");
+            }
+            ConnectionFactory factory = rabbit.amqp(Role.WEB);
+            factory.setAutomaticRecoveryEnabled(false); // a replay that fails closes its page, which resumes
+            replayConnection = factory.newConnection("progress-replay");
+        }
+        return replayConnection;
+    }
+
+    /** Closes a replay's channel, whatever happened to it: a channel left open is one fewer for the next replay. */
+    private static void closeQuietly(Channel channel) {
+        if (channel != null && channel.isOpen()) {
+            try {
+                channel.close();
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                LOG.fine("closing a replay's channel: " + e);
+            }
         }
     }
 
@@ -261,12 +297,17 @@ public class ProgressFeed {
     void stop() {
         connector.shutdownNow();
         replays.shutdownNow();
-        Connection open = connection;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("closing: " + e);
+        Connection replaying;
+        synchronized (this) {
+            replaying = replayConnection;
+        }
+        for (Connection open : java.util.Arrays.asList(connection, replaying)) {
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.fine("closing: " + e);
+                }
             }
         }
     }

@@ -86,7 +86,7 @@ public class SyncChainResource {
                 return failed(503, "interrupted", command, stage, "Interrupted.");
             }
             if (answer.statusCode() != 200) {
-                return failed(answer.statusCode() == 402 ? 402 : 502, "step-failed", command, stage,
+                return failed(answer.statusCode() / 100 == 4 ? answer.statusCode() : 502, "step-failed", command, stage,
                         "The " + step.service() + " step answered " + answer.statusCode() + ": " + answer.body());
             }
             stage = Json.parse(answer.body()).getString("stage");
@@ -127,7 +127,18 @@ public class SyncChainResource {
         if (!sync.enabled()) {
             return disabled();
         }
-        Command command = Command.parse(body);
+        Command command;
+        try {
+            command = Command.parse(body);
+        } catch (JsonException | ClassCastException | NullPointerException | IllegalStateException e) {
+            command = null; // not JSON, not an object, or a field missing or not a string
+        }
+        // The order id names the effect's file, and the item must be one the shop sells: checked as the page's frames are.
+        if (command == null || !ClientFrame.ORDER_ID.matcher(command.orderId()).matches() || Catalog.find(command.item()).isEmpty()) {
+            return Problem.response(400, "malformed-command", "Malformed command",
+                    "Send the command the chain sends: {\"command\":\"charge\",\"orderId\":\"<a UUID>\",\"customer\":\"...\","
+                            + "\"item\":\"mug\",\"payment\":\"tok_visa\",\"correlationId\":\"...\"}.");
+        }
         Thread.sleep(settings.workMs());
         Stage stage = decide.apply(command);
         if (stage == Stage.DECLINED) {

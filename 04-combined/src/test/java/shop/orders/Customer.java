@@ -164,6 +164,15 @@ final class Customer implements AutoCloseable {
     }
 
     HttpResponse<String> get(URL instance, String path) {
+        return get(instance, path, cookie);
+    }
+
+    /** GET /api/session with a session cookie ({@code shop_session=...}): 200 signed in, 204 not. */
+    static HttpResponse<String> whoAmI(URL instance, String cookie) {
+        return get(instance, "api/session", cookie);
+    }
+
+    private static HttpResponse<String> get(URL instance, String path, String cookie) {
         return send(HttpRequest.newBuilder(at(instance, path)).header("Cookie", cookie).GET().build());
     }
 
