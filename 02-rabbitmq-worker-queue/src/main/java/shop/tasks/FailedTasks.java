@@ -81,18 +81,15 @@ final class FailedTasks {
         try {
             Message copy = task == null ? copyOf(message) : session.createTextMessage(task.toJson());
             copy.setIntProperty(ATTEMPT, attempt + 1);
-            FailurePolicy.Retry next = retry ? policy.retry(task, attempt) : null;
             if (retry) {
+                FailurePolicy.Retry next = policy.retry(task, attempt);
                 producer.send(next.destination(), copy);
-            } else {
-                copy.setStringProperty(REASON, reason);
-                String key = task == null ? "" : task.type().routingKey();
-                producer.send(new RMQDestination(TaskTopology.DEAD_LETTER_EXCHANGE, TaskTopology.DEAD_LETTER_EXCHANGE, key, null), copy);
-            }
-            session.commit();
-            if (retry) {
+                session.commit();
                 LOG.info(" [x] Retrying " + what + " " + next.when());
             } else {
+                copy.setStringProperty(REASON, reason);
+                producer.send(deadLetters(task), copy);
+                session.commit();
                 LOG.warning(" [!] Moved " + what + " to " + TaskTopology.DEAD_LETTER_QUEUE + ": " + reason);
             }
         } catch (JMSException | RuntimeException broken) {
@@ -102,6 +99,12 @@ final class FailedTasks {
         }
     }
     // end::settle[]
+
+    /** The dead-letter exchange, as if the broker had sent it there: the producer's board follows it. */
+    private static RMQDestination deadLetters(Task task) {
+        String key = task == null ? "" : task.type().routingKey();
+        return new RMQDestination(TaskTopology.DEAD_LETTER_EXCHANGE, TaskTopology.DEAD_LETTER_EXCHANGE, key, null);
+    }
 
     private static int attemptOrZero(Message message) {
         try {
