@@ -15,7 +15,7 @@ public enum BrokerUser {
     // exchanges it binds them to). {queue} is the worker's own queue, tasks.worker.queue.
     PRODUCER("producer", "^$", "^tasks$", "^$"),
     BOARD("board", "^amq\\.gen-.*$", "^amq\\.gen-.*$", "^(amq\\.gen-.*|tasks\\.events|tasks\\.dlx)$"),
-    // tasks and tasks.dlx: a task the worker sets aside (TaskListener); tasks.events: its reports.
+    // tasks and tasks.dlx: a task the worker sets aside (FailedTasks); tasks.events: its reports.
     WORKER("worker", "^$", "^tasks(\\.dlx|\\.events)?$", "^{queue}$");
 
     /** Topic permission of a worker on tasks.events: only events whose routing key ends in its own id ({id}). */

@@ -21,7 +21,7 @@ public class HealthResource {
     @Inject
     TaskSettings settings;
     @Inject
-    Worker worker;
+    Watchdog watchdog;
     @Inject
     StatusFeed feed;
 
@@ -30,12 +30,12 @@ public class HealthResource {
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response health() {
         if (settings.role() == TaskSettings.Role.WORKER) {
-            if (!worker.consuming()) {
+            if (!watchdog.consuming()) {
                 return Problem.response(503, "no-consumer", "No live consumer", settings.workerId()
                         + " has no live consumer on " + settings.workerQueue() + "; its watchdog is restarting it.");
             }
             return ok(Json.createObjectBuilder().add("status", "UP").add("worker", settings.workerId())
-                    .add("restarts", worker.restarts()).build());
+                    .add("restarts", watchdog.restarts()).build());
         }
         JsonObject snapshot = feed.snapshot();
         if (!snapshot.getString("broker").equals("up")) {

@@ -160,7 +160,7 @@ public class NewTask {
             throw new BrokerUnavailable("The broker at " + rabbit.describe() + " cannot be set up: " + e.getMessage(), e);
         }
         // As the producer's own user: it may publish to the tasks exchange, and nothing else.
-        RMQConnectionFactory factory = rabbit.jms(BrokerUser.PRODUCER, 1);
+        RMQConnectionFactory factory = rabbit.jms(BrokerUser.PRODUCER);
         Connection fresh = factory.createConnection();
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the broker connection: " + e.getMessage());

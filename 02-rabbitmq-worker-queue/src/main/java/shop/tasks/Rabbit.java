@@ -29,8 +29,8 @@ public class Rabbit {
     TaskSettings settings;
 
     // tag::jms-factory[]
-    /** A JMS connection factory for a role's own user; prefetch is the number of unacknowledged tasks one consumer may hold. */
-    public RMQConnectionFactory jms(BrokerUser role, int prefetch) {
+    /** A JMS connection factory for a role's own user. (The worker adds its prefetch: Worker#prefetch.) */
+    public RMQConnectionFactory jms(BrokerUser role) {
         Login login = login(role);
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host);
@@ -38,8 +38,6 @@ public class Rabbit {
         factory.setUsername(login.username());
         factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
-        // The client's default is unlimited prefetch: one busy worker would hoard the whole queue.
-        factory.setChannelsQos(prefetch);
         // Task bodies are plain JSON text on plain AMQP queues, so any AMQP tool can read them;
         // this flag lets JMS consumers get them back as TextMessage.
         factory.setKeepTextMessageType(true);
@@ -47,7 +45,7 @@ public class Rabbit {
         // channel: the worker would live on, consuming nothing. Work may take a minute here.
         factory.setOnMessageTimeoutMs(ON_MESSAGE_TIMEOUT_MS);
         // Fail in 2 s when the broker is unreachable instead of the client's 60 s, and reconnect
-        // ourselves (see NewTask, Worker) rather than let the AMQP client replay half a JMS session.
+        // ourselves (see NewTask, Watchdog) rather than let the AMQP client replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
             amqp.setConnectionTimeout(2_000);
             amqp.setAutomaticRecoveryEnabled(false);

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Exercise 2's solution, the broker's side: one delay queue per retry, {@code tasks.retry.1} (1 s),
  * {@code tasks.retry.2} (2 s), {@code tasks.retry.3} (4 s). A task waits there until its time is up,
  * then the broker dead-letters it back to the {@code tasks} exchange, under its own routing key. Added to the lesson's
- * topology as a {@link TopologyExtension}; switched on by {@code tasks.retry-backoff=true}, with {@link BackoffConsumer}.
+ * topology as a {@link TopologyExtension}; switched on by {@code tasks.retry-backoff=true}, with {@link BackoffPolicy}.
  */
 @ApplicationScoped
 public class RetryQueues implements TopologyExtension {
@@ -71,10 +71,5 @@ public class RetryQueues implements TopologyExtension {
     /** Where the worker publishes a task whose attempt number {@code attempt} failed, keeping its routing key. */
     static RMQDestination after(int attempt, TaskType type) {
         return new RMQDestination(name(attempt), name(attempt), type.routingKey(), null);
-    }
-
-    /** Where a task goes after its last attempt: the dead-letter exchange, as if the broker had sent it. */
-    static RMQDestination deadLetters(TaskType type) {
-        return new RMQDestination(TaskTopology.DEAD_LETTER_EXCHANGE, TaskTopology.DEAD_LETTER_EXCHANGE, type.routingKey(), null);
     }
 }

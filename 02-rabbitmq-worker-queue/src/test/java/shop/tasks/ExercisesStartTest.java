@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExercisesStartTest {
 
     /** The reference solutions' classes, as the README names them; the lesson code must work without any of them. */
-    private static final String SOLUTION_CLASSES = "\\b(ReportsQueue|RetryQueues|BackoffConsumer|BackoffTaskListener)\\b";
+    private static final String SOLUTION_CLASSES = "\\b(ReportsQueue|RetryQueues|BackoffPolicy)\\b";
 
     @Test
     void theLessonCodeNamesNoSolutionClassNorAnExercise() throws IOException {
