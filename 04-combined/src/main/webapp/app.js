@@ -38,7 +38,10 @@ async function start() {
     connect();
 }
 
-/** How long a new socket may stay silent before the page drops it and connects again. */
+/**
+ * How long a new socket may stay silent before the page drops it and connects again. The server greets every socket
+ * at once; under heavy load the container sometimes never sends an upgraded socket's first frame.
+ */
 const WELCOME_WITHIN_MS = 5000;
 
 // tag::failover[]
@@ -48,8 +51,6 @@ function connect() {
     state.socket = socket;
     const status = $("connection");
     socket.onopen = () => {
-        // The server greets every socket at once. One that stays silent is dropped and opened again: under heavy
-        // load the container sometimes never sends an upgraded socket's first frame.
         socket.welcomeTimer = setTimeout(() => socket.close(4000, "no welcome"), WELCOME_WITHIN_MS);
         status.dataset.state = "connected";
         status.dataset.instance = new URL(base).host;
@@ -61,12 +62,8 @@ function connect() {
             socket.send(JSON.stringify(state.pending));
         }
     };
-    socket.onmessage = (event) => {
-        clearTimeout(socket.welcomeTimer);
-        receive(JSON.parse(event.data));
-    };
+    socket.onmessage = (event) => { clearTimeout(socket.welcomeTimer); receive(JSON.parse(event.data)); };
     socket.onclose = (event) => {
-        clearTimeout(socket.welcomeTimer);
         if (state.socket !== socket || signedOut(event)) {
             return;
         }
