@@ -43,6 +43,8 @@ public class SessionResource {
     @Inject
     SignInLimits limits;
     @Inject
+    PasswordChecks passwordChecks;
+    @Inject
     IdentityStoreHandler identityStores;
     @Inject
     Revocations revocations;
@@ -75,7 +77,16 @@ public class SessionResource {
                             + settings.signInsPerAddressPerMinute() + " per address; try again later."))
                     .header("Retry-After", retryAfter.getAsLong()).build();
         }
-        CredentialValidationResult result = identityStores.validate(new UsernamePasswordCredential(name, new Password(password)));
+        if (!passwordChecks.begin()) {
+            return Response.fromResponse(Problem.response(429, "sign-ins-busy", "Too many sign-ins at once",
+                    "The shop is checking other passwords; try again in a second.")).header("Retry-After", 1).build();
+        }
+        CredentialValidationResult result;
+        try {
+            result = identityStores.validate(new UsernamePasswordCredential(name, new Password(password)));
+        } finally {
+            passwordChecks.end();
+        }
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
             // One answer for a wrong password and an unknown name: nobody learns who is a customer here.
             return Problem.response(401, "sign-in-failed", "Sign-in failed", "Wrong name or password.");

@@ -38,6 +38,8 @@ public class ShopSettings {
     int signInsPerNamePerMinute;
     @Inject @ConfigProperty(name = "shop.sign-ins-per-address-per-minute")
     int signInsPerAddressPerMinute;
+    @Inject @ConfigProperty(name = "shop.password-checks-at-once")
+    int passwordChecksAtOnce;
     @Inject @ConfigProperty(name = "shop.trusted-proxies")
     Optional<String> trustedProxies;
     @Inject @ConfigProperty(name = "shop.unlimited-addresses")
@@ -95,6 +97,11 @@ public class ShopSettings {
 
     public int signInsPerAddressPerMinute() {
         return signInsPerAddressPerMinute;
+    }
+
+    /** Passwords hashed at once on this instance (see {@link PasswordChecks}). */
+    public int passwordChecksAtOnce() {
+        return passwordChecksAtOnce;
     }
 
     /** Proxies whose X-Forwarded-For names the client (see {@link ClientAddress}). */

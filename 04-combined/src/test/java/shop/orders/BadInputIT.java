@@ -308,6 +308,32 @@ class BadInputIT extends DeployedShop {
     }
 
     @Test
+    void aBurstOfSignInsFromManyAddressesIsTurnedAwayWith429InsteadOfQueued() throws Exception {
+        int burst = 40; // each from its own address, for a name nobody has: no per-name or per-address limit applies,
+        // and each costs a full check (an unknown name is checked against a dummy hash of 600,000 iterations)
+        List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+        try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+            for (int i = 1; i <= burst; i++) {
+                String address = "203.0.113." + (100 + i);
+                String nobody = "nobody-" + UUID.randomUUID().toString().substring(0, 8);
+                sent.add(clients.submit(() -> Customer.postSession(base, nobody, "wrong", address)));
+            }
+            for (var answer : sent) {
+                answers.add(answer.get());
+            }
+        }
+
+        // 2 checks at once (shop.password-checks-at-once), about 0.5 s each, and 2 s of waiting for a turn:
+        // some are checked (401), the rest turned away with 429, not queued for 10 s and more.
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(401, 429).contains(401, 429);
+        assertThat(answers).filteredOn(a -> a.statusCode() == 429).allSatisfy(busy -> {
+            assertThat(busy.body()).contains("sign-ins-busy");
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+        });
+    }
+
+    @Test
     void aNewSignInRevokesTheOldTokenAndClosesItsSocketWith1008() {
         Customer firstBrowser = Customer.signIn(base, WorkflowIT.unique("heidi")).connect(base);
         Customer secondBrowser = Customer.signIn(base, firstBrowser.name).connect(base);
