@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import course.testkit.FuzzFrames;
-import course.testkit.FuzzRequest;
 import course.testkit.FuzzRequests;
 import course.testkit.FuzzRun;
-import course.testkit.FuzzVerdict;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
-import course.testkit.RawRequest;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
 import java.net.URI;
@@ -104,10 +101,10 @@ class FuzzIT {
             }
         }
         if (data.consumeInt(0, 2) > 0) {
-            http(requests.next(data));
+            run.http(requests.next(data), base);
         } else {
             try (RawWebSocket socket = RawWebSocket.open(dashboard(), Map.of())) {
-                run.count("WebSocket " + PushingSocketVerdict.exchange(socket, frames.next(data)));
+                run.frames(socket, frames.next(data)); // FrameVerdict: one deadline for the exchange, as the dashboard pushes
             }
         }
     }
@@ -130,39 +127,6 @@ class FuzzIT {
             }
             BrokerUsers.deleteAll();
         }
-    }
-
-    /**
-     * {@link FuzzRun#http}, plus the container's answers testkit's {@link course.testkit.ContainerDefects} does not
-     * list yet (to be moved there): {@code TRACE} is answered by Grizzly before any filter of the module runs, with a
-     * 405, {@code Allow: OPTIONS} and an empty body (the listener's trace-enabled is off); a request Grizzly cannot
-     * parse (no target, {@code POST  HTTP/1.0}; an overlong UTF-8 escape, {@code /api/producer/%c0%af}) gets an empty
-     * 400, without the headers every answer of the module carries (SecurityHeaders); and a refused WebSocket
-     * handshake (one to a path no endpoint has) loses the Content-Type the module set on its problem+json.
-     */
-    private static void http(FuzzRequest request) {
-        RawRequest.Answer answer;
-        try {
-            answer = request.send(base, FuzzRun.ANSWER_TIMEOUT);
-        } catch (RawRequest.ConnectionEnded ended) {
-            run.count("HTTP " + FuzzVerdict.judgeNoAnswer(request, ended));
-            return;
-        }
-        if (request.method().equals("TRACE") && answer.status() == 405 && answer.body().isEmpty()) {
-            run.count("HTTP tolerated trace-405 (Grizzly, before the application)");
-            return;
-        }
-        if (answer.status() == 400 && answer.body().isEmpty() && answer.header("Content-Security-Policy").isEmpty()) {
-            run.count("HTTP tolerated empty-400 (Grizzly, before the application)");
-            return;
-        }
-        String head = new String(request.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).split("\r\n\r\n", 2)[0];
-        if (head.contains("\r\nUpgrade: websocket\r\n") && answer.status() >= 400 && answer.status() < 500
-                && answer.header("Content-Type").isEmpty() && answer.body().startsWith("{\"type\":\"/problems/")) {
-            run.count("HTTP tolerated handshake-answer-without-content-type (Payara)");
-            return;
-        }
-        run.count("HTTP " + FuzzVerdict.judge(request, answer));
     }
 
     private static URI dashboard() {

@@ -695,7 +695,7 @@ class BadInputIT extends DeployedRouting {
         assertRawProblem(propfind, 405);
         assertThat(propfind.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
         // The problem's JSON, not the server's HTML page; the container drops its Content-Type on a request with an
-        // Upgrade header (FuzzIT tolerates that defect, see PendingDefects).
+        // Upgrade header (FuzzIT tolerates that defect, see testkit's ContainerDefects).
         RawRequest.Answer websocket = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10, "Upgrade: websocket",
                 "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
         assertThat(websocket.status()).as(websocket.toString()).isEqualTo(404);

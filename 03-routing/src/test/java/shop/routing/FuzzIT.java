@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * invalidation, the live page's static files, and paths no endpoint has. Half of them carry the demo operator's
  * sign-in, some a viewer's or a wrong password, so the operator's endpoints are fuzzed signed in and anonymous. Each
  * answer must be a 4xx problem+json or a success: never a 5xx, a stack trace or a hang (testkit's verdicts; what the
- * container answers before any code of the module runs is tolerated and counted as a known defect, testkit's or
- * {@link PendingDefects}). This module has no WebSocket: the live page polls; the fuzzer asks for one all the same.
+ * container answers before any code of the module runs is tolerated and counted as a known defect, testkit's
+ * {@link course.testkit.ContainerDefects}). This module has no WebSocket: the live page polls; the fuzzer asks for one all the same.
  * Meanwhile a well-behaved client uses the shop as the live page and the operator do, and must be served within its
  * bound.
  *
@@ -96,7 +96,7 @@ class FuzzIT {
     @FuzzTest(maxDuration = "30s")
     void everyEndpoint(FuzzedDataProvider data) {
         run.checkBystander();
-        PendingDefects.http(run, requests.next(data), base);
+        run.http(requests.next(data), base);
     }
     // end::fuzz[]
 

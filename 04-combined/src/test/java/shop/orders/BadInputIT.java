@@ -209,7 +209,7 @@ class BadInputIT extends DeployedShop {
     /**
      * Found by fuzzing: an {@code Upgrade: websocket} header on a path that has no WebSocket got the server's HTML page.
      * It gets the problem now; its Content-Type header, though, the container drops on a request that asked for an
-     * upgrade (the fuzz test tolerates that as a container defect, see NewContainerDefects).
+     * upgrade (the fuzz test tolerates that as a container defect, see testkit's ContainerDefects).
      */
     @Test
     void anUpgradeHeaderWhereNoWebSocketIsGetsAProblem() {
@@ -229,7 +229,7 @@ class BadInputIT extends DeployedShop {
     /**
      * A text frame that is not UTF-8 is refused with 1007 (invalid payload data), by the container, before the shop's
      * code sees it, and nothing is started. The fuzz test sometimes sees a close 1000 with the container's idle-timeout
-     * reason instead, after this and other frames; it tolerates that as a container defect (NewContainerDefects).
+     * reason instead, after this and other frames; it tolerates that as a container defect (testkit's ContainerDefects).
      */
     @ParameterizedTest(name = "{0} then 0xC3 0x{1}")
     @CsvSource(delimiter = '|', value = {"{\"type\":\"ping\"} | 28", "{\"type\":\"ping\"} | FF", "{} | 28", "{} | 00"})

@@ -6,10 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import course.testkit.ContainerDefects;
 import course.testkit.FuzzFrames;
-import course.testkit.FuzzRequest;
 import course.testkit.FuzzRequests;
 import course.testkit.FuzzRun;
-import course.testkit.FuzzVerdict;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
 import course.testkit.RawRequest;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -130,22 +127,19 @@ class FuzzIT {
     void everyEndpointAndTheOrderChannel(FuzzedDataProvider data) {
         run.checkBystander();
         if (data.consumeInt(0, 2) > 0) {
-            http(requests.next(data));
+            run.http(requests.next(data), base);
             signInAgainIfSignedOut();
         } else {
             FuzzFrames.Input input = frames.next(data);
-            if (TyrusWaits.forDeclaredLength(input)) {
-                run.count(TyrusWaits.OUTCOME);
+            if (ContainerDefects.keptOut(input)) {
+                run.count("WebSocket " + ContainerDefects.DECLARED_OVER_THE_LIMIT_NOT_SENT);
                 return;
             }
             try (RawWebSocket socket = RawWebSocket.open(URI.create("ws://localhost:" + base.getPort() + "/orders"),
                     Map.of("Cookie", socketCookie, "Origin", Customer.origin(base)))) {
                 run.frames(socket, input);
             } catch (AssertionError e) {
-                if (!NewContainerDefects.earlyIdleTimeoutClose(e)) {
-                    throw new AssertionError(e.getMessage() + "\nframes: " + input, e);
-                }
-                run.count("WebSocket " + NewContainerDefects.IDLE_TIMEOUT_CLOSE);
+                throw new AssertionError(e.getMessage() + "\nframes: " + input, e);
             }
         }
     }
@@ -172,26 +166,6 @@ class FuzzIT {
                 "{\"item\":\"poster\",\"payment\":\"tok_visa\"}", FuzzRun.ANSWER_TIMEOUT, "Content-Type: application/json");
         assertThat(backOrdered.status()).as(backOrdered.toString()).isEqualTo(409);
         assertThat(backOrdered.header("Content-Type")).startsWith(Problem.MEDIA_TYPE);
-    }
-
-    /**
-     * Sends one request and has it judged, as {@link FuzzRun#http} does, but first tolerates the container defects
-     * testkit does not list yet ({@link NewContainerDefects}), and names the request when the server hangs.
-     */
-    private static void http(FuzzRequest request) {
-        RawRequest.Answer answer;
-        try {
-            answer = request.send(base, FuzzRun.ANSWER_TIMEOUT);
-        } catch (RawRequest.ConnectionEnded ended) {
-            run.count("HTTP " + (NewContainerDefects.endsWithoutAnswer(request) ? NewContainerDefects.NO_ANSWER
-                    : FuzzVerdict.judgeNoAnswer(request, ended)));
-            return;
-        } catch (AssertionError hang) {
-            throw new AssertionError(hang.getMessage() + ", to\n" + request, hang);
-        }
-        Optional<ContainerDefects.Defect> defect = NewContainerDefects.matching(request, answer);
-        run.count("HTTP " + (defect.isPresent() ? "tolerated " + defect.get().name() + " (" + defect.get().upstream() + ")"
-                : FuzzVerdict.judge(request, answer)));
     }
 
     /** A generated request may have signed the fuzzer out: then it signs in again, within the sign-in limit. */

@@ -14,12 +14,17 @@ import java.util.Set;
  * 1008 policy, 1009 too big, 1013 try again later; 1000/1001/1005 only to a client's own close). Never 1011, never a
  * connection ended without a close frame, never silence (a hang). A reset is counted apart ("reset"): the server
  * closed with the client's later bytes unread, and TCP then drops what the server had sent, its close frame too.
+ *
+ * <p>The whole exchange has one deadline, {@link #ANSWER_TIMEOUT}, not each frame: an endpoint that pushes on its
+ * own (a dashboard's snapshot twice a second) would otherwise keep a server that never answers the probe waited for
+ * without end. The WebSocket container's known defects ({@link ContainerDefects#FRAMES}) are counted apart, and the
+ * inputs it {@link ContainerDefects#keptOut keeps out} are counted, not sent.
  */
 public final class FrameVerdict {
 
     /** The close codes a server answers refused input with. */
     public static final Set<Integer> REFUSALS = Set.of(1002, 1003, 1007, 1008, 1009, 1013);
-    /** How long the server has to answer the probe: far over its usual milliseconds, well under a fuzz run. */
+    /** How long the server has for the whole exchange: far over its usual milliseconds, well under a fuzz run. */
     public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     private static long probes;
@@ -29,6 +34,9 @@ public final class FrameVerdict {
 
     /** Writes the input and the probe on {@code socket}, reads up to the pong or the close; returns how it is counted. */
     public static String exchange(RawWebSocket socket, FuzzFrames.Input input) {
+        if (ContainerDefects.keptOut(input)) {
+            return ContainerDefects.DECLARED_OVER_THE_LIMIT_NOT_SENT;
+        }
         byte[] probe = ("probe-" + ++probes).getBytes(StandardCharsets.UTF_8);
         boolean written = true;
         try {
@@ -37,11 +45,17 @@ public final class FrameVerdict {
         } catch (UncheckedIOException closedMidway) {
             written = false; // the server refused and closed before the client finished: its close frame may be there
         }
+        long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
         int errorFrames = 0;
         while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no pong to the probe and no close within " + ANSWER_TIMEOUT
+                        + " (a hang), after: " + input);
+            }
             Optional<RawWebSocket.Frame> frame;
             try {
-                frame = socket.nextFrame(ANSWER_TIMEOUT);
+                frame = socket.nextFrame(Duration.ofNanos(left));
             } catch (AssertionError silence) {
                 throw new AssertionError(silence.getMessage() + ", after: " + input, silence);
             } catch (UncheckedIOException reset) {
@@ -54,6 +68,10 @@ public final class FrameVerdict {
                 throw new AssertionError("the server ended the connection without a close frame, after: " + input);
             }
             RawWebSocket.Frame f = frame.get();
+            Optional<ContainerDefects.FrameDefect> defect = ContainerDefects.matching(f);
+            if (defect.isPresent()) {
+                return "tolerated " + defect.get().name() + " (" + defect.get().upstream() + ")";
+            }
             switch (f.opcode()) {
                 case RawWebSocket.Frame.PONG -> {
                     if (java.util.Arrays.equals(f.payload(), probe)) {
