@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes pass
- * untouched. A method no servlet knows ({@code FOO /app.js}) is a client's error: the static pages' servlet answers it
+ * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes (a GET to
+ * a path {@link Handshakes} names) pass untouched. A method no servlet knows ({@code FOO /app.js}) is a client's error: the static pages' servlet answers it
  * 501 Not Implemented, a server error that monitoring counts as an outage, so it answers 405 here, as JAX-RS does
  * under {@code /api} (found by {@code FuzzIT}).
+ *
+ * <p>The same file in every module (see the root README's copies table); what differs lives in {@link Handshakes}.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ContainerErrors extends HttpFilter {
@@ -26,19 +28,19 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        // a handshake is a GET to the chat's address; any other request that says "Upgrade: websocket" is answered as
-        // any request is (a POST with it got the server's HTML page, found by FuzzIT)
+        // a handshake is a GET to a WebSocket's address; any other request that says "Upgrade: websocket" is answered
+        // as any request is (a POST with it got the server's HTML page, found by FuzzIT)
         boolean handshake = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
-                && request.getRequestURI().startsWith(request.getContextPath() + "/chat/");
+                && Handshakes.at(request.getRequestURI().substring(request.getContextPath().length()));
         String upgrade = request.getHeader("Upgrade");
         if (!handshake && upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
             // The container keeps the body of a request that asks for another protocol from the application: the
             // endpoint that reads it waits forever, holding a request thread (found by FuzzIT). Nothing here upgrades
-            // but the chat's handshake, which has no body, and HTTP/2 (h2c), which Payara takes itself: the JDK's
-            // HttpClient asks for it on every request, a sign-in's POST too.
+            // but a WebSocket handshake, which has no body, and HTTP/2 (h2c), which Payara takes itself: the JDK's
+            // HttpClient asks for it on every request, a POST too.
             response.setHeader("Connection", "close"); // its body is never read: this connection ends
             new AsProblem(response).answer(400, "upgrade-with-body", "Upgrade with a body",
-                    "Only the chat's WebSocket handshake (a GET, without a body) may ask for another protocol.");
+                    "Only a WebSocket handshake (a GET, without a body) may ask for another protocol.");
             return;
         }
         try {

@@ -7,17 +7,20 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.CharConversionException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. This module has no WebSocket, so
- * a request that asks for one is answered as any other (it got the HTML page, found by {@code FuzzIT}). A method no
- * servlet knows ({@code PROPFIND /index.html}) is a client's error: the static pages' servlet answers it 501 Not
- * Implemented, a server error that monitoring counts as an outage, so it answers 405 here, as JAX-RS does under
- * {@code /api} (found by {@code FuzzIT}).
+ * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes (a GET to
+ * a path {@link Handshakes} names) pass untouched. A method no servlet knows ({@code FOO /app.js}) is a client's error: the static pages' servlet answers it
+ * 501 Not Implemented, a server error that monitoring counts as an outage, so it answers 405 here, as JAX-RS does
+ * under {@code /api} (found by {@code FuzzIT}).
+ *
+ * <p>The same file in every module (see the root README's copies table); what differs lives in {@link Handshakes}.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ContainerErrors extends HttpFilter {
@@ -25,17 +28,48 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // a handshake is a GET to a WebSocket's address; any other request that says "Upgrade: websocket" is answered
+        // as any request is (a POST with it got the server's HTML page, found by FuzzIT)
+        boolean handshake = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && Handshakes.at(request.getRequestURI().substring(request.getContextPath().length()));
         String upgrade = request.getHeader("Upgrade");
-        if (upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
+        if (!handshake && upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
             // The container keeps the body of a request that asks for another protocol from the application: the
-            // endpoint that reads it waited forever, holding a request thread (found by FuzzIT). Nothing here
-            // upgrades but to HTTP/2 (h2c), which Payara takes itself: the JDK's HttpClient asks for it on every request.
+            // endpoint that reads it waits forever, holding a request thread (found by FuzzIT). Nothing here upgrades
+            // but a WebSocket handshake, which has no body, and HTTP/2 (h2c), which Payara takes itself: the JDK's
+            // HttpClient asks for it on every request, a POST too.
             response.setHeader("Connection", "close"); // its body is never read: this connection ends
             new AsProblem(response).answer(400, "upgrade-with-body", "Upgrade with a body",
-                    "This server upgrades no request with a body to another protocol; nothing was done.");
+                    "Only a WebSocket handshake (a GET, without a body) may ask for another protocol.");
             return;
         }
-        chain.doFilter(request, new AsProblem(response));
+        try {
+            chain.doFilter(request, handshake ? response : new AsProblem(response));
+        } catch (IllegalStateException | ServletException e) {
+            // A query that does not decode threw out of the container: a 500 and its HTML page naming the exception
+            // (found by FuzzIT). The WebSocket filter reads the parameters of a request that says "Upgrade: websocket"
+            // in the charset its Content-Type names ("?a=%" in UTF-16); JAX-RS decodes the query of a form request
+            // ("?after=0%zz").
+            if (!undecodable(e.getCause()) || response.isCommitted()) {
+                throw e;
+            }
+            new AsProblem(response).answer(400, "undecodable-query", "Undecodable query",
+                    "The query string does not decode in the charset the request's Content-Type names.");
+        } catch (IllegalArgumentException e) {
+            // Tyrus's WebSocket filter parses the path of every request that says "Upgrade: websocket" as a URI, and a
+            // path that is none ("//": "Expected authority at index 2") threw out of it: a 500 and the server's HTML
+            // page naming the exception (found by FuzzIT)
+            if (!(e.getCause() instanceof URISyntaxException) || response.isCommitted()) {
+                throw e;
+            }
+            new AsProblem(response).answer(400, "unparsable-path", "Unparsable path",
+                    "The request's path is not a valid URI path.");
+        }
+    }
+
+    private static boolean undecodable(Throwable cause) {
+        return cause instanceof CharConversionException || (cause instanceof IllegalArgumentException
+                && String.valueOf(cause.getMessage()).startsWith("Malformed percent-encoded"));
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -7,15 +7,20 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.CharConversionException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. The order channel's WebSocket
- * handshakes pass untouched; an {@code Upgrade: websocket} header anywhere else does not make a request one. A method no HTTP server knows (an empty one, {@code FOO}) is the client's error, not the server's: the
- * server's 501 (not implemented) is answered 405 (method not allowed).
+ * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes (a GET to
+ * a path {@link Handshakes} names) pass untouched. A method no servlet knows ({@code FOO /app.js}) is a client's error: the static pages' servlet answers it
+ * 501 Not Implemented, a server error that monitoring counts as an outage, so it answers 405 here, as JAX-RS does
+ * under {@code /api} (found by {@code FuzzIT}).
+ *
+ * <p>The same file in every module (see the root README's copies table); what differs lives in {@link Handshakes}.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class ContainerErrors extends HttpFilter {
@@ -23,24 +28,68 @@ public class ContainerErrors extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        // Only the order channel has a handshake; an Upgrade header elsewhere gets a problem like any request.
-        boolean handshake = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
-                && request.getRequestURI().equals(request.getContextPath() + "/orders");
-        chain.doFilter(request, handshake ? response : new AsProblem(response, HTTP_METHODS.contains(request.getMethod())));
+        // a handshake is a GET to a WebSocket's address; any other request that says "Upgrade: websocket" is answered
+        // as any request is (a POST with it got the server's HTML page, found by FuzzIT)
+        boolean handshake = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && Handshakes.at(request.getRequestURI().substring(request.getContextPath().length()));
+        String upgrade = request.getHeader("Upgrade");
+        if (!handshake && upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
+            // The container keeps the body of a request that asks for another protocol from the application: the
+            // endpoint that reads it waits forever, holding a request thread (found by FuzzIT). Nothing here upgrades
+            // but a WebSocket handshake, which has no body, and HTTP/2 (h2c), which Payara takes itself: the JDK's
+            // HttpClient asks for it on every request, a POST too.
+            response.setHeader("Connection", "close"); // its body is never read: this connection ends
+            new AsProblem(response).answer(400, "upgrade-with-body", "Upgrade with a body",
+                    "Only a WebSocket handshake (a GET, without a body) may ask for another protocol.");
+            return;
+        }
+        try {
+            chain.doFilter(request, handshake ? response : new AsProblem(response));
+        } catch (IllegalStateException | ServletException e) {
+            // A query that does not decode threw out of the container: a 500 and its HTML page naming the exception
+            // (found by FuzzIT). The WebSocket filter reads the parameters of a request that says "Upgrade: websocket"
+            // in the charset its Content-Type names ("?a=%" in UTF-16); JAX-RS decodes the query of a form request
+            // ("?after=0%zz").
+            if (!undecodable(e.getCause()) || response.isCommitted()) {
+                throw e;
+            }
+            new AsProblem(response).answer(400, "undecodable-query", "Undecodable query",
+                    "The query string does not decode in the charset the request's Content-Type names.");
+        } catch (IllegalArgumentException e) {
+            // Tyrus's WebSocket filter parses the path of every request that says "Upgrade: websocket" as a URI, and a
+            // path that is none ("//": "Expected authority at index 2") threw out of it: a 500 and the server's HTML
+            // page naming the exception (found by FuzzIT)
+            if (!(e.getCause() instanceof URISyntaxException) || response.isCommitted()) {
+                throw e;
+            }
+            new AsProblem(response).answer(400, "unparsable-path", "Unparsable path",
+                    "The request's path is not a valid URI path.");
+        }
     }
 
-    /** The methods of HTTP/1.1, and PATCH: only for these may the server's 501 stand. */
-    private static final java.util.Set<String> HTTP_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
-            "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static boolean undecodable(Throwable cause) {
+        return cause instanceof CharConversionException || (cause instanceof IllegalArgumentException
+                && String.valueOf(cause.getMessage()).startsWith("Malformed percent-encoded"));
+    }
 
-    /** Turns sendError into a problem+json answer with the same status. */
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** What a method the server does not implement answers: a client's error, with the methods it may use. */
+    static int statusFor(int status, HttpServletResponse response) {
+        if (status == 501) {
+            response.setHeader("Allow", "GET, HEAD, OPTIONS");
+            return 405;
+        }
+        return status;
+    }
+
+    /** Turns sendError into a problem+json answer with the same status (a 501: 405, see statusFor). */
     private static final class AsProblem extends HttpServletResponseWrapper {
 
-        private final boolean knownMethod;
-
-        AsProblem(HttpServletResponse response, boolean knownMethod) {
+        AsProblem(HttpServletResponse response) {
             super(response);
-            this.knownMethod = knownMethod;
         }
 
         @Override
@@ -49,19 +98,22 @@ public class ContainerErrors extends HttpFilter {
         }
 
         @Override
-        public void sendError(int refused, String message) throws IOException {
-            int status = refused == SC_NOT_IMPLEMENTED && !knownMethod ? SC_METHOD_NOT_ALLOWED : refused;
+        public void sendError(int raised, String message) throws IOException {
             if (isCommitted()) {
-                super.sendError(status, message);
+                super.sendError(raised, message);
                 return;
             }
+            int status = statusFor(raised, this);
+            answer(status, "http-" + status, "HTTP " + status,
+                    "The server refused this request before it reached the application (HTTP status " + status + ").");
+        }
+
+        void answer(int status, String code, String title, String detail) throws IOException {
             resetBuffer();
             setStatus(status);
             setContentType(Problem.MEDIA_TYPE);
             setCharacterEncoding("UTF-8");
-            byte[] body = Problem.json(status, "http-" + status, "HTTP " + status,
-                    "The server refused this request before it reached the application (HTTP status " + status + ").")
-                    .toString().getBytes(StandardCharsets.UTF_8);
+            byte[] body = Problem.json(status, code, title, detail).toString().getBytes(StandardCharsets.UTF_8);
             setContentLength(body.length);
             getOutputStream().write(body);
             flushBuffer();
