@@ -136,10 +136,28 @@ public final class PayaraProcess implements AutoCloseable {
                         return seen.stream().anyMatch(l -> pattern.matcher(l).find());
                     });
         } catch (ConditionTimeoutException e) {
-            // The process is alive but silent about what we wait for: its own words say why.
-            throw new IllegalStateException(name + " did not print " + pattern + " within 180 s" + lastLines(), e);
+            // The process is alive but silent about what we wait for: its own words say why, its threads where it is.
+            throw new IllegalStateException(name + " did not print " + pattern + " within 180 s" + threadDump() + lastLines(), e);
         }
         return this;
+    }
+
+    /** Saves the silent process's threads next to the test's output (once in CI, a boot hung inside Hazelcast's start). */
+    private String threadDump() {
+        Path file = Path.of("target", name + "-threads.txt");
+        try {
+            Process jcmd = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd",
+                    String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+            return "; its threads are in " + file.toAbsolutePath();
+        } catch (IOException e) {
+            return "; no thread dump (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** The last 40 lines the process printed, for a failure message. */
