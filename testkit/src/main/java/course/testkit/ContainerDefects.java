@@ -22,6 +22,17 @@ import java.util.Optional;
  */
 public final class ContainerDefects {
 
+    /**
+     * A WebSocket handshake that a servlet filter refuses is, rarely, upgraded past the filter: seen once in a CI run
+     * of 01, in the request after the container had thrown {@code NullPointerException}s ("grizzlyOutputBuffer is
+     * null", "connection is null") and Weld had reported "HttpContextLifecycle guard leak detected" for a request
+     * object, while a WebSocket the server had just closed was being torn down beside a new request. The
+     * container reused a request object that the closing WebSocket still held. Each module's endpoint checks the
+     * principal its filter sets, and closes a socket without one at once with 1008: the guarantee held, the
+     * answer did not. Not reported upstream yet.
+     */
+    public static final String HANDSHAKE_PAST_THE_FILTER = "handshake-past-the-filter (not reported yet)";
+
     /** A percent-encoding Grizzly refuses to decode in a path. */
     private static final java.util.regex.Pattern UNDECODABLE = java.util.regex.Pattern.compile("%[01][0-9A-Fa-f]|%(?![0-9A-Fa-f]{2})");
 

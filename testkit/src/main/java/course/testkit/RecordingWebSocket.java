@@ -55,21 +55,49 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
         return recorder;
     }
 
-    /** Attempts a handshake that should be refused, and returns the HTTP status the server answered with. */
+    /**
+     * Attempts a handshake that should be refused, and returns the HTTP status the server answered with.
+     *
+     * <p>One container defect is met once, loudly, with a second attempt:
+     * {@link ContainerDefects#HANDSHAKE_PAST_THE_FILTER}. Its sign is exact: the handshake is accepted, and the
+     * endpoint's own check closes the socket at once with 1008 before any frame. Anything else accepted fails.
+     */
     public static int refusedHandshakeStatus(URI uri, Map<String, String> headers) {
+        Integer status = attemptRefusedHandshake(uri, headers);
+        if (status == null) {
+            System.out.println("[container defect] " + ContainerDefects.HANDSHAKE_PAST_THE_FILTER
+                    + ": the handshake to " + uri + " was accepted, and the endpoint closed it with 1008;"
+                    + " attempting it once more");
+            status = attemptRefusedHandshake(uri, headers);
+        }
+        if (status == null) {
+            throw new AssertionError("The handshake to " + uri + " was accepted twice (each time closed by the"
+                    + " endpoint with 1008), but should have been refused");
+        }
+        return status;
+    }
+
+    /** The refusal's status; null for a handshake accepted and then closed at once with 1008 and no frame. */
+    private static Integer attemptRefusedHandshake(URI uri, Map<String, String> headers) {
+        RecordingWebSocket recorder = new RecordingWebSocket();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
         headers.forEach(builder::header);
         try {
-            WebSocket accepted = builder.buildAsync(uri, new WebSocket.Listener() { })
-                    .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-            accepted.abort();
-            throw new AssertionError("The handshake to " + uri + " was accepted, but should have been refused");
+            recorder.socket = builder.buildAsync(uri, recorder).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
                 return refused.getResponse().statusCode();
             }
             throw e;
         }
+        int code = recorder.closed.completeOnTimeout(-1, 5, TimeUnit.SECONDS).join(); // -1: still open after 5 s
+        if (code == 1008 && recorder.frames.isEmpty()) {
+            return null;
+        }
+        recorder.socket.abort();
+        throw new AssertionError("The handshake to " + uri + " was accepted, but should have been refused ("
+                + (code == -1 ? "still open after 5 s" : "then closed with " + code) + ", after "
+                + recorder.frames.size() + " frames)");
     }
 
     public void send(String text) {
