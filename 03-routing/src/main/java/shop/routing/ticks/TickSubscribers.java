@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.ticks;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +13,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import shop.routing.Broker;
+import shop.routing.RoutingRules;
+import shop.routing.Rule;
+import shop.routing.Topics;
+import shop.routing.Topology;
 
 /**
  * The market-data subscribers: each counts the ticks its pattern selects, and the recorder keeps the last
@@ -47,7 +52,7 @@ public class TickSubscribers {
     private final Map<String, java.util.Deque<String>> recent = new ConcurrentHashMap<>();
     private final List<Session> sessions = new java.util.ArrayList<>();
 
-    synchronized void start() throws JMSException {
+    public synchronized void start() throws JMSException {
         for (Rule rule : RoutingRules.TICKS) {
             AtomicLong count = new AtomicLong();
             received.put(rule.service(), count);
