@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import shop.routing.OrderEvent;
-import shop.routing.RoutingRules;
 import shop.routing.Rule;
 
 /**

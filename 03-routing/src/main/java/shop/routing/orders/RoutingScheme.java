@@ -2,7 +2,6 @@ package shop.routing.orders;
 
 import java.util.List;
 import shop.routing.OrderEvent;
-import shop.routing.RoutingRules;
 import shop.routing.Rule;
 
 /**

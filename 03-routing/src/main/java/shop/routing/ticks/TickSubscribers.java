@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import shop.routing.Broker;
-import shop.routing.RoutingRules;
 import shop.routing.Rule;
 import shop.routing.Topics;
 import shop.routing.Topology;
@@ -28,6 +27,14 @@ import shop.routing.Topology;
 public class TickSubscribers {
 
     private static final Logger LOG = Logger.getLogger(TickSubscribers.class.getName());
+
+    /** Who subscribes to which ticks: the market data's routing table, in one place. */
+    // tag::tick-rules[]
+    static final List<Rule> RULES = List.of(
+            new Rule("aapl-watch", "tick.*.AAPL"),                   // one symbol, every venue
+            new Rule("nasdaq-board", "tick.xnas.*"),                 // one venue, every symbol
+            new Rule("tick-recorder", "tick.#"));                    // everything, for the record
+    // end::tick-rules[]
 
     @Inject
     Broker broker;
@@ -53,7 +60,7 @@ public class TickSubscribers {
     private final List<Session> sessions = new java.util.ArrayList<>();
 
     public synchronized void start() throws JMSException {
-        for (Rule rule : RoutingRules.TICKS) {
+        for (Rule rule : RULES) {
             AtomicLong count = new AtomicLong();
             received.put(rule.service(), count);
             java.util.Deque<String> last = new java.util.ArrayDeque<>();
