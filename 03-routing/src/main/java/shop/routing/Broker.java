@@ -37,7 +37,7 @@ public class Broker {
     private Connection amqp;
 
     /** Opens both connections, or fails with one sentence that says what to start. */
-    synchronized void open() {
+    public synchronized void open() {
         if (jms != null) {
             return;
         }
@@ -89,20 +89,20 @@ public class Broker {
     }
 
     /** False once the application stops and the connections are closed. */
-    synchronized boolean connected() {
+    public synchronized boolean connected() {
         return jms != null;
     }
 
-    DeliveryLedger ledger() {
+    public DeliveryLedger ledger() {
         return ledger;
     }
 
-    ConsumerGuard guard() {
+    public ConsumerGuard guard() {
         return guard;
     }
 
     /** The event ids the service of {@code subscription} has handled. */
-    HandledEvents handled(String subscription) {
+    public HandledEvents handled(String subscription) {
         return handled.computeIfAbsent(subscription, s -> new HandledEvents());
     }
 

@@ -51,7 +51,7 @@ public class BrokerSettings {
     }
 
     /** A JMS connection factory for this broker; the server's connection and the publisher's each add their own options. */
-    RMQConnectionFactory jmsFactory() {
+    public RMQConnectionFactory jmsFactory() {
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host());
         factory.setPort(port());

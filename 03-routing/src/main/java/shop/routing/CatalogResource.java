@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import java.util.regex.Pattern;
+import shop.routing.cache.Invalidations;
 
 /** {@code POST /api/catalog/{sku}/invalidation}: every server drops its cached copy of one catalogue entry. */
 @Path("/catalog/{sku}/invalidation")

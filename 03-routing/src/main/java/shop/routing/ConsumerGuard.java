@@ -27,16 +27,16 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
         this.ledger = ledger;
     }
 
-    void guard(String consumerTag, Guarded service) {
+    public void guard(String consumerTag, Guarded service) {
         services.put(consumerTag, service);
     }
 
     /** Guards a consumer whose deliveries are acknowledged before they are decoded: a bad one is already gone. */
-    void guardAutoAcknowledged(String consumerTag, String queue) {
+    public void guardAutoAcknowledged(String consumerTag, String queue) {
         autoAcknowledged.put(consumerTag, queue);
     }
 
-    void release(String consumerTag) {
+    public void release(String consumerTag) {
         services.remove(consumerTag);
         ledger.forget(consumerTag);
     }

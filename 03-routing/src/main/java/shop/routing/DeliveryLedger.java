@@ -49,14 +49,14 @@ public final class DeliveryLedger implements TrafficListener {
      * Runs {@code subscribe} (which sets a message listener), returns the consumer tag it registered, and from now
      * on records that consumer's deliveries until it has finished them.
      */
-    String track(Runnable subscribe) {
+    public String track(Runnable subscribe) {
         String tag = consumerTagOf(subscribe);
         byConsumer.put(tag, new ConcurrentSkipListMap<>());
         return tag;
     }
 
     /** Runs {@code subscribe} (which sets a message listener) and returns the consumer tag it registered. */
-    String consumerTagOf(Runnable subscribe) {
+    public String consumerTagOf(Runnable subscribe) {
         lastConsume.remove();
         subscribe.run();
         String tag = lastConsume.get();
@@ -68,7 +68,7 @@ public final class DeliveryLedger implements TrafficListener {
     }
 
     /** The consumer has finished every delivery up to {@code tag}, acknowledged or set aside. */
-    void finished(String consumerTag, long tag) {
+    public void finished(String consumerTag, long tag) {
         ConcurrentSkipListMap<Long, Pending> pending = byConsumer.get(consumerTag);
         if (pending != null) {
             pending.headMap(tag, true).clear();

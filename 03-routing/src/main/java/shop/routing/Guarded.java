@@ -4,7 +4,7 @@ package shop.routing;
  * A JMS consumer that the {@link ConsumerGuard} looks after: a service instance, or the reader of the warehouse's
  * answers. It hears from the guard which message was set aside and why, and that it has stopped.
  */
-interface Guarded {
+public interface Guarded {
 
     /** Who it is, for a log line: its queue and its name. */
     String describe();

@@ -7,7 +7,7 @@ import java.util.Map;
  * The event ids one service has handled lately, so that a duplicate that slipped past the publisher (a retry
  * after a lost confirm, a copy sent again by hand) is handled once; bounded: the oldest id makes room.
  */
-final class HandledEvents {
+public final class HandledEvents {
 
     /** Enough for any retry to come back within; 10,000 ids of 36 characters are about 1 MB. */
     static final int CAPACITY = 10_000;
@@ -21,7 +21,7 @@ final class HandledEvents {
     };
 
     /** True the first time {@code eventId} is seen, false for a repeat; an event without an id is always new. */
-    synchronized boolean first(String eventId) {
+    public synchronized boolean first(String eventId) {
         return eventId == null || ids.put(eventId, Boolean.TRUE) == null;
     }
     // end::first[]

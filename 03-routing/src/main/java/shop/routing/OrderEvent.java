@@ -25,12 +25,12 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
 
     // tag::checks[]
     /** True if {@code value} is an order id; every order event passes this check, from an HTTP client or a warehouse. */
-    static boolean isOrderId(JsonValue value) {
+    public static boolean isOrderId(JsonValue value) {
         return value instanceof JsonString id && ORDER_ID.matcher(id.getString()).matches();
     }
 
     /** True if {@code value} is an amount, a number from 0 to 1000000000; the same for every order event. */
-    static boolean isAmount(JsonValue value) {
+    public static boolean isAmount(JsonValue value) {
         try {
             return value instanceof JsonNumber number && number.bigDecimalValue().signum() >= 0
                     && number.bigDecimalValue().compareTo(MAX_AMOUNT) <= 0;
@@ -41,7 +41,7 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     // end::checks[]
 
     // tag::message[]
-    TextMessage toMessage(Session session) throws JMSException {
+    public TextMessage toMessage(Session session) throws JMSException {
         TextMessage message = session.createTextMessage(Json.createObjectBuilder()
                 .add("orderId", orderId).add("region", key.region()).add("event", key.event())
                 .add("amount", amount).build().toString());
@@ -54,7 +54,7 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     // end::message[]
 
     /** The event in a JSON body; an IllegalArgumentException that names what is missing if the body is not one. */
-    static OrderEvent fromJson(String body) {
+    public static OrderEvent fromJson(String body) {
         JsonObject json;
         try {
             json = Json.createReader(new StringReader(body)).readObject();

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import shop.routing.orders.OrderPublisher;
 
 /**
  * {@code POST /api/orders/events}: publishes one order event, {@code {"key":"order.eu.paid","orderId":"A-1001","amount":1250.00}},

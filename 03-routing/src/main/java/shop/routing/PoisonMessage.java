@@ -8,7 +8,7 @@ public final class PoisonMessage extends RuntimeException {
 
     private final long deliveryTag;
 
-    PoisonMessage(long deliveryTag, String why) {
+    public PoisonMessage(long deliveryTag, String why) {
         super(why, null, false, false); // no stack trace: the reason is the whole story, and it is logged once
         this.deliveryTag = deliveryTag;
     }

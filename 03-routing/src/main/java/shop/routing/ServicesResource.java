@@ -8,6 +8,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import shop.routing.orders.ServiceInstance;
+import shop.routing.orders.Services;
 
 /**
  * {@code GET /api/services}: every service instance with the rule it subscribes by, and whether it really

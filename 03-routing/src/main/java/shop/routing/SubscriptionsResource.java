@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.routing.orders.ServiceInstance;
+import shop.routing.orders.Services;
 
 /**
  * {@code POST /api/subscriptions}: adds a service by a routing rule alone, while the shop runs, for example

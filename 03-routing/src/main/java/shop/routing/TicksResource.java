@@ -20,6 +20,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.routing.ticks.Tick;
+import shop.routing.ticks.TickIngester;
+import shop.routing.ticks.TickSubscribers;
 
 /**
  * {@code POST /api/ticks}: ingests a batch of ticks, {@code [{"venue":"xnas","symbol":"AAPL","price":231.5}, ...]};

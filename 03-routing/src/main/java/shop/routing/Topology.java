@@ -64,7 +64,7 @@ public final class Topology {
     }
 
     /** Declares everything on a short-lived channel of {@code broker}. */
-    static void declare(Broker broker) {
+    public static void declare(Broker broker) {
         try (Channel channel = broker.channel()) {
             declare(channel);
         } catch (IOException | TimeoutException e) {

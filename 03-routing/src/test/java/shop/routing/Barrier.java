@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
  * first-in first-out and each instance handles its deliveries in order, so an earlier message routed to a
  * subscription has been handled by then.
  */
-final class Barrier {
+public final class Barrier {
 
     private Barrier() {
     }
 
-    static void awaitEverySubscriptionPassed(RoutingApi api) {
+    public static void awaitEverySubscriptionPassed(RoutingApi api) {
         Set<String> everyone = api.services().stream().filter(s -> !s.getBoolean("added")).map(Barrier::slot).collect(Collectors.toSet());
         Set<String> markers = new HashSet<>();
         await("a marker through every subscription and instance").atMost(Duration.ofSeconds(20))

@@ -16,17 +16,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({RabbitVhost.class, ArquillianExtension.class})
 @RunAsClient
-abstract class DeployedRouting {
+public abstract class DeployedRouting {
 
     @Deployment(testable = false)
-    static WebArchive deployment() {
+    public static WebArchive deployment() {
         return ModuleWar.asRoot("routing");
     }
 
     @ArquillianResource
-    URL base;
+    protected URL base;
 
-    RoutingApi api() {
+    protected RoutingApi api() {
         return new RoutingApi(base);
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The module's HTTP API as a test drives it: publish order events, read who got what. */
-final class RoutingApi {
+public final class RoutingApi {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() % 1_000_000);
@@ -29,7 +29,7 @@ final class RoutingApi {
     /** The Authorization header every request carries, or null: anonymous. */
     private final String authorization;
 
-    RoutingApi(URL base) {
+    public RoutingApi(URL base) {
         this(URI.create(base.toString().endsWith("/") ? base.toString() : base + "/"), null);
     }
 
@@ -45,16 +45,16 @@ final class RoutingApi {
     }
 
     /** The same API as the demo operator, who may add and remove subscriptions. */
-    RoutingApi asOperator() {
+    public RoutingApi asOperator() {
         return signedIn(OPERATOR, OPERATOR_PASSWORD);
     }
 
     /** A fresh order id, unique in this run, so a test recognises its own messages. */
-    static String newId(String prefix) {
+    public static String newId(String prefix) {
         return prefix + "-" + IDS.incrementAndGet();
     }
 
-    HttpResponse<String> post(String path, String json) {
+    public HttpResponse<String> post(String path, String json) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
@@ -77,12 +77,12 @@ final class RoutingApi {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    HttpResponse<String> delete(String path) {
+    public HttpResponse<String> delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
     /** Publishes one order event through the REST API; fails unless it was accepted. */
-    void publish(String key, String orderId, String amount) {
+    public void publish(String key, String orderId, String amount) {
         HttpResponse<String> response = post("api/orders/events",
                 "{\"key\":\"" + key + "\",\"orderId\":\"" + orderId + "\",\"amount\":" + amount + "}");
         if (response.statusCode() != 202) {
@@ -97,16 +97,16 @@ final class RoutingApi {
                 "Content-Type", "application/json", "Idempotency-Key", idempotencyKey);
     }
 
-    List<JsonObject> deliveries() {
+    public List<JsonObject> deliveries() {
         return array(get("api/deliveries?after=0").body()).getValuesAs(JsonObject.class);
     }
 
     /** The receipts (not the sends) of one message id. */
-    List<JsonObject> receiptsOf(String id) {
+    public List<JsonObject> receiptsOf(String id) {
         return deliveries().stream().filter(d -> !d.getString("service").equals("x") && d.getString("id").equals(id)).toList();
     }
 
-    List<JsonObject> services() {
+    public List<JsonObject> services() {
         return array(get("api/services").body()).getValuesAs(JsonObject.class);
     }
 

@@ -57,8 +57,8 @@ class RoutingIT extends DeployedRouting {
         // (a paid order also comes back later as order.<region>.shipped, from the warehouse: another key)
         // (and the table's columns are the lesson's services: an exercise's new service has its own answer column)
         List<JsonObject> receipts = api.receiptsOf(id).stream().filter(r -> r.getString("key").equals(row.key())
-                && LESSON_SERVICES.contains(serviceOf(r.getString("service")))).toList();
-        assertThat(receipts).extracting(r -> serviceOf(r.getString("service")))
+                && LESSON_SERVICES.contains(TruthTable.serviceOf(r.getString("service")))).toList();
+        assertThat(receipts).extracting(r -> TruthTable.serviceOf(r.getString("service")))
                 .as("services that received %s", row)
                 .containsExactlyInAnyOrderElementsOf(row.receivers()); // each exactly once
     }
@@ -135,7 +135,7 @@ class RoutingIT extends DeployedRouting {
     private static Map<String, Long> paidReceipts(RoutingApi api, String id) {
         return api.receiptsOf(id).stream()
                 .filter(r -> r.getString("key").equals("order.eu.paid") && r.getString("line").contains(" Received "))
-                .collect(Collectors.groupingBy(r -> serviceOf(r.getString("service")), Collectors.counting()));
+                .collect(Collectors.groupingBy(r -> TruthTable.serviceOf(r.getString("service")), Collectors.counting()));
     }
 
     private static final Map<String, Long> ONCE_EACH = Map.of("billing", 1L, "shipping", 1L, "eu-analytics", 1L, "audit", 1L);
@@ -197,7 +197,7 @@ class RoutingIT extends DeployedRouting {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.receiptsOf(id).stream()
                 .filter(r -> r.getString("line").contains(" Skipped 'order.eu.paid' " + id))
-                .map(r -> serviceOf(r.getString("service"))).sorted().toList())
+                .map(r -> TruthTable.serviceOf(r.getString("service"))).sorted().toList())
                 .containsExactly("audit", "billing", "eu-analytics", "shipping"));
         assertThat(api.receiptsOf(id)).filteredOn(r -> r.getString("line").contains(" Skipped ")).first()
                 .satisfies(r -> assertThat(r.getString("line")).matches(" \\[[a-z-]+[0-9]*\\] Skipped 'order\\.eu\\.paid' " + id
@@ -236,10 +236,4 @@ class RoutingIT extends DeployedRouting {
         return recent.keySet().stream().collect(Collectors.toMap(k -> k,
                 k -> recent.getJsonArray(k).getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList()));
     }
-
-    /** billing-1 and billing-2 are instances of billing; the truth table names services. */
-    static String serviceOf(String instance) {
-        return instance.replaceFirst("-\\d+$", "");
-    }
-
 }

@@ -4,7 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import course.testkit.RabbitVhost;
 
 /** Plain AMQP clients of the test itself, on this run's vhost: a producer or consumer the shop does not control. */
-final class TestClients {
+public final class TestClients {
 
     private TestClients() {
     }
@@ -28,5 +28,16 @@ final class TestClients {
         factory.setPassword(RabbitVhost.password());
         factory.setVirtualHost(RabbitVhost.name());
         return factory;
+    }
+
+    /** The server's broker settings as a unit test sets them, without Payara's config: guest on localhost:{@code port}, vhost {@code /}. */
+    public static BrokerSettings brokerSettings(int port) {
+        BrokerSettings settings = new BrokerSettings();
+        settings.host = "localhost";
+        settings.port = port;
+        settings.username = "guest";
+        settings.password = "guest";
+        settings.virtualHost = "/";
+        return settings;
     }
 }

@@ -15,10 +15,10 @@ import java.util.Set;
  * {@code <!-- truth-table:end -->}), so the table the learner reads is the table the test checks; and, the same
  * way, exercise 1's answer column, in its solution block ({@code <!-- apac-analytics-answer:start -->}).
  */
-record TruthTable(List<String> services, List<Row> rows) {
+public record TruthTable(List<String> services, List<Row> rows) {
 
     /** One line of the table: a routing key and an amount, and the services that must receive it. */
-    record Row(String key, String amount, Set<String> receivers) {
+    public record Row(String key, String amount, Set<String> receivers) {
         @Override
         public String toString() {
             return key + " amount " + amount + " -> " + (receivers.isEmpty() ? "nobody" : String.join(", ", receivers));
@@ -26,12 +26,12 @@ record TruthTable(List<String> services, List<Row> rows) {
     }
 
     /** The lesson's table: the shop's services without the exercises' solutions. */
-    static TruthTable fromReadme() {
+    public static TruthTable fromReadme() {
         return fromReadme("truth-table");
     }
 
     /** Exercise 1's answer: the same rows, and the new service's column. */
-    static TruthTable exerciseOneAnswer() {
+    public static TruthTable exerciseOneAnswer() {
         return fromReadme("apac-analytics-answer");
     }
 
@@ -68,7 +68,7 @@ record TruthTable(List<String> services, List<Row> rows) {
     }
 
     /** The row's key and amount, which the lesson's table and an answer's table share. */
-    static String published(Row row) {
+    public static String published(Row row) {
         return row.key() + " " + row.amount();
     }
 
@@ -76,5 +76,10 @@ record TruthTable(List<String> services, List<Row> rows) {
         String inner = line.strip();
         inner = inner.substring(1, inner.endsWith("|") ? inner.length() - 1 : inner.length());
         return Arrays.stream(inner.split("\\|", -1)).map(String::strip).toList();
+    }
+
+    /** billing-1 and billing-2 are instances of billing; the truth table names services. */
+    public static String serviceOf(String instance) {
+        return instance.replaceFirst("-\\d+$", "");
     }
 }

@@ -1,7 +1,9 @@
-package shop.routing;
+package shop.routing.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import shop.routing.OrderEvent;
+import shop.routing.Rule;
 
 /**
  * Exercise 2's reference solution, the rules: the fraud rule as a plain topic binding on a four-word key

@@ -1,9 +1,10 @@
-package shop.routing;
+package shop.routing.orders;
 
 import static org.assertj.core.api.Assertions.fail;
 
 import course.testkit.PayaraProcess;
 import java.util.regex.Pattern;
+import shop.routing.RoutingApi;
 
 /**
  * The first check of an exercise's tests: while the server still runs without the exercise's part (the starting

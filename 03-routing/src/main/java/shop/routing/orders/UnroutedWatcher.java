@@ -1,13 +1,15 @@
-package shop.routing;
+package shop.routing.orders;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.AMQP;
 import java.io.IOException;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import shop.routing.Deliveries;
+import shop.routing.Topology;
 
 /**
  * Reads what the alternate exchange caught: order-exchange messages that matched no binding. It logs each

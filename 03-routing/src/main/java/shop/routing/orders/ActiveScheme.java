@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +7,8 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.routing.OrderEvent;
+import shop.routing.Rule;
 
 /**
  * The routing scheme this server runs, chosen by {@code routing.scheme}: {@value #STANDARD}, the lesson's own

@@ -1,6 +1,8 @@
-package shop.routing;
+package shop.routing.orders;
 
 import java.util.List;
+import shop.routing.OrderEvent;
+import shop.routing.Rule;
 
 /**
  * Another way to route the order events, added from outside the lesson as a CDI bean and chosen by the config key

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 /**
  * Teaching aid: an order whose id starts with {@code FAIL-} makes every service's work on it fail, every time,

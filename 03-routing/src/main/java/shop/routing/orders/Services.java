@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +18,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.routing.Broker;
+import shop.routing.Deliveries;
+import shop.routing.Rule;
+import shop.routing.Topology;
+import shop.routing.cache.CacheInvalidation;
+import shop.routing.ticks.TickFeed;
+import shop.routing.ticks.TickSubscribers;
+import shop.routing.warehouse.ShipmentConfirmations;
+import shop.routing.warehouse.Warehouse;
+import shop.routing.warehouse.WarehouseGateway;
 
 /**
  * Starts the shop's order services when the application starts: first the topology, then one instance

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.warehouse;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -7,19 +7,22 @@ import com.rabbitmq.client.Envelope;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import shop.routing.Deliveries;
+import shop.routing.OrderEvent;
+import shop.routing.Topology;
 
 /**
  * The warehouse: a plain AMQP service (amqp-client, no JMS) that picks paid orders from its queue and
  * answers "shipped" on another queue. It stands for any non-JMS service: another language, another team. A pick
  * that is not one ({@link WarehouseMessage}) is rejected into the dead-letter queue with one line, never quoted.
  */
-final class Warehouse {
+public final class Warehouse {
 
     private Warehouse() {
     }
 
     // tag::warehouse[]
-    static void start(Channel channel, Deliveries deliveries) throws IOException {
+    public static void start(Channel channel, Deliveries deliveries) throws IOException {
         channel.basicQos(10);
         channel.basicConsume(Topology.WAREHOUSE_PICKS, false, new DefaultConsumer(channel) {
             @Override

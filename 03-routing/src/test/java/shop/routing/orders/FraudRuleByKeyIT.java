@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import shop.routing.Barrier;
+import shop.routing.RoutingApi;
+import shop.routing.TruthTable;
 
 /**
  * Exercise 2, the fraud rule moved from a selector into the routing key: the shop started with
@@ -79,7 +82,7 @@ class FraudRuleByKeyIT {
 
         rowById.forEach((id, row) -> assertThat(api.receiptsOf(id).stream()
                 .filter(r -> r.getString("key").equals(row.key()))
-                .map(r -> RoutingIT.serviceOf(r.getString("service"))).filter(lessonServices::contains))
+                .map(r -> TruthTable.serviceOf(r.getString("service"))).filter(lessonServices::contains))
                 .as("services that received %s", row)
                 .containsExactlyInAnyOrderElementsOf(row.receivers())); // each exactly once
     }

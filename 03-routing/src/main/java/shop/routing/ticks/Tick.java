@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.ticks;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 /** One market price tick, routed by {@code tick.<venue>.<symbol>}, for example {@code tick.xnas.AAPL}. */
 public record Tick(String venue, String symbol, BigDecimal price) {
 
-    static final Pattern VENUE = Pattern.compile("[a-z]{2,8}");
-    static final Pattern SYMBOL = Pattern.compile("[A-Z]{1,8}");
+    public static final Pattern VENUE = Pattern.compile("[a-z]{2,8}");
+    public static final Pattern SYMBOL = Pattern.compile("[A-Z]{1,8}");
 
     public String key() {
         return "tick." + venue + "." + symbol;

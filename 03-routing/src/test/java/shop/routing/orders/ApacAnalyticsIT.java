@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import shop.routing.Barrier;
+import shop.routing.DeployedRouting;
+import shop.routing.RoutingApi;
+import shop.routing.TruthTable;
 
 /**
  * Exercise 1, a new service by its routing rule alone: apac-analytics gets every event of every APAC order and

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import com.rabbitmq.jms.client.RMQMessage;
 import com.rabbitmq.jms.client.RMQSession;
@@ -11,6 +11,15 @@ import jakarta.jms.TextMessage;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import shop.routing.Broker;
+import shop.routing.Deliveries;
+import shop.routing.DeliveryLedger;
+import shop.routing.Guarded;
+import shop.routing.OrderEvent;
+import shop.routing.PoisonMessage;
+import shop.routing.Rule;
+import shop.routing.Topics;
+import shop.routing.Topology;
 
 /**
  * One running instance of one service: its own JMS session, consuming the rule's shared durable

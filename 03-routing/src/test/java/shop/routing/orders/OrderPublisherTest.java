@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import shop.routing.OrderEvent;
+import shop.routing.OrderKey;
+import shop.routing.TestClients;
 
 /**
  * The publisher's 503 paths without a Payara boot: a broker it cannot reach, and a confirm that does not come in
@@ -49,14 +52,8 @@ class OrderPublisherTest {
     }
 
     private static OrderPublisher publisherTo(int port) {
-        BrokerSettings settings = new BrokerSettings();
-        settings.host = "localhost";
-        settings.port = port;
-        settings.username = "guest";
-        settings.password = "guest";
-        settings.virtualHost = "/";
         OrderPublisher publisher = new OrderPublisher();
-        publisher.settings = settings;
+        publisher.settings = TestClients.brokerSettings(port);
         publisher.routing = new ActiveScheme();
         publisher.confirmTimeoutMs = 5000;
         return publisher;

@@ -1,6 +1,7 @@
-package shop.routing;
+package shop.routing.orders;
 
 import java.math.BigDecimal;
+import shop.routing.OrderEvent;
 
 /**
  * Exercise 2's reference solution, the key: the publisher adds the amount band as a fourth word,

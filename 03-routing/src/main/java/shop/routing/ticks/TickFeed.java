@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.ticks;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -37,7 +37,7 @@ public class TickFeed {
     private final double[] prices = {230, 420, 230, 75, 240};
     private ScheduledFuture<?> task;
 
-    void start() {
+    public void start() {
         if (perSecond <= 0) {
             return;
         }

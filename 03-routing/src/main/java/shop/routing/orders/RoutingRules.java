@@ -1,8 +1,9 @@
-package shop.routing;
+package shop.routing.orders;
 
 import java.util.List;
+import shop.routing.Rule;
 
-/** Which service gets which order event: the whole routing table of the shop, in one place. */
+/** Which service gets which order event: the shop's order routing table, in one place. */
 public final class RoutingRules {
 
     private RoutingRules() {
@@ -17,11 +18,4 @@ public final class RoutingRules {
             new Rule("audit", "order.#"),
             new Rule("fraud-review", "order.#").where("amount > 1000 AND region = 'us'"));
     // end::rules[]
-
-    // tag::tick-rules[]
-    public static final List<Rule> TICKS = List.of(
-            new Rule("aapl-watch", "tick.*.AAPL"),                   // one symbol, every venue
-            new Rule("nasdaq-board", "tick.xnas.*"),                 // one venue, every symbol
-            new Rule("tick-recorder", "tick.#"));                    // everything, for the record
-    // end::tick-rules[]
 }

@@ -1,6 +1,7 @@
-package shop.routing;
+package shop.routing.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import shop.routing.Rule;
 
 /** Exercise 1's reference solution: the APAC team's analytics, a new service by its routing rule alone. */
 @ApplicationScoped

@@ -1,4 +1,6 @@
-package shop.routing;
+package shop.routing.orders;
+
+import shop.routing.Rule;
 
 /**
  * One more order service, added to the shop from outside the lesson as a CDI bean: {@link Services} subscribes it

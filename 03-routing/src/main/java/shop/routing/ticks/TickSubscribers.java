@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.ticks;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import shop.routing.Broker;
+import shop.routing.Rule;
+import shop.routing.Topics;
+import shop.routing.Topology;
 
 /**
  * The market-data subscribers: each counts the ticks its pattern selects, and the recorder keeps the last
@@ -23,6 +27,14 @@ import java.util.logging.Logger;
 public class TickSubscribers {
 
     private static final Logger LOG = Logger.getLogger(TickSubscribers.class.getName());
+
+    /** Who subscribes to which ticks: the market data's routing table, in one place. */
+    // tag::tick-rules[]
+    static final List<Rule> RULES = List.of(
+            new Rule("aapl-watch", "tick.*.AAPL"),                   // one symbol, every venue
+            new Rule("nasdaq-board", "tick.xnas.*"),                 // one venue, every symbol
+            new Rule("tick-recorder", "tick.#"));                    // everything, for the record
+    // end::tick-rules[]
 
     @Inject
     Broker broker;
@@ -47,8 +59,8 @@ public class TickSubscribers {
     private final Map<String, java.util.Deque<String>> recent = new ConcurrentHashMap<>();
     private final List<Session> sessions = new java.util.ArrayList<>();
 
-    synchronized void start() throws JMSException {
-        for (Rule rule : RoutingRules.TICKS) {
+    public synchronized void start() throws JMSException {
+        for (Rule rule : RULES) {
             AtomicLong count = new AtomicLong();
             received.put(rule.service(), count);
             java.util.Deque<String> last = new java.util.ArrayDeque<>();

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.ticks;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +9,10 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.List;
+import shop.routing.Broker;
+import shop.routing.Deliveries;
+import shop.routing.Topics;
+import shop.routing.Topology;
 
 /**
  * The high-volume entrance for market data: publishes each tick to {@code shop.ticks} under its own

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.orders;
 
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.annotation.PreDestroy;
@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.routing.BrokerSettings;
+import shop.routing.Deliveries;
+import shop.routing.OrderEvent;
+import shop.routing.Topics;
+import shop.routing.Topology;
 
 /**
  * Publishes order events to {@code shop.orders} with the routing key {@code order.<region>.<event>} (or the key

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.warehouse;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -7,6 +7,8 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import shop.routing.OrderEvent;
+import shop.routing.OrderKey;
 
 /**
  * What the shop and its warehouse send each other, a pick or a "shipped" answer: {@code {"orderId","region","amount"}}.

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.cache;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -6,6 +6,10 @@ import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import shop.routing.AmqpDestinations;
+import shop.routing.Broker;
+import shop.routing.Deliveries;
+import shop.routing.Topology;
 
 /** Broadcasts "drop this catalogue entry" to every server's cache, through the fanout exchange. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.warehouse;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +9,10 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.json.Json;
+import shop.routing.AmqpDestinations;
+import shop.routing.Broker;
+import shop.routing.OrderEvent;
+import shop.routing.Topology;
 
 /** JMS to plain AMQP: shipping asks the warehouse, a non-JMS service, to pick a paid order. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package shop.routing;
+package shop.routing.warehouse;
 
 import com.rabbitmq.jms.client.RMQMessage;
 import jakarta.jms.BytesMessage;
@@ -12,13 +12,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import shop.routing.AmqpDestinations;
+import shop.routing.Broker;
+import shop.routing.ConsumerGuard;
+import shop.routing.Deliveries;
+import shop.routing.DeliveryLedger;
+import shop.routing.Guarded;
+import shop.routing.OrderEvent;
+import shop.routing.PoisonMessage;
+import shop.routing.Topology;
+import shop.routing.orders.OrderPublisher;
 
 /**
  * Plain AMQP to JMS: reads the warehouse's "shipped" answers with JMS, from an AMQP queue, and publishes
  * each as the order event {@code order.<region>.shipped}, which the routing then delivers as usual. An answer that
  * is not one ({@link WarehouseMessage}) is dead-lettered by the {@link ConsumerGuard}, and the next one is read.
  */
-final class ShipmentConfirmations implements MessageListener, Guarded {
+public final class ShipmentConfirmations implements MessageListener, Guarded {
 
     private static final Logger LOG = Logger.getLogger(ShipmentConfirmations.class.getName());
 
@@ -40,7 +50,7 @@ final class ShipmentConfirmations implements MessageListener, Guarded {
         this.session = session;
     }
 
-    static ShipmentConfirmations start(Broker broker, Deliveries deliveries, OrderPublisher publisher) throws JMSException {
+    public static ShipmentConfirmations start(Broker broker, Deliveries deliveries, OrderPublisher publisher) throws JMSException {
         Session session = broker.session();
         ShipmentConfirmations confirmations = new ShipmentConfirmations(broker, deliveries, publisher, session);
         MessageConsumer consumer = session.createConsumer(AmqpDestinations.consumeFrom(Topology.WAREHOUSE_SHIPPED));
@@ -57,11 +67,11 @@ final class ShipmentConfirmations implements MessageListener, Guarded {
     }
 
     /** True once an answer could not be passed on: the watchdog closes this session, which hands it back, and starts anew. */
-    boolean broken() {
+    public boolean broken() {
         return broken;
     }
 
-    void close() throws JMSException {
+    public void close() throws JMSException {
         session.close();
         if (consumerTag != null) {
             broker.guard().release(consumerTag);
