@@ -7,7 +7,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -47,10 +47,10 @@ public class PasswordAttempts {
     @ConfigProperty(name = ThisModule.KEYS + "password-failures-window-seconds")
     int windowSeconds;
 
-    /** Client addresses the per-address limit leaves out (a load generator of your own); unset: none. */
+    /** Client addresses the per-address limit leaves out, comma-separated (a load generator of your own); unset: none. */
     @Inject
     @ConfigProperty(name = ThisModule.KEYS + "unlimited-addresses")
-    Optional<List<String>> unlimitedAddresses;
+    Optional<String> unlimitedAddresses; // not Optional<List<String>>: Payara Micro's injection fails on that type
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -64,7 +64,8 @@ public class PasswordAttempts {
     void create() {
         perName = new SlidingWindow(perNameLimit, Duration.ofSeconds(windowSeconds));
         perAddress = new SlidingWindow(perAddressLimit, Duration.ofSeconds(windowSeconds));
-        unlimited = unlimitedAddresses.orElse(List.of()).stream().map(String::strip).collect(Collectors.toSet());
+        unlimited = Arrays.stream(unlimitedAddresses.orElse("").split(",")).map(String::strip)
+                .filter(address -> !address.isEmpty()).collect(Collectors.toSet());
         // counters quiet for a whole window are forgotten off the request path, so guessed names do not pile up
         sweep = scheduler.scheduleWithFixedDelay(this::sweep, windowSeconds, windowSeconds, TimeUnit.SECONDS);
     }
