@@ -82,18 +82,6 @@ public class ChatSettings {
     int signInsPerAddressPerMinute;
 
     @Inject
-    @ConfigProperty(name = "chat.password-failures-per-name")
-    int passwordFailuresPerName;
-
-    @Inject
-    @ConfigProperty(name = "chat.password-failures-per-address")
-    int passwordFailuresPerAddress;
-
-    @Inject
-    @ConfigProperty(name = "chat.password-failures-window-seconds")
-    int passwordFailuresWindowSeconds;
-
-    @Inject
     @ConfigProperty(name = "chat.max-body-bytes")
     int maxBodyBytes;
 
@@ -150,12 +138,6 @@ public class ChatSettings {
     public int maxSessions() { return maxSessions; }
 
     public int signInsPerAddressPerMinute() { return signInsPerAddressPerMinute; }
-
-    public int passwordFailuresPerName() { return passwordFailuresPerName; }
-
-    public int passwordFailuresPerAddress() { return passwordFailuresPerAddress; }
-
-    public Duration passwordFailuresWindow() { return Duration.ofSeconds(passwordFailuresWindowSeconds); }
 
     public int maxBodyBytes() { return maxBodyBytes; }
 

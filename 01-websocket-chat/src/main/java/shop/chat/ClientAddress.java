@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The address a request comes from, as the per-address limits count it: the TCP peer, or, when that peer is a
- * proxy on {@code chat.trusted-proxies}, the last address it wrote into {@code X-Forwarded-For}.
+ * proxy on this module's {@code trusted-proxies} list ({@link ThisModule#KEYS}), the last address it wrote into
+ * {@code X-Forwarded-For}.
  */
 final class ClientAddress {
 

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Clears what expires, every {@code chat.sweep-seconds}, on a timer of its own: expired sign-ins, rooms left
- * empty, quiet rate counters and password-attempt counters. No request ever pays for a scan of all sessions or rooms.
+ * empty and quiet rate counters ({@link PasswordAttempts} sweeps its own). No request ever pays for a scan of all
+ * sessions or rooms.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -38,9 +39,6 @@ public class Sweeper {
     @Inject
     MessageRates messageRates;
 
-    @Inject
-    PasswordAttempts passwordAttempts;
-
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         long period = settings.sweep().toMillis();
         sweep = scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
@@ -51,7 +49,6 @@ public class Sweeper {
             signIns.sweep();
             rooms.evictEmpty();
             messageRates.sweep();
-            passwordAttempts.sweep();
         } catch (RuntimeException e) {
             // a failed sweep must not cancel the schedule: the next one tries again
             LOG.log(Level.WARNING, "sweep failed", e);

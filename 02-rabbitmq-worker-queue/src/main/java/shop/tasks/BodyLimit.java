@@ -11,12 +11,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Refuses a request body over {@code tasks.max-body-bytes} with 413 problem+json, before it is read into memory. */
+/**
+ * Refuses a request body over this module's {@code max-body-bytes} key ({@link ThisModule#KEYS}) with 413
+ * problem+json, before it is read into memory.
+ */
 @Provider
 @PreMatching
 public class BodyLimit implements ContainerRequestFilter {
 
-    private final long max = ConfigProvider.getConfig().getValue("tasks.max-body-bytes", Long.class);
+    private static final String KEY = ThisModule.KEYS + "max-body-bytes";
+
+    private final long max = ConfigProvider.getConfig().getValue(KEY, Long.class);
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -30,7 +35,7 @@ public class BodyLimit implements ContainerRequestFilter {
     private WebApplicationException tooLarge() {
         // Connection: close, so the server does not first drain a body it will never use (50 MB, if the client says so).
         return new WebApplicationException(Response.fromResponse(Problem.response(413, "body-too-large", "Body too large",
-                "A request body is at most " + max + " bytes (tasks.max-body-bytes). Nothing was queued."))
+                "A request body is at most " + max + " bytes (" + KEY + "). " + ThisModule.NOTHING_DONE))
                 .header("Connection", "close").build());
     }
 

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Stops another web site from changing anything here through a visitor's browser: a state-changing request with a
  * body must carry {@code application/json} (415 otherwise) and, if it names an {@code Origin}, come from this
- * server's own or one listed in {@code tasks.allowed-origins} (403 otherwise).
+ * server's own or one listed in this module's {@code allowed-origins} key ({@link ThisModule#KEYS}; 403 otherwise).
  */
 @Provider
 @PreMatching
@@ -21,7 +21,7 @@ public class CrossSiteGuard implements ContainerRequestFilter {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final List<String> allowed = ConfigProvider.getConfig()
-            .getOptionalValues("tasks.allowed-origins", String.class).orElse(List.of());
+            .getOptionalValues(ThisModule.KEYS + "allowed-origins", String.class).orElse(List.of());
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -33,19 +33,20 @@ public class CrossSiteGuard implements ContainerRequestFilter {
         if (origin != null && !origin.equals(ownOrigin(request)) && !allowed.contains(origin)) {
             request.abortWith(Problem.response(403, "foreign-origin", "Foreign origin",
                     "A page from " + origin + " may not change anything here; only this server's own pages, or an origin "
-                            + "listed in tasks.allowed-origins, may. Nothing was queued."));
+                            + "listed in " + ThisModule.KEYS + "allowed-origins, may. " + ThisModule.NOTHING_DONE));
             return;
         }
         // A form post, fetch(..., {mode: 'no-cors'}) or sendBeacon cannot send application/json without a CORS
         // preflight, which this server never grants; so a JSON-only API is out of their reach.
         MediaType type = request.getMediaType();
-        // A bodiless POST needs no type: with no body there is nothing to forge (POST /api/tasks answers it 400).
+        // A bodiless POST needs no type: with no body there is nothing to forge (02's task API answers it 400, 03's cache
+        // invalidation needs no body).
         // Read from the headers only: hasEntity() would wait for a body that a hostile client may never send.
         boolean body = type != null || request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
         if (!request.getMethod().equals("DELETE") && body && !json(type)) {
             request.abortWith(Problem.response(415, "json-only", "JSON only",
                     "Send the body as Content-Type: application/json (got " + (type == null ? "none" : type.toString())
-                            + "). Nothing was queued."));
+                            + "). " + ThisModule.NOTHING_DONE));
         }
     }
 

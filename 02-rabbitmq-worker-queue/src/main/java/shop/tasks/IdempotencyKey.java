@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * A client's {@code Idempotency-Key} header (IETF httpapi draft "The Idempotency-Key HTTP Header
  * Field"): a structured-field string such as {@code "8e03978e-40d5-43e8-bc93-6894a57f9324"}, and the
- * task id it makes together with the request's body.
+ * id it makes together with the request's body (02's task id, 03's event id; each module's task or event says
+ * what makes two of its requests the same, its fingerprint).
  */
 public record IdempotencyKey(String value) {
 
@@ -72,30 +73,24 @@ public record IdempotencyKey(String value) {
                 + " printable ASCII characters, such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\".");
     }
 
-    // tag::task-id[]
+    // tag::id[]
     /**
-     * The task's id, made from the key and the request: the same on every retry, on every producer
-     * instance and after a restart, with no shared state. The body is part of it, so a key reused for
-     * another request after it was forgotten makes another task rather than silently become the first.
+     * The id of the task or event this key asks for, made from the key and the request: the same on every retry,
+     * on every instance and after a restart, with no shared state. The body is part of it, so a key reused for
+     * another request after it was forgotten makes another id rather than silently become the first.
      */
-    public String taskId(String fingerprint) {
+    public String idFor(String fingerprint) {
         return UUID.nameUUIDFromBytes((HEADER + "\n" + value + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8)).toString();
     }
-    // end::task-id[]
+    // end::id[]
 
-    /** What makes two requests the same: the validated task, without its id (so field order and spacing do not count). */
-    public static String fingerprint(Task task) {
-        Task anonymous = new Task("", task.type(), task.orderId(), task.to(), task.workMs(), task.failAttempts());
+    /** A short, fixed-size fingerprint of a request's canonical form (the validated fields, not the raw bytes). */
+    public static String fingerprint(String canonical) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(anonymous.toJson().getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    /** The same task under the id this key makes for it. */
-    public Task name(Task task) {
-        return new Task(taskId(fingerprint(task)), task.type(), task.orderId(), task.to(), task.workMs(), task.failAttempts());
     }
 }

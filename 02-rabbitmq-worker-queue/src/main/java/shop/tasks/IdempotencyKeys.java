@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The producer's memory of recent Idempotency-Keys: which request each one came with, and its
- * publish, so a repeat joins the first one's task instead of making another. Bounded and expiring:
- * losing an entry loses only the 422 check and the shared wait, never exactly-once, because the
- * task id comes from the key itself ({@link IdempotencyKey#taskId}).
+ * The publisher's memory of recent Idempotency-Keys: which request each one came with, and its
+ * publish, so a repeat joins the first one's task or event instead of making another. Bounded and
+ * expiring: losing an entry loses only the 422 check and the shared wait, never exactly-once, because
+ * the id comes from the key itself ({@link IdempotencyKey#idFor}).
  */
 @ApplicationScoped
 public class IdempotencyKeys {
@@ -26,8 +27,8 @@ public class IdempotencyKeys {
         }
     }
 
-    /** What the producer remembers of a key. */
-    public record Entry(String fingerprint, String taskId, CompletableFuture<Void> attempt, long createdNanos) {
+    /** What the publisher remembers of a key. */
+    public record Entry(String fingerprint, String id, CompletableFuture<Void> attempt, long createdNanos) {
     }
 
     /**
@@ -37,8 +38,15 @@ public class IdempotencyKeys {
     public record Claim(CompletableFuture<Void> attempt, boolean publish) {
     }
 
+    /** How long a key is remembered, from its first request. */
     @Inject
-    TaskSettings settings;
+    @ConfigProperty(name = ThisModule.KEYS + "idempotency-key.ttl-s")
+    long ttlSeconds;
+
+    /** At most this many keys are remembered; beyond it the oldest is forgotten early. */
+    @Inject
+    @ConfigProperty(name = ThisModule.KEYS + "idempotency-key.max-keys")
+    int maxKeysSetting;
 
     private Duration ttl;
     private int maxKeys;
@@ -58,19 +66,19 @@ public class IdempotencyKeys {
 
     @PostConstruct
     void configure() {
-        ttl = Duration.ofSeconds(settings.idempotencyKeyTtlSeconds());
-        maxKeys = settings.idempotencyMaxKeys();
+        ttl = Duration.ofSeconds(ttlSeconds);
+        maxKeys = maxKeysSetting;
     }
 
     // tag::claim[]
-    public synchronized Claim claim(IdempotencyKey key, String fingerprint, String taskId) throws KeyReused {
+    public synchronized Claim claim(IdempotencyKey key, String fingerprint, String id) throws KeyReused {
         forgetExpired();
         Entry known = entries.get(key.value());
         if (known == null) {
-            Entry first = new Entry(fingerprint, taskId, new CompletableFuture<>(), clock.getAsLong());
+            Entry first = new Entry(fingerprint, id, new CompletableFuture<>(), clock.getAsLong());
             entries.put(key.value(), first);
             if (entries.size() > maxKeys) {
-                // The oldest key goes early; a retry of it still makes the same task id.
+                // The oldest key goes early; a retry of it still makes the same id.
                 entries.remove(entries.keySet().iterator().next());
             }
             return new Claim(first.attempt(), true);
@@ -79,8 +87,8 @@ public class IdempotencyKeys {
             throw new KeyReused();
         }
         if (known.attempt().isCompletedExceptionally()) {
-            // The last attempt got a 503: publish again, under the same task id.
-            Entry retry = new Entry(fingerprint, taskId, new CompletableFuture<>(), known.createdNanos());
+            // The last attempt got a 503: publish again, under the same id.
+            Entry retry = new Entry(fingerprint, id, new CompletableFuture<>(), known.createdNanos());
             entries.put(key.value(), retry);
             return new Claim(retry.attempt(), true);
         }

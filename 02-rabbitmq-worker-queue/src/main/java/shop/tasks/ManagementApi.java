@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The broker's management API, with the administrator login: how the demo creates its users (BrokerSetup). */
+/** The broker's management API, with the administrator login: how the demo creates its users and their permissions. */
 @ApplicationScoped
 public class ManagementApi {
 

@@ -1,5 +1,6 @@
 package shop.tasks;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -10,19 +11,21 @@ import java.io.IOException;
 
 /**
  * Adds the browser security headers to every response: a strict Content-Security-Policy (scripts only
- * from this origin, no inline script, no framing), no MIME sniffing, no referrer. Defence in depth
- * behind rendering every text with textContent.
+ * from this origin, no inline script, no framing; connections only where {@link ConnectSources} says),
+ * no MIME sniffing, no referrer. Defence in depth behind rendering every text with textContent.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class SecurityHeaders extends HttpFilter {
 
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    @Inject
+    ConnectSources connectSources;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        response.setHeader("Content-Security-Policy", CSP);
+        response.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+                + "img-src 'self'; connect-src " + connectSources.list() + "; object-src 'none'; base-uri 'none'; "
+                + "form-action 'self'; frame-ancestors 'none'");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         chain.doFilter(request, response);

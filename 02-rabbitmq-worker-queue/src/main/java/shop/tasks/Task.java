@@ -23,6 +23,16 @@ public record Task(String id, TaskType type, String orderId, String to, long wor
     private static final JsonProvider JSON = JsonProvider.provider();
 
     /** How logs and the dashboard name a task: "email #3f2a9c1e". */
+    /** What makes two requests the same: this task without its id (so field order and spacing do not count). */
+    public String fingerprint() {
+        return IdempotencyKey.fingerprint(new Task("", type, orderId, to, workMs, failAttempts).toJson());
+    }
+
+    /** This task under the id an Idempotency-Key makes for it. */
+    public Task namedBy(IdempotencyKey key) {
+        return new Task(key.idFor(fingerprint()), type, orderId, to, workMs, failAttempts);
+    }
+
     public String label() {
         return type.routingKey() + " #" + id.substring(0, Math.min(8, id.length()));
     }

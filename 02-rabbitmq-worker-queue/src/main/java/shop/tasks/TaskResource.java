@@ -60,7 +60,7 @@ public class TaskResource {
             return Problem.response(400, "invalid-task", "Invalid task", e.getMessage() + " Nothing was queued.");
         }
         // With a key, the task id comes from the key: the same on every retry, on any producer instance.
-        Task task = key.map(k -> k.name(parsed)).orElse(parsed);
+        Task task = key.map(parsed::namedBy).orElse(parsed);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.confirmTimeoutMs());
         CompletableFuture<Void> confirmed;
         if (key.isEmpty()) {
@@ -69,7 +69,7 @@ public class TaskResource {
             // tag::idempotent[]
             IdempotencyKeys.Claim claim;
             try {
-                claim = keys.claim(key.get(), IdempotencyKey.fingerprint(task), task.id());
+                claim = keys.claim(key.get(), task.fingerprint(), task.id());
             } catch (IdempotencyKeys.KeyReused e) {
                 return Problem.response(422, "idempotency-key-reused", "Idempotency-Key reused",
                         "This Idempotency-Key came with another task before; send a new key for a new task. Nothing was queued.");

@@ -19,10 +19,6 @@ public class TaskSettings {
     String role;
     @Inject @ConfigProperty(name = "tasks.confirm-timeout-ms")
     long confirmTimeoutMs;
-    @Inject @ConfigProperty(name = "tasks.idempotency-key.ttl-s")
-    long idempotencyKeyTtlSeconds;
-    @Inject @ConfigProperty(name = "tasks.idempotency-key.max-keys")
-    int idempotencyMaxKeys;
     @Inject @ConfigProperty(name = "tasks.max-attempts")
     int maxAttempts;
     @Inject @ConfigProperty(name = "tasks.worker.concurrency")
@@ -46,16 +42,6 @@ public class TaskSettings {
 
     public long confirmTimeoutMs() {
         return confirmTimeoutMs;
-    }
-
-    /** How long the producer remembers an Idempotency-Key, from its first request. */
-    public long idempotencyKeyTtlSeconds() {
-        return idempotencyKeyTtlSeconds;
-    }
-
-    /** At most this many keys are remembered; beyond it the oldest is forgotten early. */
-    public int idempotencyMaxKeys() {
-        return idempotencyMaxKeys;
     }
 
     public int maxAttempts() {

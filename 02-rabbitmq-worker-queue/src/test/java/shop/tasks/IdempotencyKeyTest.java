@@ -38,12 +38,12 @@ class IdempotencyKeyTest {
 
     @Test
     void theSameKeyAndRequestMakeTheSameTaskIdWithoutAnySharedState() throws Exception {
-        Task first = IdempotencyKey.parse("\"k-1\"").name(EMAIL);
-        Task again = IdempotencyKey.parse("\"k-1\"").name(new Task("other-random-id", TaskType.EMAIL, "A-1", "ada@example.com", -1, 0));
+        Task first = EMAIL.namedBy(IdempotencyKey.parse("\"k-1\""));
+        Task again = new Task("other-random-id", TaskType.EMAIL, "A-1", "ada@example.com", -1, 0).namedBy(IdempotencyKey.parse("\"k-1\""));
 
         assertThat(again.id()).isEqualTo(first.id()).matches("[0-9a-f-]{36}");
-        assertThat(IdempotencyKey.parse("\"k-2\"").name(EMAIL).id()).isNotEqualTo(first.id());
-        assertThat(IdempotencyKey.parse("\"k-1\"").name(new Task("x", TaskType.EMAIL, "A-2", "ada@example.com", -1, 0)).id())
+        assertThat(EMAIL.namedBy(IdempotencyKey.parse("\"k-2\"")).id()).isNotEqualTo(first.id());
+        assertThat(new Task("x", TaskType.EMAIL, "A-2", "ada@example.com", -1, 0).namedBy(IdempotencyKey.parse("\"k-1\"")).id())
                 .as("another request under a forgotten key is another task, not silently the first one")
                 .isNotEqualTo(first.id());
     }

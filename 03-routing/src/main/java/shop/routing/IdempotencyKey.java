@@ -11,10 +11,8 @@ import java.util.UUID;
 /**
  * A client's {@code Idempotency-Key} header (IETF httpapi draft "The Idempotency-Key HTTP Header
  * Field"): a structured-field string such as {@code "8e03978e-40d5-43e8-bc93-6894a57f9324"}, and the
- * event id it makes together with the request's body.
- *
- * <p>The same as 02's {@code IdempotencyKey} (modules do not import each other), with an order event in place
- * of the task: {@code parse} is a true copy, {@code eventId} and {@code fingerprint} are 02's for an event.
+ * id it makes together with the request's body (02's task id, 03's event id; each module's task or event says
+ * what makes two of its requests the same, its fingerprint).
  */
 public record IdempotencyKey(String value) {
 
@@ -75,20 +73,19 @@ public record IdempotencyKey(String value) {
                 + " printable ASCII characters, such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\".");
     }
 
-    // tag::event-id[]
+    // tag::id[]
     /**
-     * The event's id, made from the key and the request: the same on every retry, after a restart, with no
-     * shared state. The body is part of it, so a key reused for another request after it was forgotten makes
-     * another event rather than silently become the first. (02's taskId, for an event.)
+     * The id of the task or event this key asks for, made from the key and the request: the same on every retry,
+     * on every instance and after a restart, with no shared state. The body is part of it, so a key reused for
+     * another request after it was forgotten makes another id rather than silently become the first.
      */
-    public String eventId(String fingerprint) {
+    public String idFor(String fingerprint) {
         return UUID.nameUUIDFromBytes((HEADER + "\n" + value + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8)).toString();
     }
-    // end::event-id[]
+    // end::id[]
 
-    /** What makes two requests the same: the validated event (so field order and spacing do not count). */
-    public static String fingerprint(OrderEvent event) {
-        String canonical = event.key() + "\n" + event.orderId() + "\n" + event.amount().stripTrailingZeros().toPlainString();
+    /** A short, fixed-size fingerprint of a request's canonical form (the validated fields, not the raw bytes). */
+    public static String fingerprint(String canonical) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);

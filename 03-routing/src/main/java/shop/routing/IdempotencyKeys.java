@@ -3,22 +3,19 @@ package shop.routing;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The publisher's memory of recent Idempotency-Keys: which request each one came with, and its
- * publish, so a repeat joins the first one's event instead of making another. Bounded and expiring:
- * losing an entry loses only the 422 check and the shared wait, never exactly-once, because the
- * event id comes from the key itself ({@link IdempotencyKey#eventId}).
- *
- * <p>The same as 02's {@code IdempotencyKeys}, with an event id in place of the task id and its limits
- * read from this module's config keys.
+ * publish, so a repeat joins the first one's task or event instead of making another. Bounded and
+ * expiring: losing an entry loses only the 422 check and the shared wait, never exactly-once, because
+ * the id comes from the key itself ({@link IdempotencyKey#idFor}).
  */
 @ApplicationScoped
 public class IdempotencyKeys {
@@ -30,8 +27,8 @@ public class IdempotencyKeys {
         }
     }
 
-    /** What the producer remembers of a key. */
-    public record Entry(String fingerprint, String eventId, CompletableFuture<Void> attempt, long createdNanos) {
+    /** What the publisher remembers of a key. */
+    public record Entry(String fingerprint, String id, CompletableFuture<Void> attempt, long createdNanos) {
     }
 
     /**
@@ -41,12 +38,14 @@ public class IdempotencyKeys {
     public record Claim(CompletableFuture<Void> attempt, boolean publish) {
     }
 
+    /** How long a key is remembered, from its first request. */
     @Inject
-    @ConfigProperty(name = "routing.idempotency-key.ttl-s", defaultValue = "86400")
+    @ConfigProperty(name = ThisModule.KEYS + "idempotency-key.ttl-s")
     long ttlSeconds;
 
+    /** At most this many keys are remembered; beyond it the oldest is forgotten early. */
     @Inject
-    @ConfigProperty(name = "routing.idempotency-key.max-keys", defaultValue = "10000")
+    @ConfigProperty(name = ThisModule.KEYS + "idempotency-key.max-keys")
     int maxKeysSetting;
 
     private Duration ttl;
@@ -72,14 +71,14 @@ public class IdempotencyKeys {
     }
 
     // tag::claim[]
-    public synchronized Claim claim(IdempotencyKey key, String fingerprint, String eventId) throws KeyReused {
+    public synchronized Claim claim(IdempotencyKey key, String fingerprint, String id) throws KeyReused {
         forgetExpired();
         Entry known = entries.get(key.value());
         if (known == null) {
-            Entry first = new Entry(fingerprint, eventId, new CompletableFuture<>(), clock.getAsLong());
+            Entry first = new Entry(fingerprint, id, new CompletableFuture<>(), clock.getAsLong());
             entries.put(key.value(), first);
             if (entries.size() > maxKeys) {
-                // The oldest key goes early; a retry of it still makes the same event id.
+                // The oldest key goes early; a retry of it still makes the same id.
                 entries.remove(entries.keySet().iterator().next());
             }
             return new Claim(first.attempt(), true);
@@ -88,8 +87,8 @@ public class IdempotencyKeys {
             throw new KeyReused();
         }
         if (known.attempt().isCompletedExceptionally()) {
-            // The last attempt got a 503: publish again, under the same event id.
-            Entry retry = new Entry(fingerprint, eventId, new CompletableFuture<>(), known.createdNanos());
+            // The last attempt got a 503: publish again, under the same id.
+            Entry retry = new Entry(fingerprint, id, new CompletableFuture<>(), known.createdNanos());
             entries.put(key.value(), retry);
             return new Claim(retry.attempt(), true);
         }

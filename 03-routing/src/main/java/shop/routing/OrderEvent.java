@@ -53,6 +53,11 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     }
     // end::message[]
 
+    /** What makes two requests the same: the validated event (so field order, spacing and 1500 vs 1500.00 do not count). */
+    String fingerprint() {
+        return IdempotencyKey.fingerprint(key + "\n" + orderId + "\n" + amount.stripTrailingZeros().toPlainString());
+    }
+
     /** The event in a JSON body; an IllegalArgumentException that names what is missing if the body is not one. */
     public static OrderEvent fromJson(String body) {
         JsonObject json;

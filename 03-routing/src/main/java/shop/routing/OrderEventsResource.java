@@ -84,8 +84,8 @@ public class OrderEventsResource {
         } else {
             // tag::idempotent[]
             // With a key, the event id comes from the key and the body: the same on every retry.
-            String fingerprint = IdempotencyKey.fingerprint(event);
-            eventId = idempotencyKey.get().eventId(fingerprint);
+            String fingerprint = event.fingerprint();
+            eventId = idempotencyKey.get().idFor(fingerprint);
             IdempotencyKeys.Claim claim;
             try {
                 claim = keys.claim(idempotencyKey.get(), fingerprint, eventId);

@@ -604,7 +604,7 @@ class BadInputIT extends DeployedRouting {
             java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
             byte[] buffer = new byte[4096];
             try {
-                for (int n; !read.toString(StandardCharsets.UTF_8).contains("nothing was done.")
+                for (int n; !read.toString(StandardCharsets.UTF_8).contains("Nothing was done.")
                         && (n = socket.getInputStream().read(buffer)) > 0; ) {
                     read.write(buffer, 0, n);
                 }

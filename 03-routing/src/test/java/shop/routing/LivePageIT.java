@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Locator;
+import com.sun.net.httpserver.HttpServer;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.LabScript;
 import course.testkit.RabbitVhost;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,20 +71,35 @@ class LivePageIT extends DeployedRouting {
 
     // tag::cross-origin-browser-test[]
     /**
-     * A page on another origin (127.0.0.1 instead of localhost: another host, so another origin) tries what such a
-     * page created subscriptions and order events with before: fetch in no-cors mode with a blob, sendBeacon, and a
-     * text/plain form whose body is valid JSON. The server answers each with 403, and nothing changes.
+     * A page on another site (a server of the test's own on 127.0.0.1: another host, so another origin) tries what
+     * such a page created subscriptions and order events with before: fetch in no-cors mode with a blob, sendBeacon,
+     * and a text/plain form whose body is valid JSON. The server answers each with 403, and nothing changes.
      */
     @Test
-    void aPageOnAnotherOriginCanNeitherSubscribeNorPublishThroughAVisitorsBrowser() {
+    void aPageOnAnotherOriginCanNeitherSubscribeNorPublishThroughAVisitorsBrowser() throws Exception {
         RoutingApi api = api();
         String fetched = RoutingApi.newId("CSRF");
         String beaconed = RoutingApi.newId("CSRF");
         String target = base.toString().endsWith("/") ? base.toString() : base + "/";
-        String otherOrigin = target.replace("://localhost:", "://127.0.0.1:");
-        assertThat(otherOrigin).as("the test server's URL names localhost").isNotEqualTo(target);
+        assertThat(target).as("the test server's URL names localhost").contains("://localhost:");
+        // Not this module's own page at 127.0.0.1: its Content-Security-Policy would stop these requests in the
+        // browser, before the server could show that it refuses them. Another site's page has no such policy.
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        elsewhere.start();
         try (Browser browser = Browser.launch()) {
-            BrowserPage page = browser.open(otherOrigin);
+            BrowserPage page;
+            try {
+                page = browser.open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+            } finally {
+                elsewhere.stop(0); // the page is loaded: what it sends goes to this module's server
+            }
             List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
             page.page().onResponse(r -> {
                 if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
@@ -117,6 +137,19 @@ class LivePageIT extends DeployedRouting {
         assertThat(api.deliveries()).noneMatch(d -> d.getString("id").equals(fetched) || d.getString("id").equals(beaconed));
     }
     // end::cross-origin-browser-test[]
+
+    /** The page and the API answer with the browser security headers (SecurityHeaders, the same file as 01's). */
+    @Test
+    void everyAnswerCarriesAStrictContentSecurityPolicyAndTheOtherSecurityHeaders() {
+        for (HttpResponse<String> answer : List.of(api().get(""), api().get("api/services"), api().get("api/no-such-thing"))) {
+            assertThat(answer.headers().firstValue("Content-Security-Policy")).as(answer.uri().toString())
+                    .hasValueSatisfying(csp -> assertThat(csp)
+                            .contains("default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                            .doesNotContain("unsafe-inline", "unsafe-eval"));
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(answer.uri().toString()).hasValue("nosniff");
+            assertThat(answer.headers().firstValue("Referrer-Policy")).as(answer.uri().toString()).hasValue("no-referrer");
+        }
+    }
 
     private static String cell(Locator row, List<String> columns, String service) {
         return row.locator("td").nth(columns.indexOf(service)).textContent();

@@ -4,8 +4,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 
 /**
- * The address a request comes from, as the sign-in limits count it: the TCP peer, or, when that peer is a
- * proxy on {@code shop.trusted-proxies}, the last address it wrote into {@code X-Forwarded-For} (as module 01).
+ * The address a request comes from, as the per-address limits count it: the TCP peer, or, when that peer is a
+ * proxy on this module's {@code trusted-proxies} list ({@link ThisModule#KEYS}), the last address it wrote into
+ * {@code X-Forwarded-For}.
  */
 final class ClientAddress {
 

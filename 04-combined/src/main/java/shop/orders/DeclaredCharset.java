@@ -28,7 +28,7 @@ public class DeclaredCharset implements ContainerRequestFilter {
         if (charset != null && !known(charset)) {
             request.abortWith(Problem.response(415, "unsupported-charset", "Unsupported charset",
                     "The body's charset '" + charset + "' is not one this server knows; send it as UTF-8 "
-                            + "(Content-Type: application/json; charset=UTF-8). Nothing was done."));
+                            + "(Content-Type: application/json; charset=UTF-8). " + ThisModule.NOTHING_DONE));
         }
     }
 

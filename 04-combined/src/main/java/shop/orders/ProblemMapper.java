@@ -10,6 +10,9 @@ public class ProblemMapper implements ExceptionMapper<WebApplicationException> {
 
     @Override
     public jakarta.ws.rs.core.Response toResponse(WebApplicationException e) {
+        if (e.getResponse().getMediaType() != null && e.getResponse().getMediaType().toString().startsWith(Problem.MEDIA_TYPE)) {
+            return e.getResponse(); // already one of ours, thrown from deep inside a request (a filter, the body reader)
+        }
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
         String code = title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
