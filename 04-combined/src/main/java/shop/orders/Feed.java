@@ -89,11 +89,6 @@ public final class Feed {
         }
     }
 
-    /** Whether the page is still there: a replay for a page that left stops early. */
-    boolean isOpen() {
-        return session.isOpen();
-    }
-
     void close(CloseReason.CloseCode code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
