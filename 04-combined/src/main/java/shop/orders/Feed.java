@@ -4,16 +4,14 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * One customer's WebSocket: every update of their orders, in stream order, each once. After a
- * reconnect it first replays what the customer missed, holding back live updates until the replay
- * has caught up, so nothing is lost, doubled or reordered at the seam. Duplicates in the stream
- * never get here: {@link OrderViews} filters them the same way on every instance.
+ * One customer's WebSocket: every step of their orders, in stream order, each once. What the page
+ * missed and what happens live both come from the instance's one stream reader (see
+ * {@link ProgressFeed#join}); duplicates in the stream never get here, {@link OrderViews} filters
+ * them the same way on every instance.
  */
 public final class Feed {
 
@@ -25,8 +23,6 @@ public final class Feed {
     private final String customer;
     /** The stream offset of the last update pushed, or where the page said it resumes. */
     private long lastOffset;
-    /** Live updates that arrive while the replay catches up; null once it has. */
-    private List<Progress> held;
     private final Deque<String> outgoing = new ArrayDeque<>();
     private boolean sending;
 
@@ -45,39 +41,13 @@ public final class Feed {
         return (SignIn) session.getUserPrincipal();
     }
 
-    public long resumeAfter() {
+    public synchronized long resumeAfter() {
         return lastOffset;
     }
 
-    // tag::seam[]
-    synchronized void catchingUp() {
-        held = new ArrayList<>();
-    }
-
-    /** An update from the live stream, as it happens. */
-    synchronized void live(Progress progress) {
-        if (held != null) {
-            held.add(progress);
-        } else {
-            push(progress);
-        }
-    }
-
-    /** An update the replay found; when it is done, the held live updates follow, in order. */
-    synchronized void replayed(Progress progress) {
-        push(progress);
-    }
-
-    synchronized void caughtUp() {
-        List<Progress> waiting = held;
-        held = null;
-        if (waiting != null) {
-            waiting.forEach(this::push);
-        }
-    }
-
     // tag::push[]
-    private void push(Progress progress) {
+    /** A step that is news, missed or live; the page resumes after the offset of the last one pushed. */
+    synchronized void push(Progress progress) {
         if (progress.offset() <= lastOffset) {
             return; // already pushed, or before where the page resumed
         }
@@ -85,7 +55,6 @@ public final class Feed {
         send(progress.toFrame());
     }
     // end::push[]
-    // end::seam[]
 
     /** Sends a frame after every frame queued before it; a page that cannot keep up is closed. */
     synchronized void send(String frame) {
@@ -118,11 +87,6 @@ public final class Feed {
             outgoing.clear();
             sending = false;
         }
-    }
-
-    /** Whether the page is still there: a replay for a page that left stops early. */
-    boolean isOpen() {
-        return session.isOpen();
     }
 
     void close(CloseReason.CloseCode code, String reason) {

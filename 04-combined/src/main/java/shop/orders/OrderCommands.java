@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 public class OrderCommands {
 
     private static final Logger LOG = Logger.getLogger(OrderCommands.class.getName());
+    /** After a failed connect, commands fail at once for this long instead of each trying again. */
     private static final long RECONNECT_PAUSE_MS = 500;
 
     /** The broker does not have the command: it is down, refused it, or did not confirm in time. */
@@ -50,7 +51,9 @@ public class OrderCommands {
     private Session session;
     private MessageProducer producer;
     private long nextConnectAttempt;
+    /** Set on the client's thread when the connection dies; the next command reconnects. */
     private volatile boolean broken;
+    /** Commands published whose confirm may still come: the death of the connection fails them all at once. */
     private final Set<CompletableFuture<Void>> unconfirmed = ConcurrentHashMap.newKeySet();
 
     // tag::send[]
@@ -66,10 +69,13 @@ public class OrderCommands {
 
             @Override
             public void onException(Message message, Exception e) {
+                // A nack: the queue refused it (reject-publish), or the broker could not store it.
                 confirmed.completeExceptionally(e);
             }
         });
         try {
+            // The broker confirms once the command is safely in its queue (a quorum queue: on a majority
+            // of the nodes' disks). Only then may the page be told "accepted".
             confirmed.get(settings.confirmTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new BrokerUnavailable("The broker did not confirm: " + e.getCause().getMessage(), e.getCause());
@@ -90,6 +96,7 @@ public class OrderCommands {
             message.setJMSCorrelationID(command.correlationId());
             // The routing key is the command: the exchange takes it to the one service that handles it.
             RMQDestination to = new RMQDestination(command.name(), OrderTopology.COMMANDS, command.name(), null);
+            // PERSISTENT: written to disk, so the command survives a broker restart.
             producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
                     Message.DEFAULT_TIME_TO_LIVE, confirmed);
         } catch (JMSException | RuntimeException e) {
@@ -112,6 +119,7 @@ public class OrderCommands {
         }
         nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
         declareTopology();
+        // As the web tier's own user: it may publish commands, and consumes no step's queue (see Role).
         Connection fresh = rabbit.jms(Role.WEB, 1).createConnection();
         fresh.setExceptionListener(e -> {
             LOG.warning(" [!] Lost the broker connection: " + e.getMessage());

@@ -1,6 +1,8 @@
 package shop.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +25,8 @@ public class OrderViews {
     public enum Claim { CLAIMED, NO_SUCH_QUESTION, ALREADY_ANSWERED }
 
     private final Map<String, View> byId = new ConcurrentHashMap<>();
-    /** Per order, the stream offsets of its steps: the first copy of each step, in order. */
-    private final Map<String, Set<Long>> firstCopies = new ConcurrentHashMap<>();
+    /** Per customer, the steps that were news, in stream order: what a page that comes back has missed. */
+    private final Map<String, List<Progress>> news = new HashMap<>();
     /** Orders that asked their customer a question: only these can be answered. */
     private final Set<String> asked = ConcurrentHashMap.newKeySet();
     /** Orders whose question an answer has been sent for from this instance, before the stream shows it. */
@@ -32,13 +34,13 @@ public class OrderViews {
 
     // tag::first-copy[]
     /**
-     * Takes the next update from the stream, in stream order, and says whether it is news: the
-     * first copy of a later step of its order. A command that was delivered twice publishes its
-     * step twice; the second copy is not news. Every instance reads the same stream in the same
-     * order, so every instance decides the same for every offset, and a customer who moves from
-     * one instance to the other sees each step once.
+     * The one rule for "news or already seen", for the next update read from the stream, in stream
+     * order: news is the first copy of a later step of its order, and goes into the view. A command
+     * that was delivered twice publishes its step twice; the second copy is not news. Every instance
+     * reads the same stream in the same order, so every instance decides the same for every offset,
+     * and a customer who moves from one instance to the other sees each step once.
      */
-    boolean apply(Progress progress) {
+    synchronized boolean apply(Progress progress) {
         View before = byId.get(progress.orderId());
         if (before != null && progress.stage().number() <= before.stage().number()) {
             return false;
@@ -46,16 +48,16 @@ public class OrderViews {
         byId.put(progress.orderId(),
                 new View(progress.orderId(), progress.customer(), progress.correlationId(), progress.item(),
                         progress.stage(), progress.offset()));
-        firstCopies.computeIfAbsent(progress.orderId(), id -> ConcurrentHashMap.newKeySet()).add(progress.offset());
+        news.computeIfAbsent(progress.customer(), c -> new ArrayList<>()).add(progress);
         if (progress.stage() == Stage.BACKORDERED) {
             asked.add(progress.orderId());
         }
         return true;
     }
 
-    /** For a replay: whether this update, already read by this instance's live reader, was news then. */
-    boolean wasNews(Progress progress) {
-        return firstCopies.getOrDefault(progress.orderId(), Set.of()).contains(progress.offset());
+    /** The customer's news after {@code offset}, in stream order: what a page that resumes there has missed. */
+    synchronized List<Progress> newsOf(String customer, long offset) {
+        return news.getOrDefault(customer, List.of()).stream().filter(p -> p.offset() > offset).toList();
     }
     // end::first-copy[]
 
