@@ -283,7 +283,7 @@ class BadInputIT extends DeployedChat {
     /**
      * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
      * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
-     * naming the exception, as did a form request whose query does not decode and a handshake to the path "//", which
+     * naming the exception, as did a form request whose query does not decode (or ends in '%', found in 04) and a handshake to the path "//", which
      * the WebSocket filter fails to parse as a URI; a sign-in that asks for any upgrade never got an answer, as the
      * container keeps its body from the application; a method no servlet knows got a 501. Each is a 4xx problem
      * now (an OPTIONS that asks for an upgrade, with a body, too). (On a request with an
@@ -309,6 +309,11 @@ class BadInputIT extends DeployedChat {
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
         assertRawProblem(formQuery, 400);
         assertThat(formQuery.body()).contains("/problems/undecodable-query");
+        RawRequest.Answer formQueryCut = RawRequest.sendBytes(base, ("FOO /api/rooms/support/messages?after=0% HTTP/1.0\r\nHost: x\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false, SECONDS_10);
+        assertRawProblem(formQueryCut, 400);
+        assertThat(formQueryCut.body()).contains("/problems/undecodable-query");
         RawRequest.Answer doubleSlash = RawRequest.send(base, "GET", "//", "", SECONDS_10, handshake);
         assertThat(doubleSlash.status()).as(doubleSlash.toString()).isEqualTo(400);
         assertThat(doubleSlash.body()).as(doubleSlash.toString()).contains("/problems/unparsable-path");

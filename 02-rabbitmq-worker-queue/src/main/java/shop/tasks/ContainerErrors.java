@@ -49,8 +49,8 @@ public class ContainerErrors extends HttpFilter {
             // A query that does not decode threw out of the container: a 500 and its HTML page naming the exception
             // (found by FuzzIT). The WebSocket filter reads the parameters of a request that says "Upgrade: websocket"
             // in the charset its Content-Type names ("?a=%" in UTF-16); JAX-RS decodes the query of a form request
-            // ("?after=0%zz").
-            if (!undecodable(e.getCause()) || response.isCommitted()) {
+            // ("?after=0%zz"), and fails on a '%' at its end ("?after=0%") with an index out of bounds.
+            if (!undecodable(e.getCause(), request) || response.isCommitted()) {
                 throw e;
             }
             new AsProblem(response).answer(400, "undecodable-query", "Undecodable query",
@@ -67,9 +67,16 @@ public class ContainerErrors extends HttpFilter {
         }
     }
 
-    private static boolean undecodable(Throwable cause) {
+    private static boolean undecodable(Throwable cause, HttpServletRequest request) {
         return cause instanceof CharConversionException || (cause instanceof IllegalArgumentException
-                && String.valueOf(cause.getMessage()).startsWith("Malformed percent-encoded"));
+                && String.valueOf(cause.getMessage()).startsWith("Malformed percent-encoded"))
+                || cause instanceof IndexOutOfBoundsException && endsInAnEscape(request);
+    }
+
+    /** A query whose last percent-escape is cut short: "%" or "%4" at its end. */
+    private static boolean endsInAnEscape(HttpServletRequest request) {
+        String query = request.getQueryString();
+        return query != null && (query.endsWith("%") || query.matches("(?s).*%[0-9A-Fa-f]"));
     }
 
     private static boolean hasBody(HttpServletRequest request) {
