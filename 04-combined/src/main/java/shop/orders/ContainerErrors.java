@@ -32,6 +32,13 @@ public class ContainerErrors extends HttpFilter {
         // as any request is (a POST with it got the server's HTML page, found by FuzzIT)
         boolean handshake = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
                 && Handshakes.at(request.getRequestURI().substring(request.getContextPath().length()));
+        if (handshake && !saysConnectionUpgrade(request)) {
+            // Tyrus answers a handshake without "Connection: Upgrade" with a 500 and the server's HTML page (found by
+            // FuzzIT); RFC 6455 makes it the client's error
+            new AsProblem(response).answer(400, "not-a-handshake", "Not a WebSocket handshake",
+                    "A WebSocket handshake says both \"Upgrade: websocket\" and \"Connection: Upgrade\".");
+            return;
+        }
         String upgrade = request.getHeader("Upgrade");
         if (!handshake && upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
             // The container keeps the body of a request that asks for another protocol from the application: the
@@ -77,6 +84,12 @@ public class ContainerErrors extends HttpFilter {
     private static boolean endsInAnEscape(HttpServletRequest request) {
         String query = request.getQueryString();
         return query != null && (query.endsWith("%") || query.matches("(?s).*%[0-9A-Fa-f]"));
+    }
+
+    private static boolean saysConnectionUpgrade(HttpServletRequest request) {
+        return java.util.Collections.list(request.getHeaders("Connection")).stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .anyMatch(token -> token.trim().equalsIgnoreCase("upgrade"));
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -219,6 +219,21 @@ class BadInputIT extends DeployedShop {
         assertThat(answer.body()).as(answer.toString()).contains("\"type\":\"/problems/http-404\"", "\"status\":404");
     }
 
+    /**
+     * Found by fuzzing: a handshake that says "Upgrade: websocket" without "Connection: Upgrade" got a 500 and the
+     * server's HTML page from the WebSocket container. It is the client's error: a 400 problem.
+     */
+    @Test
+    void aHandshakeWithoutConnectionUpgradeIs400() {
+        String[] handshake = carol.headers(base).entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .toArray(String[]::new);
+        String[] withoutConnection = java.util.stream.Stream.concat(java.util.Arrays.stream(handshake), java.util.stream.Stream.of(
+                "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")).toArray(String[]::new);
+        RawRequest.Answer answer = RawRequest.send(base, "GET", "/orders?after=0", "", SECONDS_10, withoutConnection);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.body()).as(answer.toString()).contains("\"type\":\"/problems/not-a-handshake\"");
+    }
+
     /** Found by fuzzing: a method no HTTP server knows (none at all, FOO) was a 501, the server's error; it is the client's. */
     @ParameterizedTest(name = "method \"{0}\" on {1}")
     @CsvSource(delimiter = '|', value = {"'' | /index.html", "FOO | /index.html", "'' | /", "FOO | /no-such-page"})
