@@ -711,6 +711,22 @@ class BadInputIT extends DeployedRouting {
         assertThat(options.body()).doesNotContain("Jersey", "audit-x");
     }
 
+    /**
+     * Found by FuzzIT (run as a normal user): a form request that asks for a WebSocket upgrade and declares an empty
+     * body ("Content-Length: 0") hung until the client gave up: JAX-RS waited for the form body the container keeps
+     * from the application. It is answered at once now, 400 upgrade-with-body.
+     */
+    @org.junit.jupiter.api.Test
+    void anUpgradeWithADeclaredEmptyFormBodyIsAnsweredAtOnce() {
+        String request = "FOO /api/subscriptions/x/y/z HTTP/1.0\r\nHost: localhost:" + base.getPort() + "\r\n"
+                + "Connection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 0\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n\r\n";
+        RawRequest.Answer answer = RawRequest.sendBytes(base, request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                false, SECONDS_10);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.body()).as(answer.toString()).contains("/problems/upgrade-with-body");
+    }
+
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {
