@@ -31,8 +31,24 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** Opens a TCP connection and completes the WebSocket handshake (101), or fails the test. */
+    /**
+     * Opens a TCP connection and completes the WebSocket handshake (101), or fails the test. A handshake the server
+     * never answers is met once, loudly, with a second one: {@link ContainerDefects#HANDSHAKE_WITHOUT_ANSWER}.
+     */
     public static RawWebSocket open(URI ws, Map<String, String> headers) {
+        try {
+            return attemptOpen(ws, headers);
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof java.net.SocketTimeoutException)) {
+                throw e;
+            }
+            System.out.println("[container defect] " + ContainerDefects.HANDSHAKE_WITHOUT_ANSWER
+                    + ": no answer to the handshake to " + ws + "; opening it once more");
+            return attemptOpen(ws, headers);
+        }
+    }
+
+    private static RawWebSocket attemptOpen(URI ws, Map<String, String> headers) {
         try {
             Socket socket = new Socket(ws.getHost(), ws.getPort());
             RawWebSocket raw = new RawWebSocket(socket);
