@@ -2,7 +2,8 @@
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const ui = Object.fromEntries(['connection', 'me', 'sign-out', 'error', 'sign-in', 'name', 'password', 'chat', 'room-picker',
-    'room', 'current-room', 'messages', 'online', 'composer', 'text', 'send'].map((id) => [id, byTestId(id)]));
+    'room', 'current-room', 'messages', 'online', 'online-count', 'composer', 'text', 'send']
+    .map((id) => [id, byTestId(id)]));
 
 const VALID_ROOM = /^[a-z0-9-]{1,32}$/;
 const FIRST_DELAY_MS = 500;
@@ -99,13 +100,29 @@ function showMessage(m) {
     }
 }
 
-function showOnline(names) {
-    ui.online.replaceChildren(...names.map((name) => {
-        const item = document.createElement('li');
-        item.textContent = name;
-        item.classList.toggle('me', name === chat.me);
-        return item;
-    }));
+// tag::presence[]
+// Only on joining does the server send the whole list; after that each frame is one name that came or went.
+function showPresence(frame) {
+    if (frame.online) {
+        ui.online.replaceChildren(...frame.online.map(onlineItem));
+    } else if (frame.event === 'joined') {
+        const shown = [...ui.online.children];
+        if (!shown.some((li) => li.textContent === frame.user)) {
+            // sorted as the server sorts the list (by UTF-16 code unit, as JavaScript compares strings)
+            ui.online.insertBefore(onlineItem(frame.user), shown.find((li) => li.textContent > frame.user) ?? null);
+        }
+    } else {
+        [...ui.online.children].find((li) => li.textContent === frame.user)?.remove();
+    }
+    ui['online-count'].textContent = frame.count;
+}
+// end::presence[]
+
+function onlineItem(name) {
+    const item = document.createElement('li');
+    item.textContent = name;
+    item.classList.toggle('me', name === chat.me);
+    return item;
 }
 
 // ---- session ------------------------------------------------------------------------------------------
@@ -174,6 +191,7 @@ function joinRoom(room) {
     chat.refused = 0;
     ui.messages.replaceChildren();
     ui.online.replaceChildren();
+    ui['online-count'].textContent = '';
     ui.room.value = room;
     ui['current-room'].textContent = room;
     history.replaceState(null, '', `#${room}`);
@@ -230,7 +248,7 @@ function connect() {
 function receive(frame) {
     switch (frame.type) {
         case 'message': showMessage(frame); break;
-        case 'presence': showOnline(frame.online); break;
+        case 'presence': showPresence(frame); break;
         case 'error': showError(frame.code, frame.message); break;
         default: console.warn('unknown frame type', frame.type);
     }

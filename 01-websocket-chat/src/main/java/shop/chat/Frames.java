@@ -3,12 +3,15 @@ package shop.chat;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.util.Collection;
 
 /**
  * Writes the JSON frames the server sends: {@code message}, {@code presence} and {@code error}.
  */
 public final class Frames {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private Frames() {
     }
@@ -24,16 +27,30 @@ public final class Frames {
                 .build();
     }
 
-    public static String presence(String event, String user, Collection<String> online) {
-        JsonArrayBuilder names = Json.createArrayBuilder();
-        online.forEach(names::add);
-        return Json.createObjectBuilder()
+    // tag::presence[]
+    /** What the others hear when a name comes or goes: that name and how many are online, never the whole list. */
+    public static String presence(String event, String user, int count) {
+        return JSON.createObjectBuilder()
                 .add("type", "presence")
                 .add("event", event)
                 .add("user", user)
+                .add("count", count)
+                .build().toString();
+    }
+
+    /** What the joiner alone hears: the same event, plus everyone online, to start its list from. */
+    public static String presence(String event, String user, Collection<String> online) {
+        JsonArrayBuilder names = JSON.createArrayBuilder();
+        online.forEach(names::add);
+        return JSON.createObjectBuilder()
+                .add("type", "presence")
+                .add("event", event)
+                .add("user", user)
+                .add("count", online.size())
                 .add("online", names)
                 .build().toString();
     }
+    // end::presence[]
 
     public static String error(String code, String message) {
         return Json.createObjectBuilder()

@@ -7,8 +7,8 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -27,6 +27,8 @@ public final class Room {
     private final int retained;
     private final LongSupplier ids;
     private final Set<Member> members = new LinkedHashSet<>();
+    /** Who is online, sorted, with how many connections each: one person with two tabs open is online once. */
+    private final SortedMap<String, Integer> online = new TreeMap<>();
     private final Deque<ChatMessage> history = new ArrayDeque<>();
     private final List<JoinHook> joinHooks;
     private final Caller openedBy;
@@ -48,15 +50,22 @@ public final class Room {
     }
 
     // tag::join[]
-    /** Adds a member: first the history it missed, then everyone (the member too) hears who is online. */
+    /**
+     * Adds a member: first the history it missed, then who is online. The joiner gets the whole list; the others
+     * only hear the name, and only if it is new here, so a join costs each of them one small frame, not the list.
+     */
     synchronized boolean join(Member member, long afterId, int historyOnJoin) {
         if (evicted) {
             return false;
         }
         members.add(member);
+        boolean newName = online.merge(member.name(), 1, Integer::sum) == 1;
         List<ChatMessage> missed = afterId >= 0 ? after(afterId) : last(historyOnJoin);
         missed.forEach(m -> member.send(Frames.message(m).toString()));
-        broadcast(Frames.presence("joined", member.name(), online()));
+        member.send(Frames.presence("joined", member.name(), online.keySet()));
+        if (newName) {
+            broadcastToOthers(member, Frames.presence("joined", member.name(), online.size()));
+        }
         joinHooks.forEach(hook -> hook.joined(member, this)); // state added from outside the lesson, if any
         LOG.info(" [x] " + member.name() + " joined #" + name + " (" + members.size() + " connected)");
         return true;
@@ -82,6 +91,14 @@ public final class Room {
     }
     // end::broadcast[]
 
+    private void broadcastToOthers(Member except, String frame) {
+        for (Member member : members) {
+            if (member != except) {
+                member.send(frame);
+            }
+        }
+    }
+
     /** Runs an added frame type's action under this room's lock, so its sends are in order with the room's own. */
     synchronized void exclusively(Runnable action) {
         action.run();
@@ -92,15 +109,20 @@ public final class Room {
         return ids.getAsLong();
     }
 
+    // tag::leave[]
+    /** Removes a member; the others hear the name has gone only when its last connection has. */
     synchronized void leave(Member member) {
         if (members.remove(member)) {
-            broadcast(Frames.presence("left", member.name(), online()));
+            if (online.computeIfPresent(member.name(), (n, tabs) -> tabs > 1 ? tabs - 1 : null) == null) {
+                broadcast(Frames.presence("left", member.name(), online.size()));
+            }
             LOG.info(" [x] " + member.name() + " left #" + name + " (" + members.size() + " connected)");
             if (members.isEmpty()) {
                 emptySince = System.nanoTime();
             }
         }
     }
+    // end::leave[]
 
     /** Who opened this room (null for a built-in room): rooms count against their opener's limit while they exist. */
     Caller openedBy() {
@@ -126,12 +148,5 @@ public final class Room {
 
     private List<ChatMessage> last(int count) {
         return history.stream().skip(Math.max(0, history.size() - count)).toList();
-    }
-
-    /** Distinct names, sorted: one person with two tabs open is online once. */
-    private SortedSet<String> online() {
-        SortedSet<String> names = new TreeSet<>();
-        members.forEach(m -> names.add(m.name()));
-        return names;
     }
 }

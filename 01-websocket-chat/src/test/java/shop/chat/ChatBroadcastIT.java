@@ -3,6 +3,7 @@ package shop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import course.testkit.RecordingWebSocket;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -65,17 +66,47 @@ class ChatBroadcastIT extends DeployedChat {
     }
 
     @Test
-    void presenceTellsEveryoneWhoJoinedAndWhoLeft() {
+    void theJoinerGetsWhoIsOnlineAndTheOthersOnlyTheNameAndTheCount() {
         ChatApi chat = new ChatApi(base);
         try (RecordingWebSocket frank = chat.join("frank", "presence")) {
             JsonObject own = frank.awaitFrame(f -> isPresence(f, "joined", "frank"));
             assertThat(online(own)).containsExactly("frank");
+            assertThat(own.getInt("count")).isEqualTo(1);
 
             RecordingWebSocket grace = chat.join("grace", "presence");
-            assertThat(online(frank.awaitFrame(f -> isPresence(f, "joined", "grace")))).containsExactly("frank", "grace");
+            JsonObject graceJoined = grace.awaitFrame(f -> isPresence(f, "joined", "grace"));
+            assertThat(online(graceJoined)).containsExactly("frank", "grace");
+            JsonObject heardByFrank = frank.awaitFrame(f -> isPresence(f, "joined", "grace"));
+            assertThat(heardByFrank).isEqualTo(Json.createObjectBuilder().add("type", "presence").add("event", "joined")
+                    .add("user", "grace").add("count", 2).build()); // the delta only: no list
 
             grace.close();
-            assertThat(online(frank.awaitFrame(f -> isPresence(f, "left", "grace")))).containsExactly("frank");
+            JsonObject left = frank.awaitFrame(f -> isPresence(f, "left", "grace"));
+            assertThat(left.getInt("count")).isEqualTo(1);
+            assertThat(left.containsKey("online")).isFalse();
+        }
+    }
+
+    @Test
+    void aSecondTabOfSomeoneOnlineIsNoNewsAndOnlyTheLastTabClosingIsAGoodbye() {
+        ChatApi chat = new ChatApi(base);
+        String hugo = chat.signIn("hugo");
+        try (RecordingWebSocket ida = chat.join("ida", "two-tabs")) {
+            RecordingWebSocket firstTab = chat.join("two-tabs", chat.as(hugo));
+            ida.awaitFrame(f -> isPresence(f, "joined", "hugo"));
+            RecordingWebSocket secondTab = chat.join("two-tabs", chat.as(hugo));
+            assertThat(online(secondTab.awaitFrame(f -> isPresence(f, "joined", "hugo")))).containsExactly("hugo", "ida");
+
+            secondTab.close();
+            firstTab.close();
+            ida.awaitFrame(f -> isPresence(f, "left", "hugo"));
+            // once ida's own message is back, any later presence frame about hugo's tabs would have arrived before it
+            ida.send("{\"type\":\"say\",\"text\":\"after hugo\"}");
+            ida.awaitFrame(DeployedChat::isMessage);
+
+            assertThat(ida.json()).filteredOn(f -> "presence".equals(f.getString("type")))
+                    .extracting(f -> f.getString("event") + " " + f.getString("user") + " " + f.getInt("count"))
+                    .containsExactly("joined ida 1", "joined hugo 2", "left hugo 1");
         }
     }
 }

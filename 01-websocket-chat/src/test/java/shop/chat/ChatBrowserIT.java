@@ -58,6 +58,7 @@ class ChatBrowserIT extends DeployedChat {
         join(bob, "browser-chat");
         expect(alice.byTestId("online").locator("li")).hasText(new String[] {"alice", "bob"});
         expect(bob.byTestId("online").locator("li")).hasText(new String[] {"alice", "bob"});
+        expect(alice.byTestId("online-count")).hasText("2");
 
         say(alice, "hello, bob");
         expect(bob.byTestId("message-text")).hasText(new String[] {"hello, bob"});
@@ -86,12 +87,35 @@ class ChatBrowserIT extends DeployedChat {
         expect(carol.byTestId("sign-in")).isVisible();
         expect(carol.byTestId("chat")).isHidden();
         expect(dave.byTestId("online").locator("li")).hasText(new String[] {"dave"});
+        expect(dave.byTestId("online-count")).hasText("1");
         assertThat(carol.page().context().request().get(base + "api/session").status()).isEqualTo(401);
 
         carol.page().reload(); // the session is gone on the server too, not just on the page
         expect(carol.byTestId("sign-in")).isVisible();
         assertNoProblems(carol);
         assertNoProblems(dave);
+    }
+
+    @Test
+    void thePageKeepsWhoIsOnlineSortedAndCountedFromEachJoinAndLeave() {
+        BrowserPage carol = signIn(base.toString(), "carol");
+        join(carol, "comings");
+        BrowserPage erin = signIn(base.toString(), "erin");
+        join(erin, "comings");
+        BrowserPage dave = signIn(base.toString(), "dave");
+        join(dave, "comings");
+
+        // carol's page got the whole list once, on joining; erin and dave came as one name each
+        expect(carol.byTestId("online").locator("li")).hasText(new String[] {"carol", "dave", "erin"});
+        expect(carol.byTestId("online-count")).hasText("3");
+        expect(dave.byTestId("online").locator("li")).hasText(new String[] {"carol", "dave", "erin"});
+
+        dave.byTestId("sign-out").click();
+
+        expect(carol.byTestId("online").locator("li")).hasText(new String[] {"carol", "erin"});
+        expect(carol.byTestId("online-count")).hasText("2");
+        assertNoProblems(carol);
+        assertNoProblems(erin);
     }
 
     @Test

@@ -37,6 +37,7 @@ abstract class DeployedChat {
                 && user.equals(frame.getString("user"));
     }
 
+    /** Who is online, from the presence frame a joiner gets (the others' presence frames carry no list). */
     static List<String> online(JsonObject presence) {
         return presence.getJsonArray("online").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
