@@ -12,6 +12,8 @@ import course.testkit.Pacer;
 import course.testkit.Percentiles;
 import course.testkit.ResultTable;
 import course.testkit.SendTimes;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,22 +39,26 @@ import org.junit.jupiter.api.Test;
 class FanOutExperiment extends DeployedChat {
 
     private static final String ROOM = "fan-out";
+    private static final JsonProvider JSON = JsonProvider.provider();
     /** Each JDK HttpClient reads all its sockets on one selector thread; a few spread a big room's reading. */
     private static final int MEMBERS_PER_CLIENT = 250;
     /**
-     * Handshakes in flight. Kept below the server's HTTP worker count on purpose: every join broadcasts the
-     * online list under the room's lock, and a worker waiting for that lock reads no pongs meanwhile, so a
-     * wide join storm on a busy box gets members closed by the heartbeat (seen with 32 in flight). This
-     * experiment measures the steady broadcast, not the storm.
+     * Handshakes in flight. Kept below the server's HTTP worker count on purpose: every join sends presence
+     * under the room's lock, and a worker waiting for that lock reads no pongs meanwhile, so a wide join storm
+     * on a busy box gets members closed by the heartbeat (seen with 32 in flight, when each join sent the whole
+     * online list to everyone). This experiment measures the steady broadcast, not the storm.
      */
     private static final int JOINS_IN_FLIGHT = 4;
     /**
      * Members join in waves of this many, and every member has heard of every join so far before the next
-     * wave starts. Without the waves the presence backlog of a big room piles up in every member's socket,
-     * each server ping waits behind it, and on a loaded 2-core box the test's 2 s heartbeat closed a healthy
-     * member while the room filled (seen on CI). The waves keep each backlog to a wave's worth of frames.
+     * wave starts. Without the waves a big room's presence backlog piles up in every member's socket, each
+     * server ping waits behind it, and on a loaded 2-core box the test's 2 s heartbeat closed a healthy member
+     * while the room filled (seen on CI with the full-list contract). The waves keep each backlog to a wave's
+     * worth of frames.
      */
     private static final int JOIN_WAVE = 25;
+    /** The joins measured alone, each into a settled room: the one that makes the room this many members. */
+    private static final List<Integer> JOIN_COST_AT = List.of(100, 1_000, 5_000);
 
     @Test
     void everyMemberOfABigRoomGetsEveryBroadcastExactlyOnce() throws Exception {
@@ -72,7 +78,7 @@ class FanOutExperiment extends DeployedChat {
         List<TimedMember> room = new ArrayList<>();
         try {
             long joinStart = System.nanoTime();
-            join(chat, clients, signIn(chat, members), sendTimes, latencies, room);
+            List<JoinCost> joinCosts = join(chat, clients, signIn(chat, members), sendTimes, latencies, room);
             Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, TimedMember::presenceChars),
                     room.stream().filter(m -> m.closeCode() != -1).count());
 
@@ -129,6 +135,7 @@ class FanOutExperiment extends DeployedChat {
                         + "-Dchat.heartbeat-seconds=20");
             }
             table.print();
+            joinCostTable(joinCosts).print();
 
             room.forEach(TimedMember::assertHealthy);
             assertThat(closed).as("connections the server closed").isZero();
@@ -144,6 +151,14 @@ class FanOutExperiment extends DeployedChat {
 
     /** How the room filled up: time to sign in and join everyone, and what telling them who is online cost. */
     private record Joined(double seconds, long presenceChars, long closed) {
+    }
+
+    /**
+     * One join measured alone: the room it made ({@code members}, the joiner included), the presence frames and
+     * JSON characters (ASCII, so bytes) it sent, what the full-list contract would have sent for the same join,
+     * and the time from the joiner's handshake until the last member had heard.
+     */
+    private record JoinCost(int members, long frames, long chars, long fullListChars, double millis) {
     }
 
     /** What the paced sending did; a failed send stops it, and the table says why. */
@@ -188,14 +203,23 @@ class FanOutExperiment extends DeployedChat {
 
     /**
      * Opens every member's WebSocket into {@code room}, in waves of {@link #JOIN_WAVE}, a bounded number of
-     * handshakes at a time, and lets each wave's presence settle before the next.
+     * handshakes at a time, and lets each wave's presence settle before the next. The joins that make the room
+     * {@link #JOIN_COST_AT} members are made alone, into a settled room, and measured.
      */
-    private static void join(ChatApi chat, List<HttpClient> clients, List<String> cookies, SendTimes sendTimes,
-                             LatencyRecorder latencies, List<TimedMember> room) throws Exception {
+    private static List<JoinCost> join(ChatApi chat, List<HttpClient> clients, List<String> cookies, SendTimes sendTimes,
+                                       LatencyRecorder latencies, List<TimedMember> room) throws Exception {
         Semaphore inFlight = new Semaphore(JOINS_IN_FLIGHT);
-        for (int from = 0; from < cookies.size(); from += JOIN_WAVE) {
+        List<JoinCost> costs = new ArrayList<>();
+        int from = 0;
+        while (from < cookies.size()) {
+            if (JOIN_COST_AT.contains(from + 1)) {
+                costs.add(joinAlone(chat, clients.get(from % clients.size()), cookies.get(from), sendTimes, latencies, room));
+                from++;
+                continue;
+            }
+            int to = Math.min(Math.min(from + JOIN_WAVE, cookies.size()), nextMeasuredJoin(from));
             List<CompletableFuture<TimedMember>> wave = new ArrayList<>();
-            for (int i = from; i < Math.min(from + JOIN_WAVE, cookies.size()); i++) {
+            for (int i = from; i < to; i++) {
                 inFlight.acquire();
                 wave.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
                         sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
@@ -204,13 +228,66 @@ class FanOutExperiment extends DeployedChat {
                 room.add(member.get(60, SECONDS));
             }
             awaitPresenceSettled(room);
+            from = to;
         }
+        return costs;
+    }
+
+    /** The index of the next member whose join is measured alone, or past the end if none is left. */
+    private static int nextMeasuredJoin(int from) {
+        return JOIN_COST_AT.stream().filter(n -> n - 1 >= from).findFirst().map(n -> n - 1).orElse(Integer.MAX_VALUE);
+    }
+
+    /** Joins member {@code f<k>} into a settled room of k and measures what telling the room cost. */
+    private static JoinCost joinAlone(ChatApi chat, HttpClient client, String cookie, SendTimes sendTimes,
+                                      LatencyRecorder latencies, List<TimedMember> room) throws Exception {
+        long framesBefore = sum(room, TimedMember::presenceFrames);
+        long charsBefore = sum(room, TimedMember::presenceChars);
+        long start = System.nanoTime();
+        room.add(TimedMember.join(client, chat.ws(ROOM), cookie, chat.origin(), sendTimes, latencies).get(60, SECONDS));
+        awaitPresenceSettled(room);
+        long lastHeard = room.stream().mapToLong(TimedMember::lastPresenceNanos).max().orElseThrow();
+        int members = room.size();
+        return new JoinCost(members, sum(room, TimedMember::presenceFrames) - framesBefore,
+                sum(room, TimedMember::presenceChars) - charsBefore,
+                (long) members * fullListFrame(members).length(), (lastHeard - start) / 1e6);
     }
 
     /**
-     * Each join tells everyone online: with k members in, member i has heard k - i + 1 joins, so the room
-     * is settled (no presence backlog left in any outbox) at k(k+1)/2 presence frames in all. A storm's
-     * bytes grow as k^3, hence the bound.
+     * The frame every member got at this join under the full-list contract (before presence became a change):
+     * the joiner's name and all {@code members} names, f0 to f(members - 1), to each of them.
+     */
+    private static String fullListFrame(int members) {
+        JsonArrayBuilder names = JSON.createArrayBuilder();
+        IntStream.range(0, members).forEach(i -> names.add("f" + i));
+        return JSON.createObjectBuilder().add("type", "presence").add("event", "joined")
+                .add("user", "f" + (members - 1)).add("online", names).build().toString();
+    }
+
+    private static ResultTable joinCostTable(List<JoinCost> costs) {
+        ResultTable table = ResultTable.of("FanOutExperiment: the cost of one join, made alone into a settled room",
+                "room after the join", "presence frames", "presence bytes sent", "the full-list contract's bytes",
+                "handshake until every member has heard");
+        costs.forEach(c -> table.row(String.format(Locale.ROOT, "%,d members", c.members()), c.frames(),
+                bytes(c.chars()), bytes(c.fullListChars()), String.format(Locale.ROOT, "%.1f ms", c.millis())));
+        return table.note("Bytes: the frames' JSON text, without the WebSocket framing (2-4 B a frame). The full-list "
+                        + "contract's bytes are computed: the frame it sent, with every name in the room, times the "
+                        + "members who got it.")
+                .note(costs.isEmpty() ? "No join measured: a run measures the joins that make the room "
+                        + JOIN_COST_AT + " members, as far as experiment.members reaches." : "Machine: " + Machine.describe());
+    }
+
+    private static String bytes(long count) {
+        return count < 10_000 ? String.format(Locale.ROOT, "%,d B", count)
+                : count < 10_000_000 ? String.format(Locale.ROOT, "%.1f KB", count / 1e3)
+                : String.format(Locale.ROOT, "%.1f MB", count / 1e6);
+    }
+
+    /**
+     * Each join sends one presence frame to the joiner and, its name being new, one to every member already
+     * in: with k members in, member i has heard k - i frames plus its own, so the room is settled (no presence
+     * backlog left in any outbox) at k(k+1)/2 presence frames in all. The full-list contract sent as many
+     * frames, each with the whole list, so the bound also leaves time for its k^3 bytes.
      */
     private static void awaitPresenceSettled(List<TimedMember> room) {
         long k = room.size();

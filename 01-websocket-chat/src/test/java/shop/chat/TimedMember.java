@@ -41,6 +41,7 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
     private int duplicates;
     private int presenceFrames;
     private long presenceChars;
+    private long lastPresenceNanos;
     private int pings;
     private int errors;
     private String lastError;
@@ -102,8 +103,9 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
             return; // too little yet to tell the frame's type
         }
         if (startsWith(PRESENCE)) {
-            presenceFrames++; // a join storm sends large online lists: count them, never keep them
+            presenceFrames++; // a joiner's frame holds the whole online list: count them, never keep them
             presenceChars += frame.length();
+            lastPresenceNanos = frameStartNanos;
             frame.setLength(0);
             skippingRest = !last;
             return;
@@ -198,6 +200,11 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
     /** Characters of presence frames received: the cost of telling everyone who is online. */
     synchronized long presenceChars() {
         return presenceChars;
+    }
+
+    /** When the latest presence frame began to arrive (System.nanoTime), or 0 before the first. */
+    synchronized long lastPresenceNanos() {
+        return lastPresenceNanos;
     }
 
     /** Heartbeat pings received from the server (the JDK answers each with a pong by itself). */
