@@ -27,7 +27,6 @@ public final class Frames {
                 .build();
     }
 
-    // tag::presence[]
     /** What the others hear when a name comes or goes: that name and how many are online, never the whole list. */
     public static String presence(String event, String user, int count) {
         return JSON.createObjectBuilder()
@@ -50,7 +49,6 @@ public final class Frames {
                 .add("online", names)
                 .build().toString();
     }
-    // end::presence[]
 
     public static String error(String code, String message) {
         return Json.createObjectBuilder()

@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,9 +86,13 @@ class FanOutExperiment extends DeployedChat {
             long pingsBefore = sum(room, TimedMember::pings);
             CpuUsage cpuBefore = CpuUsage.now();
             Broadcast broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
-            await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+            try {
+                await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+            } catch (ConditionTimeoutException e) {
+                // a stretch size the server cannot keep up with: print what did arrive, then fail on the deliveries
+            }
             double deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
             String cpu = CpuUsage.now().since(cpuBefore);
             double pingsPerMember = (double) (sum(room, TimedMember::pings) - pingsBefore) / members;
@@ -279,8 +284,8 @@ class FanOutExperiment extends DeployedChat {
 
     private static String bytes(long count) {
         return count < 10_000 ? String.format(Locale.ROOT, "%,d B", count)
-                : count < 10_000_000 ? String.format(Locale.ROOT, "%.1f KB", count / 1e3)
-                : String.format(Locale.ROOT, "%.1f MB", count / 1e6);
+                : count < 1_000_000 ? String.format(Locale.ROOT, "%.1f KB", count / 1e3)
+                : String.format(Locale.ROOT, "%,.1f MB", count / 1e6);
     }
 
     /**
