@@ -98,12 +98,15 @@ class ChatBrowserIT extends DeployedChat {
 
     @Test
     void thePageKeepsWhoIsOnlineSortedAndCountedFromEachJoinAndLeave() {
-        BrowserPage carol = signIn(base.toString(), "carol");
-        join(carol, "comings");
-        BrowserPage erin = signIn(base.toString(), "erin");
-        join(erin, "comings");
-        BrowserPage dave = signIn(base.toString(), "dave");
-        join(dave, "comings");
+        // in this order, so dave's name goes between the two already shown
+        List<BrowserPage> pages = Stream.of("carol", "erin", "dave").map(name -> {
+            BrowserPage page = signIn(base.toString(), name);
+            join(page, "comings");
+            return page;
+        }).toList();
+        BrowserPage carol = pages.get(0);
+        BrowserPage erin = pages.get(1);
+        BrowserPage dave = pages.get(2);
 
         // carol's page got the whole list once, on joining; erin and dave came as one name each
         expect(carol.byTestId("online").locator("li")).hasText(new String[] {"carol", "dave", "erin"});
