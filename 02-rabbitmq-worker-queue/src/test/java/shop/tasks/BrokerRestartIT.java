@@ -41,16 +41,26 @@ class BrokerRestartIT {
     private static final long CONFIRM_TIMEOUT_MS = 2_000;
     private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"), "broker-restart");
 
+    /** The private node's AMQP port, chosen before it starts: the producer boots pointed at it meanwhile. */
+    private static int port;
+
     private static PrivateBroker broker;
     private static PayaraProcess producer;
     private static final List<PayaraProcess> workers = new ArrayList<>();
 
     @BeforeAll
     static void startBrokerAndProducer() {
-        broker = PrivateBroker.start("course-tasks-" + ProcessHandle.current().pid(), freePort());
-        operatorSetsUp();
+        // The producer boots (12 s and more) while the node starts (5-10 s), not after it: it is built to start with
+        // the broker down (503 meanwhile), and its status feed connects once the node is up.
+        PrivateBroker.requireScripts(PrivateBroker.scripts()); // without them, skipped before any boot
+        port = freePort();
         producer = PayaraProcess.start("restart-producer", "tasks", settings("producer", "producer"));
+        broker = PrivateBroker.start("course-tasks-" + ProcessHandle.current().pid(), port);
+        operatorSetsUp();
         producer.awaitReady();
+        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
+        await("the producer sees the private node and its topology").atMost(60, SECONDS)
+                .until(() -> TaskApi.json(api.get("/api/dashboard")).getString("broker").equals("up"));
     }
 
     @AfterAll
@@ -263,7 +273,7 @@ class BrokerRestartIT {
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "tasks.role", role,
                 "tasks.worker.id", id,
-                "rabbitmq.port", String.valueOf(broker.port()),
+                "rabbitmq.port", String.valueOf(port),
                 "rabbitmq.virtual-host", "/",
                 "tasks.outbox-dir", OUTBOX.toString(),
                 "tasks.confirm-timeout-ms", String.valueOf(CONFIRM_TIMEOUT_MS),
