@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * the same arguments, message size, persistence, manual acks and number of consumers. Prints the ratio;
  * asserts only that every task was done exactly once.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000}
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000}
  * (also {@code -Dexperiment.warmup}, and {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
  */
 class ThroughputExperiment extends DeployedProducer {
