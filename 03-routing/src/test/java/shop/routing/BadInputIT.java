@@ -761,12 +761,7 @@ class BadInputIT extends DeployedRouting {
     }
 
     private static Map<String, Object> queueArguments(String queue) {
-        JsonObject arguments = RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
-                + RabbitVhost.encode(queue)).asJsonObject().getJsonObject("arguments");
-        Map<String, Object> plain = new java.util.TreeMap<>();
-        arguments.forEach((k, v) -> plain.put(k, v instanceof jakarta.json.JsonNumber n ? n.intValue()
-                : v instanceof jakarta.json.JsonString t ? t.getString() : v.toString()));
-        return plain;
+        return RabbitVhost.management().getQueue(RabbitVhost.name(), queue).getArguments();
     }
 
     private static long restarts(RoutingApi api) {

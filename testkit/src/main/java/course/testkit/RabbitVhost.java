@@ -1,9 +1,8 @@
 package course.testkit;
 
 import com.rabbitmq.http.client.Client;
-import com.rabbitmq.http.client.ClientParameters;
 import com.rabbitmq.http.client.HttpException;
-import com.rabbitmq.http.client.JdkHttpClientHttpLayer;
+import com.rabbitmq.http.client.domain.ConnectionInfo;
 import com.rabbitmq.http.client.domain.ExchangeType;
 import com.rabbitmq.http.client.domain.OverviewResponse;
 import com.rabbitmq.http.client.domain.UserPermissions;
@@ -28,6 +27,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,8 +47,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>The management API is called through Hop ({@code com.rabbitmq:http-client}), the RabbitMQ team's Java client
  * for it: {@link #management()} gives tests the same client, with typed answers ({@code getQueue(vhost, name)}).
- * {@link #get(String)} stays for the few reads Hop has no method for (a node's memory breakdown, one vhost's
- * connections) and for a check that reads the raw JSON.
+ * {@link #connections()} filters the broker's connections to this run's, which Hop has no call for, and
+ * {@link #get(String)} stays for raw reads: a node's memory breakdown, which Hop has no method for, and JSON
+ * that a check or an experiment reads field by field.
  *
  * <p>Broker settings come from the environment: {@code RABBITMQ_HOST} (localhost), {@code RABBITMQ_PORT}
  * (5672), {@code RABBITMQ_MANAGEMENT_PORT} (15672), {@code RABBITMQ_USERNAME}/{@code RABBITMQ_PASSWORD} (guest).
@@ -108,17 +109,18 @@ public final class RabbitVhost implements BeforeAllCallback {
     public static synchronized Client management() {
         if (management == null) {
             try {
-                management = new Client(new ClientParameters().url(managementUri("/api/").toURL())
-                        .username(username()).password(password())
-                        .httpLayerFactory(JdkHttpClientHttpLayer.configure()
-                                .clientBuilderConsumer(client -> client.version(HttpClient.Version.HTTP_1_1)
-                                        .connectTimeout(Duration.ofSeconds(5)))
-                                .requestBuilderConsumer(request -> request.timeout(Duration.ofSeconds(30))).create()));
+                // Hop's default: the JDK's HttpClient, on HTTP/1.1, with connect and request timeouts.
+                management = new Client(managementUri("/api/").toURL(), username(), password());
             } catch (MalformedURLException | URISyntaxException e) {
                 throw new IllegalStateException("RABBITMQ_HOST or RABBITMQ_MANAGEMENT_PORT is not usable in a URL", e);
             }
         }
         return management;
+    }
+
+    /** This run's connections, as the broker lists them (Hop has no call for one vhost's, so all are filtered). */
+    public static List<ConnectionInfo> connections() {
+        return management().getConnections().stream().filter(c -> name().equals(c.getVhost())).toList();
     }
 
     /** A path segment for the management API: vhost and queue names must be URL-encoded ({@code /} is {@code %2F}). */
