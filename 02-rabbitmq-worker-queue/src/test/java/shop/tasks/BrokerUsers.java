@@ -5,8 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.http.client.domain.UserInfo;
 import course.testkit.RabbitVhost;
-import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -82,10 +82,7 @@ final class BrokerUsers {
 
     /** Every user of this run, workers' included: the users whose names start with the vhost's. */
     static void deleteAll() {
-        for (JsonObject user : RabbitVhost.get("/api/users").asJsonArray().getValuesAs(JsonObject.class)) {
-            if (user.getString("name").startsWith(RabbitVhost.name() + "-")) {
-                RabbitVhost.remove("/api/users/" + RabbitVhost.encode(user.getString("name")));
-            }
-        }
+        RabbitVhost.management().getUsers().stream().map(UserInfo::getName)
+                .filter(name -> name.startsWith(RabbitVhost.name() + "-")).forEach(RabbitVhost.management()::deleteUser);
     }
 }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * prefetch 1, first with one consumer each and then with four, do 0-5 ms of work per task, and the test's tap on tasks.events sees each task.done. Prints
  * the percentiles and the deepest queue seen; asserts only that every accepted task was done exactly once.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=LatencyExperiment -Dexperiment.seconds=60}
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=LatencyExperiment -Dexperiment.seconds=60}
  * (also {@code -Dexperiment.rate}, {@code -Dexperiment.workers}, {@code -Dexperiment.max-work-ms},
  * {@code -Dexperiment.concurrency=1,4}).
  */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * and prefetch 1. Workers are added between phases (1, +1, +2, +4), so each boots once. Prints the
  * speedup over one worker; asserts only that every task was done exactly once.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=ScalingExperiment -Dexperiment.max-workers=8 -Dexperiment.tasks-per-worker=200}
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ScalingExperiment -Dexperiment.max-workers=8 -Dexperiment.tasks-per-worker=200}
  * (also {@code -Dexperiment.work-ms}).
  */
 class ScalingExperiment extends DeployedProducer {

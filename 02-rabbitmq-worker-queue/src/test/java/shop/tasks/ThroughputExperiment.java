@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * queue with the same arguments, message size, persistence, manual acks and number of consumers. Prints the
  * ratio; asserts only that every task was done exactly once.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000 -Dexperiment.settings=1x1,100x1,100x4}
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000 -Dexperiment.settings=1x1,100x1,100x4}
  * (also {@code -Dexperiment.warmup}, and for example {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
  */
 class ThroughputExperiment extends DeployedProducer {

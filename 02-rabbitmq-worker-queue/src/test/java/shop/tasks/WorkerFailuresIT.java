@@ -262,12 +262,11 @@ class WorkerFailuresIT extends DeployedProducer {
         Pattern waiting = Pattern.compile(" \\[\\*] " + IDS.get(worker) + " waiting for tasks");
         long started = worker.count(waiting);
         // The worker's consumer, as the broker lists it; its connection closed from the management API.
-        String vhost = RabbitVhost.encode(RabbitVhost.name());
-        String connection = RabbitVhost.get("/api/consumers/" + vhost).asJsonArray().getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getJsonObject("queue").getString("name").equals(TaskTopology.QUEUE))
-                .map(c -> c.getJsonObject("channel_details").getString("connection_name"))
+        String connection = RabbitVhost.management().getConsumers(RabbitVhost.name()).stream()
+                .filter(c -> c.getQueueDetails().getName().equals(TaskTopology.QUEUE))
+                .map(c -> c.getChannelDetails().getConnectionName())
                 .findFirst().orElseThrow();
-        RabbitVhost.remove("/api/connections/" + RabbitVhost.encode(connection));
+        RabbitVhost.management().closeConnection(connection);
 
         worker.awaitLog(Pattern.compile(" \\[!] Lost the broker connection"));
         await().atMost(30, SECONDS).until(() -> worker.count(waiting) == started + 1);
@@ -344,10 +343,9 @@ class WorkerFailuresIT extends DeployedProducer {
 
     /** The consumers on the tasks queue, as the management API reports them, once they equal {@code expected}. */
     private static long awaitConsumers(long expected) {
-        String path = "/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + TaskTopology.QUEUE;
         // The management API's numbers lag by up to its 5 s statistics interval.
-        return await().atMost(30, SECONDS).until(() -> RabbitVhost.get(path).asJsonObject().getJsonNumber("consumers").longValue(),
-                n -> n == expected);
+        return await().atMost(30, SECONDS).until(
+                () -> RabbitVhost.management().getQueue(RabbitVhost.name(), TaskTopology.QUEUE).getConsumerCount(), n -> n == expected);
     }
 
     private static long logCount(Pattern pattern) {

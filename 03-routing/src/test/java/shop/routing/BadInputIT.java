@@ -7,6 +7,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import course.testkit.LabScript;
+import com.rabbitmq.http.client.domain.TopicPermissions;
 import course.testkit.RabbitVhost;
 import course.testkit.RawRequest;
 import jakarta.json.JsonObject;
@@ -543,12 +544,11 @@ class BadInputIT extends DeployedRouting {
     @Test
     void theTickIngesterStartsOverWhenTheBrokerClosesItsChannelAndLaterTicksFlow() {
         RoutingApi api = api();
-        String permissions = "/api/topic-permissions/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
-                + RabbitVhost.encode(RabbitVhost.username());
         String startOver = " [!] The tick ingester's channel was closed; it starts over on a new one: ";
         long before = api.deliveries().stream().filter(d -> d.getString("line").startsWith(startOver)).count();
         List<Integer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-        RabbitVhost.put(permissions, "{\"exchange\":\"" + Topology.TICKS + "\",\"write\":\"^(?!tick\\\\.xnas\\\\.BLOCKED$)\",\"read\":\".*\"}");
+        RabbitVhost.management().updateTopicPermissions(RabbitVhost.name(), RabbitVhost.username(),
+                new TopicPermissions(Topology.TICKS, ".*", "^(?!tick\\.xnas\\.BLOCKED$)")); // exchange, read, write
         try {
             answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"BLOCKED\",\"price\":1}]").statusCode());
             // The broker closes the channel after the publish; the next tick finds it closed, and starts over.
@@ -558,7 +558,7 @@ class BadInputIT extends DeployedRouting {
                         .isGreaterThan(before);
             });
         } finally {
-            RabbitVhost.remove(permissions);
+            RabbitVhost.management().clearTopicPermissions(RabbitVhost.name(), RabbitVhost.username());
         }
         String price = "555." + (10 + Math.floorMod(System.nanoTime(), 90));
         answers.add(api.post("api/ticks", "[{\"venue\":\"xnas\",\"symbol\":\"AAPL\",\"price\":" + price + "}]").statusCode());
@@ -761,12 +761,7 @@ class BadInputIT extends DeployedRouting {
     }
 
     private static Map<String, Object> queueArguments(String queue) {
-        JsonObject arguments = RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
-                + RabbitVhost.encode(queue)).asJsonObject().getJsonObject("arguments");
-        Map<String, Object> plain = new java.util.TreeMap<>();
-        arguments.forEach((k, v) -> plain.put(k, v instanceof jakarta.json.JsonNumber n ? n.intValue()
-                : v instanceof jakarta.json.JsonString t ? t.getString() : v.toString()));
-        return plain;
+        return RabbitVhost.management().getQueue(RabbitVhost.name(), queue).getArguments();
     }
 
     private static long restarts(RoutingApi api) {

@@ -106,8 +106,8 @@ class InteropIT extends DeployedRouting {
                         + "its amount is not a number from 0 to 1000000000");
         // The management API counts consumers from statistics it collects every 5 s, so its figure may lag.
         for (String queue : List.of(Topology.WAREHOUSE_SHIPPED, Topology.WAREHOUSE_PICKS)) {
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(RabbitVhost.get("/api/queues/"
-                    + RabbitVhost.encode(RabbitVhost.name()) + "/" + queue).asJsonObject().getInt("consumers")).as(queue).isOne());
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                    RabbitVhost.management().getQueue(RabbitVhost.name(), queue).getConsumerCount()).as(queue).isOne());
         }
     }
     // end::forged-warehouse-test[]

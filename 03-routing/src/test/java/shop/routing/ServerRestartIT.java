@@ -1,7 +1,6 @@
 package shop.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import course.testkit.LabScript;
@@ -47,7 +46,7 @@ class ServerRestartIT {
         // The orphan of the attack: a live rule for everything, whose durable queue used to outlive the server.
         RoutingApi first = new RoutingApi(url(server)).asOperator();
         assertThat(first.post("api/subscriptions", "{\"name\":\"swallow-all\",\"pattern\":\"#\"}").statusCode()).isEqualTo(201);
-        RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + LIVE_QUEUE); // it exists
+        assertThat(RabbitVhost.management().getQueue(RabbitVhost.name(), LIVE_QUEUE)).as("the live rule's queue").isNotNull();
         server.stop(); // SIGTERM, as Ctrl+C: the server undeploys and closes its connections
         server.close();
 
@@ -93,9 +92,8 @@ class ServerRestartIT {
         assertThat(after).as("one more x-jms-topic exchange per start, bound to the same queue").hasSize(2)
                 .containsAll(selectorBindingsBefore); // the old one stays, with the selector it was created with
         for (JsonObject binding : after) {
-            JsonObject exchange = RabbitVhost.get("/api/exchanges/" + RabbitVhost.encode(RabbitVhost.name()) + "/"
-                    + RabbitVhost.encode(binding.getString("source"))).asJsonObject();
-            assertThat(exchange.getString("type")).isEqualTo("x-jms-topic");
+            assertThat(RabbitVhost.management().getExchange(RabbitVhost.name(), binding.getString("source")).getType())
+                    .isEqualTo("x-jms-topic");
         }
 
         String id = RoutingApi.newId("L4");
@@ -112,10 +110,10 @@ class ServerRestartIT {
     void aSubscriptionAddedLiveIsGoneAfterARestartQueueAndAllSoItSwallowsNothing() throws MalformedURLException {
         RoutingApi api = new RoutingApi(url(server));
         assertThat(api.services()).noneMatch(s -> s.getString("subscription").equals("swallow-all"));
-        assertThatThrownBy(() -> RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + LIVE_QUEUE))
-                .as("its queue expired (x-expires) while no consumer used it").hasMessageContaining("answered 404");
+        assertThat(RabbitVhost.management().getQueue(RabbitVhost.name(), LIVE_QUEUE))
+                .as("its queue expired (x-expires) while no consumer used it").isNull();
         // So what matches no rule of the shop reaches the alternate exchange again, instead of an orphan '#' queue.
-        RabbitVhost.get("/api/exchanges/" + RabbitVhost.encode(RabbitVhost.name()) + "/shop.orders");
+        assertThat(RabbitVhost.management().getExchange(RabbitVhost.name(), "shop.orders")).isNotNull();
         LabScript.of("labs/publish-unrouted.sh").fromCourseFolder()
                 .run(Map.of("RABBITMQ_VIRTUAL_HOST", RabbitVhost.name()), Duration.ofSeconds(30), "refund.us.issued")
                 .assertSucceeded();

@@ -4,6 +4,8 @@ import com.microsoft.playwright.Locator;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.http.client.domain.ConnectionInfo;
+import com.rabbitmq.http.client.domain.QueueInfo;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.RabbitVhost;
@@ -79,11 +81,9 @@ class BoardIT extends DeployedShop {
             assertThat(message.body()).isEqualTo(BOARD_UPDATE);
             // The subscription's queue is the broker's stomp-subscription-..., under the shop's cap (Board.provision).
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                    RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name())).asJsonArray()
-                            .getValuesAs(JsonObject.class).stream()
-                            .filter(q -> q.getString("name").startsWith("stomp-subscription-"))
-                            .map(q -> String.valueOf(q.get("policy"))))
-                    .containsExactly("\"orders-board-subscriptions\""));
+                    RabbitVhost.management().getQueues(RabbitVhost.name()).stream()
+                            .filter(q -> q.getName().startsWith("stomp-subscription-")).map(QueueInfo::getPolicy))
+                    .containsExactly("orders-board-subscriptions"));
         }
     }
 
@@ -171,10 +171,8 @@ class BoardIT extends DeployedShop {
     }
 
     private static List<String> webStompUsers() {
-        return RabbitVhost.get("/api/vhosts/" + RabbitVhost.encode(RabbitVhost.name()) + "/connections").asJsonArray()
-                .getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getString("protocol", "").contains("STOMP"))
-                .map(c -> c.getString("user")).toList();
+        return RabbitVhost.connections().stream().filter(c -> String.valueOf(c.getProtocol()).contains("STOMP"))
+                .map(ConnectionInfo::getUser).toList();
     }
 
     private static Connection connect(String username, String password) throws Exception {

@@ -62,7 +62,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * exactly once per stage, also across the freeze, and charged once. Latency is printed against the
  * target, never asserted.
  *
- * <p>Full size: {@code mvn -pl 04-combined verify -Dit.test=EndToEndLatencyExperiment -Dexperiment.rate=50 -Dexperiment.seconds=60 -Dexperiment.outage-seconds=10}
+ * <p>Full size: {@code mvn -pl 04-combined -am verify -Dit.test=EndToEndLatencyExperiment -Dexperiment.rate=50 -Dexperiment.seconds=60 -Dexperiment.outage-seconds=10}
  * (also {@code -Dexperiment.customers}, {@code -Dexperiment.warmup-seconds}, {@code -Dexperiment.work-ms}, {@code -Dexperiment.step-consumers},
  * {@code -Dexperiment.sync-timeout-ms}).
  */

@@ -105,8 +105,7 @@ final class ShopBroker implements AutoCloseable {
 
     /** The queue's consumers, as the broker counts them (management API): every instance's, together. */
     static int consumers(String queue) {
-        return RabbitVhost.get("/api/queues/" + RabbitVhost.encode(RabbitVhost.name()) + "/" + RabbitVhost.encode(queue))
-                .asJsonObject().getInt("consumers");
+        return (int) RabbitVhost.management().getQueue(RabbitVhost.name(), queue).getConsumerCount();
     }
 
     /** Deletes an exchange the services publish to, as an operator's mistake would: their channels are closed. */

@@ -1,5 +1,6 @@
 package shop.orders;
 
+import com.rabbitmq.http.client.domain.ConnectionInfo;
 import course.testkit.LabScript;
 import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
@@ -297,8 +298,7 @@ class WorkflowIT extends DeployedShop {
     @Test
     void everyStepServiceAndTheWebTierConnectAsTheirOwnUserAndNoneAsTheAdministrator() {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                RabbitVhost.get("/api/vhosts/" + RabbitVhost.encode(RabbitVhost.name()) + "/connections").asJsonArray()
-                        .getValuesAs(JsonObject.class).stream().map(c -> c.getString("user")).distinct().toList())
+                RabbitVhost.connections().stream().map(ConnectionInfo::getUser).distinct().toList())
                 .containsExactlyInAnyOrder(RoleUsers.name(Role.PAYMENT), RoleUsers.name(Role.INVENTORY),
                         RoleUsers.name(Role.SHIPPING), RoleUsers.name(Role.WEB)));
     }

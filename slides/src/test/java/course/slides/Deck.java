@@ -24,7 +24,7 @@ final class Deck {
     static String url() {
         Path index = dir().resolve("index.html").toAbsolutePath();
         if (!Files.isRegularFile(index)) {
-            throw new IllegalStateException(index + " does not exist: build the deck first (mvn -pl slides verify does).");
+            throw new IllegalStateException(index + " does not exist: build the deck first (mvn -pl slides -am verify does).");
         }
         return index.toUri().toString();
     }

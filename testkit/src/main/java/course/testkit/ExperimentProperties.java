@@ -3,7 +3,7 @@ package course.testkit;
 /**
  * Reads an experiment's size from {@code -Dexperiment.*} system properties. The defaults are the small
  * CI size; the full size is one Maven command away, for example
- * {@code mvn -pl 01-websocket-chat verify -Dit.test='*Experiment' -Dexperiment.members=1000 -Dexperiment.seconds=60}
+ * {@code mvn -pl 01-websocket-chat -am verify -Dit.test='*Experiment' -Dexperiment.members=1000 -Dexperiment.seconds=60}
  * (Maven passes its {@code -D} user properties on to the forked test JVM).
  */
 public final class ExperimentProperties {

@@ -1,15 +1,6 @@
 package course.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Optional;
+import com.rabbitmq.http.client.domain.UserPermissions;
 
 /**
  * A second RabbitMQ vhost of this test run's own, next to {@link RabbitVhost}'s, for a server that must not share
@@ -27,9 +18,8 @@ public final class ExtraVhost implements AutoCloseable {
     /** Creates {@code <run's vhost>-<suffix>} and grants the test user everything on it; needs {@link RabbitVhost} first. */
     public static ExtraVhost create(String suffix) {
         ExtraVhost vhost = new ExtraVhost(RabbitVhost.name() + "-" + suffix);
-        vhost.send("PUT", "/api/vhosts/" + RabbitVhost.encode(vhost.name), "{}");
-        vhost.send("PUT", "/api/permissions/" + RabbitVhost.encode(vhost.name) + "/" + RabbitVhost.encode(RabbitVhost.username()),
-                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        RabbitVhost.management().createVhost(vhost.name);
+        RabbitVhost.management().updatePermissions(vhost.name, RabbitVhost.username(), new UserPermissions(".*", ".*", ".*"));
         return vhost;
     }
 
@@ -39,29 +29,6 @@ public final class ExtraVhost implements AutoCloseable {
 
     @Override
     public void close() {
-        send("DELETE", "/api/vhosts/" + RabbitVhost.encode(name), null);
-    }
-
-    private void send(String method, String path, String json) {
-        String port = Optional.ofNullable(System.getenv("RABBITMQ_MANAGEMENT_PORT")).filter(p -> !p.isBlank()).orElse("15672");
-        String credentials = Base64.getEncoder().encodeToString(
-                (RabbitVhost.username() + ":" + RabbitVhost.password()).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + RabbitVhost.host() + ":" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + credentials)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        // HTTP/1.1: a first request with a body on an HTTP/2 upgrade attempt ends in "EOF reached while reading" here.
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " on the RabbitMQ management API", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        RabbitVhost.management().deleteVhost(name);
     }
 }

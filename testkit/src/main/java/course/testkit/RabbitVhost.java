@@ -1,15 +1,22 @@
 package course.testkit;
 
+import com.rabbitmq.http.client.Client;
+import com.rabbitmq.http.client.HttpException;
+import com.rabbitmq.http.client.domain.ConnectionInfo;
+import com.rabbitmq.http.client.domain.ExchangeType;
+import com.rabbitmq.http.client.domain.OverviewResponse;
+import com.rabbitmq.http.client.domain.UserPermissions;
+import com.rabbitmq.http.client.domain.VhostInfo;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +45,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@code -Drabbitmq.virtual-host=${rabbitmq.test-vhost}}). It deletes the vhost, and everything in it,
  * when the whole run ends. Vhosts of the same module left behind by a killed run are removed after two hours.
  *
+ * <p>The management API is called through Hop ({@code com.rabbitmq:http-client}), the RabbitMQ team's Java client
+ * for it: {@link #management()} gives tests the same client, with typed answers ({@code getQueue(vhost, name)}).
+ * {@link #connections()} filters the broker's connections to this run's, which Hop has no call for, and
+ * {@link #get(String)} stays for raw reads: a node's memory breakdown, which Hop has no method for, and JSON
+ * that a check or an experiment reads field by field.
+ *
  * <p>Broker settings come from the environment: {@code RABBITMQ_HOST} (localhost), {@code RABBITMQ_PORT}
  * (5672), {@code RABBITMQ_MANAGEMENT_PORT} (15672), {@code RABBITMQ_USERNAME}/{@code RABBITMQ_PASSWORD} (guest).
  */
@@ -51,6 +64,7 @@ public final class RabbitVhost implements BeforeAllCallback {
     /** HTTP/1.1: the management API's server closes the connection on an h2c upgrade that carries a body (a PUT). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static Client management;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -91,21 +105,22 @@ public final class RabbitVhost implements BeforeAllCallback {
         return Json.createReader(new StringReader(response.body())).readValue();
     }
 
-    /** PUT on the management API, for example a policy; fails unless the broker accepted it. */
-    public static void put(String path, String json) {
-        HttpResponse<String> response = send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)));
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+    /** The management HTTP API as the test user, through Hop, the RabbitMQ team's client for it. */
+    public static synchronized Client management() {
+        if (management == null) {
+            try {
+                // Hop's default: the JDK's HttpClient, on HTTP/1.1, with connect and request timeouts.
+                management = new Client(managementUri("/api/").toURL(), username(), password());
+            } catch (MalformedURLException | URISyntaxException e) {
+                throw new IllegalStateException("RABBITMQ_HOST or RABBITMQ_MANAGEMENT_PORT is not usable in a URL", e);
+            }
         }
+        return management;
     }
 
-    /** DELETE on the management API, for example a connection to close it; fails unless the broker did. */
-    public static void remove(String path) {
-        HttpResponse<String> response = send(request(path).DELETE());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
+    /** This run's connections, as the broker lists them (Hop has no call for one vhost's, so all are filtered). */
+    public static List<ConnectionInfo> connections() {
+        return management().getConnections().stream().filter(c -> name().equals(c.getVhost())).toList();
     }
 
     /** A path segment for the management API: vhost and queue names must be URL-encoded ({@code /} is {@code %2F}). */
@@ -115,33 +130,27 @@ public final class RabbitVhost implements BeforeAllCallback {
 
     private static Created create() {
         checkAmqpPort();
-        JsonObject overview = overview();
-        List<String> types = overview.getJsonArray("exchange_types").getValuesAs(JsonObject.class).stream()
-                .map(t -> t.getString("name")).toList();
-        if (!types.contains("x-jms-topic")) {
+        if (overview().getExchangeTypes().stream().map(ExchangeType::getName).noneMatch("x-jms-topic"::equals)) {
             throw new IllegalStateException("The RabbitMQ plugin rabbitmq_jms_topic_exchange is not enabled: "
                     + "run `rabbitmq-plugins enable rabbitmq_jms_topic_exchange` and start the tests again.");
         }
         String prefix = "test-" + Path.of("").toAbsolutePath().getFileName() + "-";
         removeAbandoned(prefix);
         String name = prefix + LocalDateTime.now().format(STAMP) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-        put("/api/vhosts/" + encode(name), "{}");
-        put("/api/permissions/" + encode(name) + "/" + encode(username()),
-                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+        management().createVhost(name);
+        management().updatePermissions(name, username(), new UserPermissions(".*", ".*", ".*"));
         return new Created(name);
     }
 
     /** Deletes vhosts of this module whose time stamp is over two hours old: runs that were killed. */
     private static void removeAbandoned(String prefix) {
         LocalDateTime cutoff = LocalDateTime.now().minusHours(2);
-        JsonArray vhosts = get("/api/vhosts").asJsonArray();
-        for (JsonObject vhost : vhosts.getValuesAs(JsonObject.class)) {
-            String name = vhost.getString("name");
+        for (String name : management().getVhosts().stream().map(VhostInfo::getName).toList()) {
             if (name.startsWith(prefix) && name.length() >= prefix.length() + 15) {
                 try {
                     LocalDateTime stamp = LocalDateTime.parse(name.substring(prefix.length(), prefix.length() + 15), STAMP);
                     if (stamp.isBefore(cutoff)) {
-                        delete(name);
+                        management().deleteVhost(name);
                     }
                 } catch (RuntimeException notOurs) {
                     // a name that only looks like ours: leave it alone
@@ -159,23 +168,26 @@ public final class RabbitVhost implements BeforeAllCallback {
         }
     }
 
-    private static JsonObject overview() {
+    private static OverviewResponse overview() {
         try {
-            return get("/api/overview").asJsonObject();
-        } catch (UncheckedIOException e) {
+            return management().getOverview();
+        } catch (HttpException e) {
+            if (!(e.getCause() instanceof IOException)) {
+                throw e; // it answered: with an error of its own, which says more than this sentence
+            }
             throw new IllegalStateException("The RabbitMQ management API does not answer on " + host() + ":"
                     + managementPort() + ": run `rabbitmq-plugins enable rabbitmq_management` and start the tests again.", e);
         }
     }
 
-    private static void delete(String vhost) {
-        send(request("/api/vhosts/" + encode(vhost)).DELETE());
+    private static URI managementUri(String path) {
+        return URI.create("http://" + host() + ":" + managementPort() + path);
     }
 
     private static HttpRequest.Builder request(String path) {
         String credentials = Base64.getEncoder().encodeToString((username() + ":" + password()).getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(URI.create("http://" + host() + ":" + managementPort() + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Basic " + credentials);
+        return HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + credentials);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -201,7 +213,7 @@ public final class RabbitVhost implements BeforeAllCallback {
     private record Created(String name) implements AutoCloseable {
         @Override
         public void close() {
-            delete(name);
+            management().deleteVhost(name);
         }
     }
 }
