@@ -1,8 +1,8 @@
 package shop.tasks;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 /** The producer's HTTP API: submit a task, then ask how it is doing. */
 @Path("tasks")
 public class TaskResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-f-]{36}");
 
@@ -109,7 +111,7 @@ public class TaskResource {
 
     /** The 202's body when the board has already let go of the task (it keeps the latest ones only). */
     private static JsonObject accepted(Task task) {
-        return Json.createObjectBuilder().add("id", task.id()).add("type", task.type().routingKey()).build();
+        return JSON.createObjectBuilder().add("id", task.id()).add("type", task.type().routingKey()).build();
     }
 
     @GET

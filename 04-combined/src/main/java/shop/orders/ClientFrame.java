@@ -2,8 +2,11 @@ package shop.orders;
 
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,6 +17,8 @@ import java.util.regex.Pattern;
  * page can show; no command is published for a frame that fails here.
  */
 public record ClientFrame(String type, Map<String, String> fields) {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Why a frame was refused: a code for the page, a sentence for the person. */
     public static final class Refused extends Exception {
@@ -40,8 +45,8 @@ public record ClientFrame(String type, Map<String, String> fields) {
     // tag::parse[]
     public static ClientFrame parse(String text) throws Refused {
         JsonObject json;
-        try {
-            json = Json.parse(text);
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+            json = reader.readObject();
         } catch (JsonException | IllegalStateException | ClassCastException e) {
             throw new Refused("malformed-json", "A frame is one JSON object, for example {\"type\":\"ping\"}.");
         }

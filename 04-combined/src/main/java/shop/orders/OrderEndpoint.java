@@ -1,6 +1,7 @@
 package shop.orders;
 
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -19,6 +20,12 @@ import java.util.logging.Logger;
 @ServerEndpoint("/orders")
 public class OrderEndpoint {
 
+    /**
+     * One provider for the class, looked up once: each static {@code jakarta.json.Json} method looks the provider up
+     * again, a ServiceLoader scan of the class path per call. Every class of this module that writes or reads JSON
+     * holds such a constant.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(OrderEndpoint.class.getName());
     static final int MAX_FRAME = 4096;
     static final int FRAMES_PER_SECOND = 10;
@@ -52,7 +59,7 @@ public class OrderEndpoint {
         Feed feed = new Feed(session, who.customer(), Math.max(-1, after));
         session.getUserProperties().put("feed", feed);
         session.getUserProperties().put("flood", new FloodGuard(FRAMES_PER_SECOND));
-        feed.send(Json.object().add("type", "welcome").add("customer", who.customer())
+        feed.send(JSON.createObjectBuilder().add("type", "welcome").add("customer", who.customer())
                 .add("resumedAfter", feed.resumeAfter()).build().toString());
         progress.join(feed);
         if (revocations.revoked(who)) { // signed out between the handshake and now: the revocation missed this socket
@@ -74,7 +81,7 @@ public class OrderEndpoint {
             switch (frame.type()) {
                 case "place" -> place(feed, frame);
                 case "answer" -> answer(feed, frame);
-                default -> feed.send(Json.object().add("type", "pong").build().toString());
+                default -> feed.send(JSON.createObjectBuilder().add("type", "pong").build().toString());
             }
         } catch (ClientFrame.Refused refused) {
             feed.send(error(refused.code(), refused.getMessage(), correlationId));
@@ -90,7 +97,7 @@ public class OrderEndpoint {
         Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
                 frame.get("payment"), frame.get("correlationId"), null);
         placements.placeOnce(charge, commands::send); // publishes it, and waits for the confirm, once per order
-        feed.send(Json.object().add("type", "accepted").add("orderId", charge.orderId())
+        feed.send(JSON.createObjectBuilder().add("type", "accepted").add("orderId", charge.orderId())
                 .add("correlationId", frame.get("correlationId")).build().toString());
     }
     // end::place[]
@@ -113,7 +120,7 @@ public class OrderEndpoint {
             views.releaseAnswer(orderId);
             throw e;
         }
-        feed.send(Json.object().add("type", "answered").add("orderId", orderId).add("choice", frame.get("choice"))
+        feed.send(JSON.createObjectBuilder().add("type", "answered").add("orderId", orderId).add("choice", frame.get("choice"))
                 .add("correlationId", order.correlationId()).build().toString());
     }
     // end::on-message[]
@@ -126,7 +133,7 @@ public class OrderEndpoint {
     }
 
     static String error(String code, String detail, String correlationId) {
-        var frame = Json.object().add("type", "error").add("code", code).add("detail", detail);
+        var frame = JSON.createObjectBuilder().add("type", "error").add("code", code).add("detail", detail);
         if (correlationId != null) {
             frame.add("correlationId", correlationId);
         }
