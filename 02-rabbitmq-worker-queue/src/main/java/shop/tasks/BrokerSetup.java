@@ -65,7 +65,7 @@ public class BrokerSetup {
             return;
         }
         if (!usersCreated) {
-            List<BrokerUser> users = settings.role() == TaskSettings.Role.PRODUCER
+            List<BrokerUser> users = settings.runs(TaskSettings.Role.PRODUCER)
                     ? List.of(BrokerUser.PRODUCER, BrokerUser.BOARD) : List.of(BrokerUser.WORKER);
             for (BrokerUser user : users) {
                 provision(user);

@@ -31,7 +31,7 @@ public class HealthResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response health() {
-        if (settings.role() == TaskSettings.Role.WORKER) {
+        if (settings.runs(TaskSettings.Role.WORKER)) {
             if (!watchdog.consuming()) {
                 return Problem.response(503, "no-consumer", "No live consumer", settings.workerId()
                         + " has no live consumer on " + settings.workerQueue() + "; its watchdog is restarting it.");

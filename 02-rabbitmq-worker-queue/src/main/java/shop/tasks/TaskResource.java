@@ -44,7 +44,7 @@ public class TaskResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
-        if (settings.role() != TaskSettings.Role.PRODUCER) {
+        if (!settings.runs(TaskSettings.Role.PRODUCER)) {
             return Problem.response(409, "not-a-producer", "Not a producer",
                     "This instance runs as a worker; submit tasks to the producer.");
         }
