@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * The customer's live channel. The page places orders and answers questions through it; the
  * instance pushes every step of the customer's orders back through it, whichever instance or service
- * produced the step. {@code ?after=OFFSET} resumes after the last update the page saw.
+ * produced the step. {@code ?after=OFFSET} resumes after the last update the page saw. One instance per open
+ * connection, for its whole life: the container makes one for each handshake.
  */
 @ServerEndpoint("/orders")
 public class OrderEndpoint {
@@ -41,6 +42,10 @@ public class OrderEndpoint {
     @Inject
     Revocations revocations;
 
+    // This connection's state, in fields: the instance belongs to this one connection.
+    private Feed feed;
+    private FloodGuard flood;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SignIn who)) {
@@ -56,9 +61,8 @@ public class OrderEndpoint {
             return;
         }
         session.setMaxIdleTimeout(120_000); // the page pings every 30 s; a silent peer is dropped
-        Feed feed = new Feed(session, who.customer(), Math.max(-1, after));
-        session.getUserProperties().put("feed", feed);
-        session.getUserProperties().put("flood", new FloodGuard(FRAMES_PER_SECOND));
+        feed = new Feed(session, who.customer(), Math.max(-1, after));
+        flood = new FloodGuard(FRAMES_PER_SECOND);
         feed.send(JSON.createObjectBuilder().add("type", "welcome").add("customer", who.customer())
                 .add("resumedAfter", feed.resumeAfter()).build().toString());
         progress.join(feed);
@@ -69,18 +73,17 @@ public class OrderEndpoint {
 
     // tag::on-message[]
     @OnMessage(maxMessageSize = MAX_FRAME)
-    public void onMessage(String text, Session session) {
-        Feed feed = (Feed) session.getUserProperties().get("feed");
+    public void onMessage(String text) {
         String correlationId = null;
         try {
-            if (!((FloodGuard) session.getUserProperties().get("flood")).allow(System.currentTimeMillis())) {
+            if (!flood.allow(System.currentTimeMillis())) {
                 throw new ClientFrame.Refused("too-many-frames", "At most " + FRAMES_PER_SECOND + " frames per second.");
             }
             ClientFrame frame = ClientFrame.parse(text);
             correlationId = frame.get("correlationId");
             switch (frame.type()) {
-                case "place" -> place(feed, frame);
-                case "answer" -> answer(feed, frame);
+                case "place" -> place(frame);
+                case "answer" -> answer(frame);
                 default -> feed.send(JSON.createObjectBuilder().add("type", "pong").build().toString());
             }
         } catch (ClientFrame.Refused refused) {
@@ -92,7 +95,7 @@ public class OrderEndpoint {
     }
 
     // tag::place[]
-    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    private void place(ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
         // The order id is the page's, made once per click: a resend of the same click is the same order.
         Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
                 frame.get("payment"), frame.get("correlationId"), null);
@@ -102,7 +105,7 @@ public class OrderEndpoint {
     }
     // end::place[]
 
-    private void answer(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    private void answer(ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
         String orderId = frame.get("orderId");
         switch (views.claimAnswer(orderId, feed.customer())) {
             case NO_SUCH_QUESTION -> throw new ClientFrame.Refused("no-such-question",
@@ -127,9 +130,8 @@ public class OrderEndpoint {
 
     /** The channel speaks JSON text only. Without this handler the container silently drops binary frames. */
     @OnMessage(maxMessageSize = MAX_FRAME)
-    public void binary(java.nio.ByteBuffer data, Session session) {
-        ((Feed) session.getUserProperties().get("feed")).close(CloseReason.CloseCodes.CANNOT_ACCEPT,
-                "The order channel accepts JSON text frames only.");
+    public void binary(java.nio.ByteBuffer data) {
+        feed.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "The order channel accepts JSON text frames only.");
     }
 
     static String error(String code, String detail, String correlationId) {
@@ -141,8 +143,7 @@ public class OrderEndpoint {
     }
 
     @OnClose
-    public void onClose(Session session) {
-        Feed feed = (Feed) session.getUserProperties().get("feed");
+    public void onClose() {
         if (feed != null) {
             progress.leave(feed);
         }
