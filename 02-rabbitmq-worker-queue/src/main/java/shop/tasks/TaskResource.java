@@ -54,12 +54,13 @@ public class TaskResource {
         } catch (IdempotencyKey.Invalid e) {
             return Problem.response(400, "invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was queued.");
         }
+        // BodyLimit counts the bytes as they are read: past tasks.max-body-bytes, this read ends in a 413.
         Task parsed;
-        try {
-            // BodyLimit counts the bytes as they are read: past tasks.max-body-bytes, this read ends in a 413.
-            parsed = TaskRequest.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (TaskRequest.Invalid e) {
-            return Problem.response(400, "invalid-task", "Invalid task", e.getMessage() + " Nothing was queued.");
+        switch (TaskRequest.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8))) {
+            case TaskRequest.Invalid invalid -> {
+                return Problem.response(400, "invalid-task", "Invalid task", invalid.detail() + " Nothing was queued.");
+            }
+            case TaskRequest.Valid valid -> parsed = valid.task();
         }
         // With a key, the task id comes from the key: the same on every retry, on any producer instance.
         Task task = key.map(parsed::namedBy).orElse(parsed);

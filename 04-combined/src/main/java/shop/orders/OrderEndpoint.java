@@ -74,57 +74,62 @@ public class OrderEndpoint {
     // tag::on-message[]
     @OnMessage(maxMessageSize = MAX_FRAME)
     public void onMessage(String text) {
-        String correlationId = null;
-        try {
-            if (!flood.allow(System.currentTimeMillis())) {
-                throw new ClientFrame.Refused("too-many-frames", "At most " + FRAMES_PER_SECOND + " frames per second.");
-            }
-            ClientFrame frame = ClientFrame.parse(text);
-            correlationId = frame.get("correlationId");
-            switch (frame.type()) {
-                case "place" -> place(frame);
-                case "answer" -> answer(frame);
-                default -> feed.send(JSON.createObjectBuilder().add("type", "pong").build().toString());
-            }
-        } catch (ClientFrame.Refused refused) {
-            feed.send(error(refused.code(), refused.getMessage(), correlationId));
-        } catch (OrderCommands.BrokerUnavailable e) {
-            feed.send(error("broker-unavailable", "The order system is unreachable; nothing was started. Try again shortly.",
-                    correlationId));
+        if (!flood.allow(System.currentTimeMillis())) {
+            feed.send(error("too-many-frames", "At most " + FRAMES_PER_SECOND + " frames per second.", null));
+            return;
+        }
+        switch (ClientFrame.parse(text)) {
+            case ClientFrame.Invalid invalid -> feed.send(error(invalid.code(), invalid.detail(), null));
+            case ClientFrame.Place place -> feed.send(place(place));
+            case ClientFrame.Answer answer -> feed.send(answer(answer));
+            case ClientFrame.Ping ping -> feed.send(JSON.createObjectBuilder().add("type", "pong").build().toString());
         }
     }
 
     // tag::place[]
-    private void place(ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    /** What the page hears for a place frame: accepted, or an error. */
+    private String place(ClientFrame.Place frame) {
         // The order id is the page's, made once per click: a resend of the same click is the same order.
-        Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
-                frame.get("payment"), frame.get("correlationId"), null);
-        placements.placeOnce(charge, commands::send); // publishes it, and waits for the confirm, once per order
-        feed.send(JSON.createObjectBuilder().add("type", "accepted").add("orderId", charge.orderId())
-                .add("correlationId", frame.get("correlationId")).build().toString());
+        Command charge = new Command("charge", frame.orderId(), feed.customer(), frame.item(), frame.payment(),
+                frame.correlationId(), null);
+        try {
+            // publishes it, and waits for the confirm, once per order
+            if (placements.placeOnce(charge, commands::send) == Placements.Claim.CONFLICT) {
+                return error("order-id-conflict", "The order id " + frame.orderId()
+                        + " belongs to another order; a new order needs a new id. Nothing was started.", frame.correlationId());
+            }
+        } catch (OrderCommands.BrokerUnavailable e) {
+            return brokerUnavailable(frame.correlationId());
+        }
+        return JSON.createObjectBuilder().add("type", "accepted").add("orderId", charge.orderId())
+                .add("correlationId", frame.correlationId()).build().toString();
     }
     // end::place[]
 
-    private void answer(ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
-        String orderId = frame.get("orderId");
+    /** What the page hears for an answer frame: answered, or an error. */
+    private String answer(ClientFrame.Answer frame) {
+        String orderId = frame.orderId();
         switch (views.claimAnswer(orderId, feed.customer())) {
-            case NO_SUCH_QUESTION -> throw new ClientFrame.Refused("no-such-question",
-                    "You have no open question for order " + orderId + ".");
-            case ALREADY_ANSWERED -> throw new ClientFrame.Refused("already-answered",
-                    "Order " + orderId + " has been answered already; the first answer stands.");
+            case NO_SUCH_QUESTION -> {
+                return error("no-such-question", "You have no open question for order " + orderId + ".", frame.correlationId());
+            }
+            case ALREADY_ANSWERED -> {
+                return error("already-answered", "Order " + orderId + " has been answered already; the first answer stands.",
+                        frame.correlationId());
+            }
             case CLAIMED -> { }
         }
         OrderViews.View order = views.find(orderId, feed.customer()).orElseThrow();
         try {
             // The correlation id of the answer is the one of the order: one id for the whole workflow.
             commands.send(new Command("answer", orderId, feed.customer(), order.item(), "", order.correlationId(),
-                    frame.get("choice")));
+                    frame.choice()));
         } catch (OrderCommands.BrokerUnavailable e) {
             views.releaseAnswer(orderId);
-            throw e;
+            return brokerUnavailable(frame.correlationId());
         }
-        feed.send(JSON.createObjectBuilder().add("type", "answered").add("orderId", orderId).add("choice", frame.get("choice"))
-                .add("correlationId", order.correlationId()).build().toString());
+        return JSON.createObjectBuilder().add("type", "answered").add("orderId", orderId).add("choice", frame.choice())
+                .add("correlationId", order.correlationId()).build().toString();
     }
     // end::on-message[]
 
@@ -132,6 +137,11 @@ public class OrderEndpoint {
     @OnMessage(maxMessageSize = MAX_FRAME)
     public void binary(java.nio.ByteBuffer data) {
         feed.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "The order channel accepts JSON text frames only.");
+    }
+
+    private static String brokerUnavailable(String correlationId) {
+        return error("broker-unavailable", "The order system is unreachable; nothing was started. Try again shortly.",
+                correlationId);
     }
 
     static String error(String code, String detail, String correlationId) {
