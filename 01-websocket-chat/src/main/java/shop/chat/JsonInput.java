@@ -7,9 +7,9 @@ import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
 /**
- * Client JSON read, and the checks it passes besides its syntax: a nesting depth counted before the parser runs (a deep
- * document otherwise costs the parser's stack), and no lone UTF-16 surrogate in any string or key afterwards
- * (such a string can be stored, but no socket can send it as UTF-8).
+ * Reads client JSON, with the checks it must pass besides its syntax: a nesting depth counted before the parser
+ * runs (a deep document otherwise costs the parser's stack), and no lone UTF-16 surrogate in any string or key
+ * afterwards (such a string can be stored, but no socket can send it as UTF-8).
  */
 final class JsonInput {
 
