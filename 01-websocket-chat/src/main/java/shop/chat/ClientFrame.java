@@ -1,12 +1,9 @@
 package shop.chat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.util.Set;
 
 /**
@@ -34,8 +31,8 @@ public sealed interface ClientFrame permits ClientFrame.Say, ClientFrame.Other, 
             return new Invalid("too-deep", "A frame nests at most " + maxDepth + " levels of JSON.");
         }
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(raw))) {
-            value = reader.readValue();
+        try {
+            value = JsonInput.read(raw);
         } catch (JsonException e) {
             return new Invalid("malformed-json", "The frame is not valid JSON.");
         }

@@ -1,6 +1,5 @@
 package shop.chat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -11,13 +10,18 @@ import java.util.Collection;
  */
 public final class Frames {
 
+    /**
+     * One provider for the class, looked up once: each static {@code jakarta.json.Json} method looks the provider up
+     * again, a ServiceLoader scan of the class path per call. Every class of this module that writes or reads JSON
+     * holds such a constant.
+     */
     private static final JsonProvider JSON = JsonProvider.provider();
 
     private Frames() {
     }
 
     public static JsonObject message(ChatMessage m) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "message")
                 .add("id", m.id())
                 .add("room", m.room())
@@ -51,7 +55,7 @@ public final class Frames {
     }
 
     public static String error(String code, String message) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "error")
                 .add("code", code)
                 .add("message", message)

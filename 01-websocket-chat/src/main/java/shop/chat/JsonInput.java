@@ -1,16 +1,28 @@
 package shop.chat;
 
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 
 /**
- * The checks client JSON passes besides its syntax: a nesting depth counted before the parser runs (a deep
- * document otherwise costs the parser's stack), and no lone UTF-16 surrogate in any string or key afterwards
- * (such a string can be stored, but no socket can send it as UTF-8).
+ * Reads client JSON, with the checks it must pass besides its syntax: a nesting depth counted before the parser
+ * runs (a deep document otherwise costs the parser's stack), and no lone UTF-16 surrogate in any string or key
+ * afterwards (such a string can be stored, but no socket can send it as UTF-8).
  */
 final class JsonInput {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private JsonInput() {
+    }
+
+    /** The JSON value of {@code raw}; a {@link jakarta.json.JsonException} if it is not JSON. */
+    static JsonValue read(String raw) {
+        try (JsonReader reader = JSON.createReader(new StringReader(raw))) {
+            return reader.readValue();
+        }
     }
 
     /** True if brackets and braces, outside strings, nest deeper than {@code maxDepth}. One pass, no parsing. */

@@ -1,7 +1,7 @@
 package shop.chat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,6 +17,8 @@ import java.util.Set;
 @Path("page-extensions")
 public class PageExtensions {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Context
     ServletContext servlet;
 
@@ -24,7 +26,7 @@ public class PageExtensions {
     @Produces(MediaType.APPLICATION_JSON)
     public String scripts() {
         Set<String> paths = servlet.getResourcePaths("/extensions/"); // null when the folder does not exist
-        JsonArrayBuilder scripts = Json.createArrayBuilder();
+        JsonArrayBuilder scripts = JSON.createArrayBuilder();
         if (paths != null) {
             paths.stream().filter(p -> p.endsWith(".js")).sorted()
                     .forEach(p -> scripts.add(p.substring("/extensions/".length())));

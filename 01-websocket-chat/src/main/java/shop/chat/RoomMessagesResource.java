@@ -1,8 +1,8 @@
 package shop.chat;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,6 +22,8 @@ import java.util.List;
  */
 @Path("rooms/{room}/messages")
 public class RoomMessagesResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     SignIns signIns;
@@ -48,7 +50,7 @@ public class RoomMessagesResource {
             return Problem.response(400, "invalid-after", "Invalid \"after\"", "\"after\" must be a message id.");
         }
         List<ChatMessage> messages = rooms.find(room).map(r -> r.after(afterId)).orElse(List.of());
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         messages.forEach(m -> array.add(Frames.message(m)));
         return Response.ok(array.build().toString()).build();
     }

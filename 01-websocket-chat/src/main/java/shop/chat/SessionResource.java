@@ -1,10 +1,11 @@
 package shop.chat;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
 import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 @Path("session")
 public class SessionResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     SignIns signIns;
@@ -151,7 +153,7 @@ public class SessionResource {
 
     /** The answer to "who am I?": the name, and whether a member (signed in with a password) or a guest. */
     private static String who(String name, boolean member) {
-        return Json.createObjectBuilder().add("name", name).add("member", member).build().toString();
+        return JSON.createObjectBuilder().add("name", name).add("member", member).build().toString();
     }
 
     private static Response invalid(String detail) {

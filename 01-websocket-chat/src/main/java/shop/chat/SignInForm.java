@@ -1,12 +1,9 @@
 package shop.chat;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.util.Set;
 
 /**
@@ -30,8 +27,8 @@ sealed interface SignInForm permits SignInForm.Guest, SignInForm.Password, SignI
 
     static SignInForm parse(String body) {
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            value = reader.readValue();
+        try {
+            value = JsonInput.read(body);
         } catch (JsonException e) {
             return new Invalid("The body is not valid JSON.");
         }

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.util.List;
 import java.util.logging.Logger;
@@ -17,6 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class BrokerSetup {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(BrokerSetup.class.getName());
 
@@ -63,7 +65,7 @@ public class BrokerSetup {
             return;
         }
         if (!usersCreated) {
-            List<BrokerUser> users = settings.role() == TaskSettings.Role.PRODUCER
+            List<BrokerUser> users = settings.runs(TaskSettings.Role.PRODUCER)
                     ? List.of(BrokerUser.PRODUCER, BrokerUser.BOARD) : List.of(BrokerUser.WORKER);
             for (BrokerUser user : users) {
                 provision(user);
@@ -79,12 +81,12 @@ public class BrokerSetup {
         List<String> added = topologyExtensions.stream().flatMap(e -> e.workerWrites().stream()).toList();
         // tags "": no management UI, no monitoring, nothing but the permissions below.
         api.put("/api/users/" + encode(login.username()),
-                Json.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
-        api.put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.createObjectBuilder()
+                JSON.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
+        api.put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
                 .add("configure", user.configure()).add("write", user.write(added)).add("read", user.read(settings))
                 .build().toString());
         // tasks.events is a topic exchange, so the broker can check each publish's routing key against the user's.
-        api.put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.createObjectBuilder()
+        api.put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
                 .add("exchange", TaskTopology.EVENTS_EXCHANGE).add("write", user.eventKeys(settings)).add("read", ".*")
                 .build().toString());
         LOG.info(" [*] Broker user '" + login.username() + "' (" + user.key() + "): configure '" + user.configure()

@@ -29,7 +29,7 @@ public class Dashboard {
     TaskSettings settings;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        if (settings.role() == TaskSettings.Role.PRODUCER) {
+        if (settings.runs(TaskSettings.Role.PRODUCER)) {
             ticker.scheduleAtFixedRate(this::push, 500, 500, TimeUnit.MILLISECONDS);
         }
     }

@@ -1,9 +1,9 @@
 package shop.tasks;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,6 +18,8 @@ import java.util.List;
 @Path("health")
 public class HealthResource {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     TaskSettings settings;
     @Inject
@@ -29,12 +31,12 @@ public class HealthResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response health() {
-        if (settings.role() == TaskSettings.Role.WORKER) {
+        if (settings.runs(TaskSettings.Role.WORKER)) {
             if (!watchdog.consuming()) {
                 return Problem.response(503, "no-consumer", "No live consumer", settings.workerId()
                         + " has no live consumer on " + settings.workerQueue() + "; its watchdog is restarting it.");
             }
-            return ok(Json.createObjectBuilder().add("status", "UP").add("worker", settings.workerId())
+            return ok(JSON.createObjectBuilder().add("status", "UP").add("worker", settings.workerId())
                     .add("restarts", watchdog.restarts()).build());
         }
         JsonObject snapshot = feed.snapshot();
@@ -49,7 +51,7 @@ public class HealthResource {
             return Problem.response(503, "no-consumer", "No live consumer", "Worker(s) " + silent
                     + " have no live consumer; their watchdogs are restarting them.");
         }
-        return ok(Json.createObjectBuilder().add("status", "UP")
+        return ok(JSON.createObjectBuilder().add("status", "UP")
                 .add("workers", snapshot.getJsonArray("workers").size())
                 .add("consumers", snapshot.getOrDefault("consumers", JsonValue.NULL)).build());
     }

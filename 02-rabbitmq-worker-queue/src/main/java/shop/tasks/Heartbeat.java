@@ -8,8 +8,8 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Heartbeat {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
 
@@ -67,10 +69,10 @@ public class Heartbeat {
         if (current == null) {
             return;
         }
-        JsonArrayBuilder holding = Json.createArrayBuilder();
+        JsonArrayBuilder holding = JSON.createArrayBuilder();
         inFlight.forEach(holding::add);
         try {
-            current.producer().send(current.session().createTextMessage(Json.createObjectBuilder()
+            current.producer().send(current.session().createTextMessage(JSON.createObjectBuilder()
                     .add("event", "heartbeat")
                     .add("worker", settings.workerId())
                     .add("concurrency", settings.concurrency())

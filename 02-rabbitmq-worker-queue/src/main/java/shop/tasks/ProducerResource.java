@@ -1,7 +1,7 @@
 package shop.tasks;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.MediaType;
 @Path("producer")
 public class ProducerResource {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     NewTask newTask;
     @Inject
@@ -22,7 +24,7 @@ public class ProducerResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String bookkeeping() {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("unconfirmed", newTask.unconfirmed())
                 .add("idempotencyKeys", keys.size())
                 .build().toString();

@@ -56,7 +56,7 @@ public class StatusFeed {
     private volatile Channel depthChannel;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        if (settings.role() == TaskSettings.Role.PRODUCER) {
+        if (settings.runs(TaskSettings.Role.PRODUCER)) {
             connector.execute(this::connect);
         }
     }

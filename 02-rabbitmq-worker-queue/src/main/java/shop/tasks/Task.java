@@ -17,8 +17,9 @@ import java.io.StringReader;
 public record Task(String id, TaskType type, String orderId, String to, long workMs, int failAttempts) {
 
     /**
-     * Looked up once: every static Json.createXxx() call asks the ServiceLoader for the provider again,
-     * scanning the class path, which cost most of a worker's CPU per task (ThroughputExperiment, JFR).
+     * One provider for the class, looked up once: each static {@code jakarta.json.Json} method asks the ServiceLoader
+     * for the provider again, scanning the class path, which cost most of a worker's CPU per task
+     * (ThroughputExperiment, JFR). Every class of this module that writes or reads JSON holds such a constant.
      */
     private static final JsonProvider JSON = JsonProvider.provider();
 

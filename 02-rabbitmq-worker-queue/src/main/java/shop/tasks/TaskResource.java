@@ -1,8 +1,8 @@
 package shop.tasks;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 @Path("tasks")
 public class TaskResource {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-f-]{36}");
 
     @Inject
@@ -42,7 +44,7 @@ public class TaskResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response submit(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) throws IOException {
-        if (settings.role() != TaskSettings.Role.PRODUCER) {
+        if (!settings.runs(TaskSettings.Role.PRODUCER)) {
             return Problem.response(409, "not-a-producer", "Not a producer",
                     "This instance runs as a worker; submit tasks to the producer.");
         }
@@ -52,12 +54,13 @@ public class TaskResource {
         } catch (IdempotencyKey.Invalid e) {
             return Problem.response(400, "invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was queued.");
         }
+        // BodyLimit counts the bytes as they are read: past tasks.max-body-bytes, this read ends in a 413.
         Task parsed;
-        try {
-            // BodyLimit counts the bytes as they are read: past tasks.max-body-bytes, this read ends in a 413.
-            parsed = TaskRequest.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (TaskRequest.Invalid e) {
-            return Problem.response(400, "invalid-task", "Invalid task", e.getMessage() + " Nothing was queued.");
+        switch (TaskRequest.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8))) {
+            case TaskRequest.Invalid invalid -> {
+                return Problem.response(400, "invalid-task", "Invalid task", invalid.detail() + " Nothing was queued.");
+            }
+            case TaskRequest.Valid valid -> parsed = valid.task();
         }
         // With a key, the task id comes from the key: the same on every retry, on any producer instance.
         Task task = key.map(parsed::namedBy).orElse(parsed);
@@ -109,7 +112,7 @@ public class TaskResource {
 
     /** The 202's body when the board has already let go of the task (it keeps the latest ones only). */
     private static JsonObject accepted(Task task) {
-        return Json.createObjectBuilder().add("id", task.id()).add("type", task.type().routingKey()).build();
+        return JSON.createObjectBuilder().add("id", task.id()).add("type", task.type().routingKey()).build();
     }
 
     @GET

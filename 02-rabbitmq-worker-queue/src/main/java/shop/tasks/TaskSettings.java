@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class TaskSettings {
 
+    /** What a process of this module runs: the REST API and the dashboard, or a worker ({@code tasks.role}). */
     public enum Role { PRODUCER, WORKER }
 
     private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -36,8 +37,9 @@ public class TaskSettings {
     @Inject @ConfigProperty(name = "tasks.outbox-dir")
     String outboxDir;
 
-    public Role role() {
-        return Role.valueOf(role.trim().toUpperCase());
+    /** Whether this process runs {@code role}: the one question every part that belongs to one role asks. */
+    public boolean runs(Role role) {
+        return Role.valueOf(this.role.trim().toUpperCase(java.util.Locale.ROOT)) == role;
     }
 
     public long confirmTimeoutMs() {

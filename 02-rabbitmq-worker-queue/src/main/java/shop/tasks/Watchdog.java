@@ -51,7 +51,7 @@ public class Watchdog {
     private final AtomicLong restarts = new AtomicLong();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        if (settings.role() == TaskSettings.Role.WORKER) {
+        if (settings.runs(TaskSettings.Role.WORKER)) {
             scheduler.execute(this::connect);
             scheduler.scheduleAtFixedRate(() -> heartbeat.beat(consuming, restarts.get()), 1, 1, TimeUnit.SECONDS);
             scheduler.scheduleWithFixedDelay(this::watch, 5, 5, TimeUnit.SECONDS);

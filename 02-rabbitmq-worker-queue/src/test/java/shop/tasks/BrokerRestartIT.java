@@ -149,7 +149,7 @@ class BrokerRestartIT {
         String key = "\"" + UUID.randomUUID() + "\"";
         String body = EMAIL.formatted(200);
         // The id the producer makes from the key and the body: the test can work it out too.
-        String id = TaskRequest.parse(body).namedBy(IdempotencyKey.parse(key)).id();
+        String id = ((TaskRequest.Valid) TaskRequest.parse(body)).task().namedBy(IdempotencyKey.parse(key)).id();
 
         broker.freeze(); // SIGSTOP: the connection stays open, and nothing answers
         HttpResponse<String> frozen;

@@ -1,8 +1,8 @@
 package shop.routing;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.Response;
 /** {@code GET /api/deliveries?after={seq}}: who got which message since {@code seq}, for the live page. */
 @Path("/deliveries")
 public class DeliveriesResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     Deliveries deliveries;
@@ -27,7 +29,7 @@ public class DeliveriesResource {
         } catch (NumberFormatException e) {
             return Problem.badRequest("invalid-after", "Invalid \"after\"", "\"after\" is a sequence number from an earlier answer.");
         }
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         deliveries.after(seq).forEach(d -> array.add(d.toJson()));
         return Response.ok(array.build().toString()).build();
     }

@@ -1,7 +1,7 @@
 package shop.routing;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.time.Instant;
 
 /**
@@ -11,8 +11,10 @@ import java.time.Instant;
  */
 public record Delivery(long seq, Instant at, String service, String subscription, String key, String id, String line) {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("seq", seq).add("at", at.toString()).add("service", service).add("subscription", subscription)
                 .add("key", key).add("id", id).add("line", line).build();
     }

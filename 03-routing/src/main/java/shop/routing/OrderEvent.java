@@ -3,12 +3,12 @@ package shop.routing;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
  * properties, because a selector can only look at properties, never into the body.
  */
 public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
+
+    /**
+     * One provider for the class, looked up once: each static {@code jakarta.json.Json} method looks the provider up
+     * again, a ServiceLoader scan of the class path per call. Every class of this module that writes or reads JSON
+     * holds such a constant.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** An order id: 1-40 letters, digits or '-'. */
     static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9-]{1,40}");
@@ -42,7 +49,7 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
 
     // tag::message[]
     public TextMessage toMessage(Session session) throws JMSException {
-        TextMessage message = session.createTextMessage(Json.createObjectBuilder()
+        TextMessage message = session.createTextMessage(JSON.createObjectBuilder()
                 .add("orderId", orderId).add("region", key.region()).add("event", key.event())
                 .add("amount", amount).build().toString());
         message.setStringProperty("orderId", orderId);
@@ -62,7 +69,7 @@ public record OrderEvent(String orderId, OrderKey key, BigDecimal amount) {
     public static OrderEvent fromJson(String body) {
         JsonObject json;
         try {
-            json = Json.createReader(new StringReader(body)).readObject();
+            json = JSON.createReader(new StringReader(body)).readObject();
         } catch (JsonException e) {
             throw new IllegalArgumentException("not a JSON object", e);
         }

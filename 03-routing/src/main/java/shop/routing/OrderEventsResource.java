@@ -2,10 +2,10 @@ package shop.routing;
 
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +27,8 @@ import shop.routing.orders.OrderPublisher;
  */
 @Path("/orders/events")
 public class OrderEventsResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     OrderPublisher publisher;
@@ -108,7 +110,7 @@ public class OrderEventsResource {
                             ? " with the same Idempotency-Key." : ", with an Idempotency-Key so that a retry cannot make a second event.")))
                     .header("Retry-After", "1").build();
         }
-        return Response.accepted(Json.createObjectBuilder().add("key", event.key().toString())
+        return Response.accepted(JSON.createObjectBuilder().add("key", event.key().toString())
                 .add("orderId", event.orderId()).add("eventId", eventId).build().toString()).build();
     }
 

@@ -1,9 +1,9 @@
 package shop.routing;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,20 +18,22 @@ import shop.routing.orders.Services;
 @Path("/services")
 public class ServicesResource {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     Services services;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         java.util.List<ServiceInstance> running = services.running();
         java.util.Map<String, Integer> consumers = new java.util.HashMap<>();
         for (ServiceInstance instance : running) {
             Rule rule = instance.rule();
             int onBroker = consumers.computeIfAbsent(rule.queue(), services::consumersOn);
             long instances = running.stream().filter(i -> i.rule().queue().equals(rule.queue())).count();
-            JsonObjectBuilder json = Json.createObjectBuilder()
+            JsonObjectBuilder json = JSON.createObjectBuilder()
                     .add("instance", instance.name()).add("service", rule.service())
                     .add("subscription", rule.subscription()).add("queue", rule.queue())
                     .add("pattern", rule.pattern())

@@ -1,10 +1,10 @@
 package shop.routing;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -29,6 +29,8 @@ import shop.routing.orders.Services;
  */
 @Path("/subscriptions")
 public class SubscriptionsResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     /** A binding pattern: words of letters and digits, or the wildcards {@code *} (one word) and {@code #} (any number). */
@@ -131,7 +133,7 @@ public class SubscriptionsResource {
                             + "(routing.max-live-subscriptions); DELETE one first.");
         }
         ServiceInstance instance = added.get();
-        return Response.status(201).entity(Json.createObjectBuilder().add("instance", instance.name())
+        return Response.status(201).entity(JSON.createObjectBuilder().add("instance", instance.name())
                 .add("queue", rule.queue()).build().toString()).build();
     }
 

@@ -2,13 +2,13 @@ package shop.routing;
 
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,6 +30,8 @@ import shop.routing.ticks.TickSubscribers;
  */
 @Path("/ticks")
 public class TicksResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final int MAX_BATCH = 10_000;
 
@@ -85,18 +87,18 @@ public class TicksResource {
             ticks.add(new Tick(venue.getString(), symbol.getString(), price.bigDecimalValue()));
         }
         ingester.publish(ticks);
-        return Response.accepted(Json.createObjectBuilder().add("published", ticks.size()).build().toString()).build();
+        return Response.accepted(JSON.createObjectBuilder().add("published", ticks.size()).build().toString()).build();
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String counts() {
-        JsonObjectBuilder received = Json.createObjectBuilder();
+        JsonObjectBuilder received = JSON.createObjectBuilder();
         subscribers.counts().forEach(received::add);
-        JsonObjectBuilder last = Json.createObjectBuilder();
+        JsonObjectBuilder last = JSON.createObjectBuilder();
         subscribers.lastPrices().forEach(last::add);
-        JsonObjectBuilder recent = Json.createObjectBuilder();
-        subscribers.recent().forEach((name, ticks) -> recent.add(name, Json.createArrayBuilder(ticks)));
-        return Json.createObjectBuilder().add("received", received).add("last", last).add("recent", recent).build().toString();
+        JsonObjectBuilder recent = JSON.createObjectBuilder();
+        subscribers.recent().forEach((name, ticks) -> recent.add(name, JSON.createArrayBuilder(ticks)));
+        return JSON.createObjectBuilder().add("received", received).add("last", last).add("recent", recent).build().toString();
     }
 }

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -14,6 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class Board {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Board.class.getName());
 
@@ -50,7 +53,7 @@ public class Board {
 
     /** What the page needs to connect; every field of it is public, by design: anyone can open the page. */
     public String toJson() {
-        return Json.object().add("url", stompUrl).add("vhost", virtualHost).add("login", username)
+        return JSON.createObjectBuilder().add("url", stompUrl).add("vhost", virtualHost).add("login", username)
                 .add("passcode", password).add("destination", DESTINATION).build().toString();
     }
 
@@ -75,14 +78,15 @@ public class Board {
     /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and the queue policy. */
     private void provision() throws IOException, InterruptedException {
         // tags "": no management UI, no monitoring, nothing but the permissions below.
-        put("/api/users/" + encode(username), Json.object().add("password", password).add("tags", "").build().toString());
-        put("/api/permissions/" + encode(virtualHost) + "/" + encode(username), Json.object()
+        put("/api/users/" + encode(username),
+                JSON.createObjectBuilder().add("password", password).add("tags", "").build().toString());
+        put("/api/permissions/" + encode(virtualHost) + "/" + encode(username), JSON.createObjectBuilder()
                 .add("configure", CONFIGURE).add("write", WRITE).add("read", READ).build().toString());
         // The public login may also ask for a durable subscription queue that outlives the page: cap every
         // subscription queue's length, and delete one that has had no consumer for ten minutes.
-        put("/api/policies/" + encode(virtualHost) + "/orders-board-subscriptions", Json.object()
+        put("/api/policies/" + encode(virtualHost) + "/orders-board-subscriptions", JSON.createObjectBuilder()
                 .add("pattern", SUBSCRIPTION_QUEUES).add("apply-to", "queues").add("priority", 0)
-                .add("definition", Json.object().add("max-length", 1000).add("overflow", "drop-head")
+                .add("definition", JSON.createObjectBuilder().add("max-length", 1000).add("overflow", "drop-head")
                         .add("expires", 600_000)).build().toString());
     }
     // end::provision[]

@@ -2,6 +2,7 @@ package shop.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -13,6 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class BrokerSetup {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(BrokerSetup.class.getName());
 
@@ -57,11 +60,11 @@ public class BrokerSetup {
         Rabbit.Login login = rabbit.login(role);
         // tags "": no management UI, no monitoring, nothing but the permissions below.
         put("/api/users/" + encode(login.username()),
-                Json.object().add("password", login.password()).add("tags", "").build().toString());
-        put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.object()
+                JSON.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
+        put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
                 .add("configure", role.configure()).add("write", role.write()).add("read", role.read()).build().toString());
         for (Map.Entry<String, String> topic : role.topicWrites().entrySet()) {
-            put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.object()
+            put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
                     .add("exchange", topic.getKey()).add("write", topic.getValue()).add("read", "^$").build().toString());
         }
         LOG.info(" [*] Broker user '" + login.username() + "' (" + role.key() + "): configure '" + role.configure()

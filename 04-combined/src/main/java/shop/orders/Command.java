@@ -1,6 +1,9 @@
 package shop.orders;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 
 /**
  * A message from one part of the workflow to the next step service: "charge this order", "reserve
@@ -9,6 +12,8 @@ import jakarta.json.JsonObject;
  */
 public record Command(String name, String orderId, String customer, String item, String payment,
                       String correlationId, String choice) {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public Command next(String nextName) {
         return new Command(nextName, orderId, customer, item, payment, correlationId, choice);
@@ -19,16 +24,18 @@ public record Command(String name, String orderId, String customer, String item,
     }
 
     public String toJson() {
-        return Json.object().add("command", name).add("orderId", orderId).add("customer", customer)
+        return JSON.createObjectBuilder().add("command", name).add("orderId", orderId).add("customer", customer)
                 .add("item", item).add("payment", payment).add("correlationId", correlationId)
                 .add("choice", choice == null ? "" : choice).build().toString();
     }
 
     public static Command parse(String json) {
-        JsonObject o = Json.parse(json);
-        String choice = o.getString("choice", "");
-        return new Command(o.getString("command"), o.getString("orderId"), o.getString("customer"),
-                o.getString("item"), o.getString("payment"), o.getString("correlationId"),
-                choice.isEmpty() ? null : choice);
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+            JsonObject o = reader.readObject();
+            String choice = o.getString("choice", "");
+            return new Command(o.getString("command"), o.getString("orderId"), o.getString("customer"),
+                    o.getString("item"), o.getString("payment"), o.getString("correlationId"),
+                    choice.isEmpty() ? null : choice);
+        }
     }
 }

@@ -6,7 +6,10 @@ import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,6 +24,8 @@ import java.util.List;
 // The service checks what it receives itself: anyone with write access to the exchange can publish,
 // not only the web tier.
 public final class CommandMessage {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** A command is about 250 bytes; anything over this is not one of ours. */
     public static final int MAX_BYTES = 4_096;
@@ -68,8 +73,8 @@ public final class CommandMessage {
             throw new Unreadable("too big: " + body.length + " bytes, a command has at most " + MAX_BYTES);
         }
         JsonObject json;
-        try {
-            json = Json.parse(utf8(body));
+        try (JsonReader reader = JSON.createReader(new StringReader(utf8(body)))) {
+            json = reader.readObject();
         } catch (JsonException | IllegalStateException | ClassCastException | java.util.NoSuchElementException
                  | CharacterCodingException e) {
             throw new Unreadable("not a JSON object: " + quote(body));

@@ -1,6 +1,7 @@
 package shop.orders;
 
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -14,11 +15,18 @@ import java.util.logging.Logger;
 /**
  * The customer's live channel. The page places orders and answers questions through it; the
  * instance pushes every step of the customer's orders back through it, whichever instance or service
- * produced the step. {@code ?after=OFFSET} resumes after the last update the page saw.
+ * produced the step. {@code ?after=OFFSET} resumes after the last update the page saw. One instance per open
+ * connection, for its whole life: the container makes one for each handshake.
  */
 @ServerEndpoint("/orders")
 public class OrderEndpoint {
 
+    /**
+     * One provider for the class, looked up once: each static {@code jakarta.json.Json} method looks the provider up
+     * again, a ServiceLoader scan of the class path per call. Every class of this module that writes or reads JSON
+     * holds such a constant.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(OrderEndpoint.class.getName());
     static final int MAX_FRAME = 4096;
     static final int FRAMES_PER_SECOND = 10;
@@ -33,6 +41,10 @@ public class OrderEndpoint {
     Placements placements;
     @Inject
     Revocations revocations;
+
+    // This connection's state, in fields: the instance belongs to this one connection.
+    private Feed feed;
+    private FloodGuard flood;
 
     @OnOpen
     public void open(Session session) {
@@ -49,10 +61,9 @@ public class OrderEndpoint {
             return;
         }
         session.setMaxIdleTimeout(120_000); // the page pings every 30 s; a silent peer is dropped
-        Feed feed = new Feed(session, who.customer(), Math.max(-1, after));
-        session.getUserProperties().put("feed", feed);
-        session.getUserProperties().put("flood", new FloodGuard(FRAMES_PER_SECOND));
-        feed.send(Json.object().add("type", "welcome").add("customer", who.customer())
+        feed = new Feed(session, who.customer(), Math.max(-1, after));
+        flood = new FloodGuard(FRAMES_PER_SECOND);
+        feed.send(JSON.createObjectBuilder().add("type", "welcome").add("customer", who.customer())
                 .add("resumedAfter", feed.resumeAfter()).build().toString());
         progress.join(feed);
         if (revocations.revoked(who)) { // signed out between the handshake and now: the revocation missed this socket
@@ -62,71 +73,79 @@ public class OrderEndpoint {
 
     // tag::on-message[]
     @OnMessage(maxMessageSize = MAX_FRAME)
-    public void onMessage(String text, Session session) {
-        Feed feed = (Feed) session.getUserProperties().get("feed");
-        String correlationId = null;
-        try {
-            if (!((FloodGuard) session.getUserProperties().get("flood")).allow(System.currentTimeMillis())) {
-                throw new ClientFrame.Refused("too-many-frames", "At most " + FRAMES_PER_SECOND + " frames per second.");
-            }
-            ClientFrame frame = ClientFrame.parse(text);
-            correlationId = frame.get("correlationId");
-            switch (frame.type()) {
-                case "place" -> place(feed, frame);
-                case "answer" -> answer(feed, frame);
-                default -> feed.send(Json.object().add("type", "pong").build().toString());
-            }
-        } catch (ClientFrame.Refused refused) {
-            feed.send(error(refused.code(), refused.getMessage(), correlationId));
-        } catch (OrderCommands.BrokerUnavailable e) {
-            feed.send(error("broker-unavailable", "The order system is unreachable; nothing was started. Try again shortly.",
-                    correlationId));
+    public void onMessage(String text) {
+        if (!flood.allow(System.currentTimeMillis())) {
+            feed.send(error("too-many-frames", "At most " + FRAMES_PER_SECOND + " frames per second.", null));
+            return;
+        }
+        switch (ClientFrame.parse(text)) {
+            case ClientFrame.Invalid invalid -> feed.send(error(invalid.code(), invalid.detail(), null));
+            case ClientFrame.Place place -> feed.send(place(place));
+            case ClientFrame.Answer answer -> feed.send(answer(answer));
+            case ClientFrame.Ping ping -> feed.send(JSON.createObjectBuilder().add("type", "pong").build().toString());
         }
     }
 
     // tag::place[]
-    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    /** What the page hears for a place frame: accepted, or an error. */
+    private String place(ClientFrame.Place frame) {
         // The order id is the page's, made once per click: a resend of the same click is the same order.
-        Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
-                frame.get("payment"), frame.get("correlationId"), null);
-        placements.placeOnce(charge, commands::send); // publishes it, and waits for the confirm, once per order
-        feed.send(Json.object().add("type", "accepted").add("orderId", charge.orderId())
-                .add("correlationId", frame.get("correlationId")).build().toString());
+        Command charge = new Command("charge", frame.orderId(), feed.customer(), frame.item(), frame.payment(),
+                frame.correlationId(), null);
+        try {
+            // publishes it, and waits for the confirm, once per order
+            if (placements.placeOnce(charge, commands::send) == Placements.Claim.CONFLICT) {
+                return error("order-id-conflict", "The order id " + frame.orderId()
+                        + " belongs to another order; a new order needs a new id. Nothing was started.", frame.correlationId());
+            }
+        } catch (OrderCommands.BrokerUnavailable e) {
+            return brokerUnavailable(frame.correlationId());
+        }
+        return JSON.createObjectBuilder().add("type", "accepted").add("orderId", charge.orderId())
+                .add("correlationId", frame.correlationId()).build().toString();
     }
     // end::place[]
 
-    private void answer(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
-        String orderId = frame.get("orderId");
+    /** What the page hears for an answer frame: answered, or an error. */
+    private String answer(ClientFrame.Answer frame) {
+        String orderId = frame.orderId();
         switch (views.claimAnswer(orderId, feed.customer())) {
-            case NO_SUCH_QUESTION -> throw new ClientFrame.Refused("no-such-question",
-                    "You have no open question for order " + orderId + ".");
-            case ALREADY_ANSWERED -> throw new ClientFrame.Refused("already-answered",
-                    "Order " + orderId + " has been answered already; the first answer stands.");
+            case NO_SUCH_QUESTION -> {
+                return error("no-such-question", "You have no open question for order " + orderId + ".", frame.correlationId());
+            }
+            case ALREADY_ANSWERED -> {
+                return error("already-answered", "Order " + orderId + " has been answered already; the first answer stands.",
+                        frame.correlationId());
+            }
             case CLAIMED -> { }
         }
         OrderViews.View order = views.find(orderId, feed.customer()).orElseThrow();
         try {
             // The correlation id of the answer is the one of the order: one id for the whole workflow.
             commands.send(new Command("answer", orderId, feed.customer(), order.item(), "", order.correlationId(),
-                    frame.get("choice")));
+                    frame.choice()));
         } catch (OrderCommands.BrokerUnavailable e) {
             views.releaseAnswer(orderId);
-            throw e;
+            return brokerUnavailable(frame.correlationId());
         }
-        feed.send(Json.object().add("type", "answered").add("orderId", orderId).add("choice", frame.get("choice"))
-                .add("correlationId", order.correlationId()).build().toString());
+        return JSON.createObjectBuilder().add("type", "answered").add("orderId", orderId).add("choice", frame.choice())
+                .add("correlationId", order.correlationId()).build().toString();
     }
     // end::on-message[]
 
     /** The channel speaks JSON text only. Without this handler the container silently drops binary frames. */
     @OnMessage(maxMessageSize = MAX_FRAME)
-    public void binary(java.nio.ByteBuffer data, Session session) {
-        ((Feed) session.getUserProperties().get("feed")).close(CloseReason.CloseCodes.CANNOT_ACCEPT,
-                "The order channel accepts JSON text frames only.");
+    public void binary(java.nio.ByteBuffer data) {
+        feed.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "The order channel accepts JSON text frames only.");
+    }
+
+    private static String brokerUnavailable(String correlationId) {
+        return error("broker-unavailable", "The order system is unreachable; nothing was started. Try again shortly.",
+                correlationId);
     }
 
     static String error(String code, String detail, String correlationId) {
-        var frame = Json.object().add("type", "error").add("code", code).add("detail", detail);
+        var frame = JSON.createObjectBuilder().add("type", "error").add("code", code).add("detail", detail);
         if (correlationId != null) {
             frame.add("correlationId", correlationId);
         }
@@ -134,8 +153,7 @@ public class OrderEndpoint {
     }
 
     @OnClose
-    public void onClose(Session session) {
-        Feed feed = (Feed) session.getUserProperties().get("feed");
+    public void onClose() {
         if (feed != null) {
             progress.leave(feed);
         }

@@ -36,7 +36,7 @@ public class OrdersResource {
     public String catalog() {
         JsonArrayBuilder items = JSON.createArrayBuilder();
         Catalog.ITEMS.values().stream().sorted(java.util.Comparator.comparing(Catalog.Item::price))
-                .forEach(i -> items.add(Json.object().add("sku", i.sku()).add("name", i.name())
+                .forEach(i -> items.add(JSON.createObjectBuilder().add("sku", i.sku()).add("name", i.name())
                         .add("price", i.price().toPlainString()).add("inStock", i.inStock())));
         return items.build().toString();
     }
@@ -46,7 +46,7 @@ public class OrdersResource {
     public String instances() {
         JsonArrayBuilder list = JSON.createArrayBuilder();
         settings.instances().forEach(list::add);
-        return Json.object().add("instances", list).add("position", progress.position()).build().toString();
+        return JSON.createObjectBuilder().add("instances", list).add("position", progress.position()).build().toString();
     }
 
     @GET
@@ -75,7 +75,7 @@ public class OrdersResource {
     }
 
     private static jakarta.json.JsonObject json(OrderViews.View v) {
-        return Json.object().add("orderId", v.orderId()).add("item", v.item()).add("stage", v.stage().label())
+        return JSON.createObjectBuilder().add("orderId", v.orderId()).add("item", v.item()).add("stage", v.stage().label())
                 .add("correlationId", v.correlationId()).add("offset", v.offset()).build();
     }
 

@@ -51,14 +51,14 @@ public class Placements {
     // tag::claim[]
     /**
      * Publishes the order's {@code charge} command, unless this order was placed before: then it returns
-     * as the first placement did, and nothing is published again. Refuses the id for another order.
+     * as the first placement did, and nothing is published again. Answers {@link Claim#CONFLICT}, and publishes
+     * nothing, when the id belongs to another order.
      */
-    public void placeOnce(Command charge, Publisher publisher)
-            throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    public Claim placeOnce(Command charge, Publisher publisher) throws OrderCommands.BrokerUnavailable {
         String orderId = charge.orderId();
-        switch (claim(orderId, new Order(charge.customer(), charge.item(), charge.payment()))) {
-            case CONFLICT -> throw new ClientFrame.Refused("order-id-conflict", "The order id " + orderId
-                    + " belongs to another order; a new order needs a new id. Nothing was started.");
+        Claim claim = claim(orderId, new Order(charge.customer(), charge.item(), charge.payment()));
+        switch (claim) {
+            case CONFLICT -> { } // the caller refuses the frame
             case PLACED_BEFORE -> { } // a resend: the broker has it already
             case NEW -> {
                 try {
@@ -70,6 +70,7 @@ public class Placements {
                 }
             }
         }
+        return claim;
     }
 
     Claim claim(String orderId, Order order) throws OrderCommands.BrokerUnavailable {

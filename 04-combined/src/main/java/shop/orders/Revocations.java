@@ -12,8 +12,11 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,8 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Revocations {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
     static final String SIGNED_OUT = "signed out";
@@ -67,7 +72,7 @@ public class Revocations {
     /** Revokes the customer's tokens issued before {@code before}: here at once, on the other instances through the broker. */
     public void revoke(String customer, long before) throws OrderCommands.BrokerUnavailable {
         apply(customer, before);
-        byte[] event = Json.object().add("customer", customer).add("before", before).build().toString()
+        byte[] event = JSON.createObjectBuilder().add("customer", customer).add("before", before).build().toString()
                 .getBytes(StandardCharsets.UTF_8);
         try {
             synchronized (this) {
@@ -105,8 +110,9 @@ public class Revocations {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
                         throws IOException {
-                    try {
-                        JsonObject event = Json.parse(new String(body, StandardCharsets.UTF_8));
+                    String text = new String(body, StandardCharsets.UTF_8);
+                    try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+                        JsonObject event = reader.readObject();
                         apply(event.getString("customer"), event.getJsonNumber("before").longValueExact());
                     } catch (RuntimeException e) {
                         LOG.warning(" [!] Revocations skipped an event they cannot read: " + CommandMessage.quote(body));

@@ -30,16 +30,16 @@ public class ServicesResource {
     public Response report() {
         JsonArrayBuilder list = JSON.createArrayBuilder();
         boolean healthy = progress.consuming();
-        list.add(Json.object().add("service", "progress-feed").add("queue", OrderTopology.PROGRESS_STREAM)
+        list.add(JSON.createObjectBuilder().add("service", "progress-feed").add("queue", OrderTopology.PROGRESS_STREAM)
                 .add("consuming", progress.consuming()).add("restarts", progress.restarts()).add("deadLettered", 0));
         for (StepService.Status service : services.status()) {
             healthy &= service.consuming();
-            list.add(Json.object().add("service", service.service()).add("queue", service.queue())
+            list.add(JSON.createObjectBuilder().add("service", service.service()).add("queue", service.queue())
                     .add("consuming", service.consuming()).add("restarts", service.restarts())
                     .add("deadLettered", service.deadLettered()));
         }
         return Response.status(healthy ? 200 : 503)
-                .entity(Json.object().add("healthy", healthy).add("services", list).build().toString()).build();
+                .entity(JSON.createObjectBuilder().add("healthy", healthy).add("services", list).build().toString()).build();
     }
     // end::services[]
 }

@@ -3,7 +3,9 @@ package shop.orders;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
 import jakarta.security.enterprise.credential.Password;
 import jakarta.security.enterprise.credential.UsernamePasswordCredential;
 import jakarta.security.enterprise.identitystore.CredentialValidationResult;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.io.StringReader;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -32,6 +35,8 @@ import java.util.OptionalLong;
 @Path("/session")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Longer passwords are refused before any hashing: a megabyte "password" is not a sign-in. */
     static final int MAX_PASSWORD = 128;
@@ -55,8 +60,8 @@ public class SessionResource {
     public Response signIn(String body, @Context SecurityContext channel, @Context HttpServletRequest request) {
         String name;
         String password;
-        try {
-            JsonObject json = Json.parse(body);
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
+            JsonObject json = reader.readObject();
             name = json.getString("name", "");
             password = json.get("password") instanceof JsonString p ? p.getString() : "";
         } catch (JsonException | ClassCastException | IllegalStateException e) {
@@ -100,7 +105,7 @@ public class SessionResource {
                     "The shop cannot reach its broker to end your older sessions; you are not signed in.");
         }
         NewCookie cookie = cookie(token.value(), channel, (int) settings.sessionLifetime().toSeconds());
-        return Response.ok(Json.object().add("customer", name).build().toString()).cookie(cookie).build();
+        return Response.ok(JSON.createObjectBuilder().add("customer", name).build().toString()).cookie(cookie).build();
     }
     // end::sign-in[]
 
@@ -108,7 +113,7 @@ public class SessionResource {
     @GET
     public Response whoAmI(@CookieParam(SignIns.COOKIE) String token) {
         return signIns.find(token)
-                .map(s -> Response.ok(Json.object().add("customer", s.customer()).build().toString()).build())
+                .map(s -> Response.ok(JSON.createObjectBuilder().add("customer", s.customer()).build().toString()).build())
                 .orElseGet(() -> Response.noContent().build());
     }
 

@@ -3,6 +3,8 @@ package shop.orders;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +39,8 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SyncChainResource {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final List<Step> CHAIN = List.of(Step.PAYMENT, Step.INVENTORY, Step.SHIPPING);
@@ -55,8 +60,8 @@ public class SyncChainResource {
             return disabled();
         }
         Command command;
-        try {
-            JsonObject order = Json.parse(body);
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
+            JsonObject order = reader.readObject();
             String item = order.getString("item", "");
             if (Catalog.find(item).isEmpty()) {
                 return Problem.response(400, "no-such-item", "No such item", "Order one of " + Catalog.ITEMS.keySet() + ".");
@@ -89,11 +94,13 @@ public class SyncChainResource {
                 return failed(answer.statusCode() / 100 == 4 ? answer.statusCode() : 502, "step-failed", command, stage,
                         "The " + step.service() + " step answered " + answer.statusCode() + ": " + answer.body());
             }
-            stage = Json.parse(answer.body()).getString("stage");
+            try (JsonReader reader = JSON.createReader(new StringReader(answer.body()))) {
+                stage = reader.readObject().getString("stage");
+            }
         }
         // end::chain[]
-        return Response.ok(Json.object().add("orderId", command.orderId()).add("correlationId", command.correlationId())
-                .add("stage", stage).build().toString()).build();
+        return Response.ok(JSON.createObjectBuilder().add("orderId", command.orderId())
+                .add("correlationId", command.correlationId()).add("stage", stage).build().toString()).build();
     }
 
     @POST
@@ -148,7 +155,7 @@ public class SyncChainResource {
             return Problem.response(409, "backordered", "Back-ordered", "The baseline has no question to ask: back-ordered.");
         }
         new Effects(settings.dataDir(), service).once(effect, command.orderId(), command.item());
-        return Response.ok(Json.object().add("stage", stage.label()).build().toString()).build();
+        return Response.ok(JSON.createObjectBuilder().add("stage", stage.label()).build().toString()).build();
     }
 
     private URI stepUri(Step step) {
@@ -159,7 +166,8 @@ public class SyncChainResource {
 
     /** The customer hears the order failed; the steps before the failed one have happened (charged, reserved). */
     private static Response failed(int status, String code, Command command, String reached, String detail) {
-        JsonObject problem = Json.object().addAll(Json.object().add("type", "/problems/" + code).add("title", "Order failed")
+        JsonObject problem = JSON.createObjectBuilder()
+                .addAll(JSON.createObjectBuilder().add("type", "/problems/" + code).add("title", "Order failed")
                         .add("status", status).add("detail", detail)).add("orderId", command.orderId())
                 .add("reached", reached).build();
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem.toString()).build();

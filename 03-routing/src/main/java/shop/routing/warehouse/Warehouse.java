@@ -4,7 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import shop.routing.Deliveries;
@@ -17,6 +17,8 @@ import shop.routing.Topology;
  * that is not one ({@link WarehouseMessage}) is rejected into the dead-letter queue with one line, never quoted.
  */
 public final class Warehouse {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private Warehouse() {
     }
@@ -48,7 +50,7 @@ public final class Warehouse {
                 // The answer is plain AMQP too: JSON, a content type, and no JMS headers at all.
                 channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, new AMQP.BasicProperties.Builder()
                         .contentType("application/json").deliveryMode(2).build(),
-                        Json.createObjectBuilder().add("orderId", pick.orderId())
+                        JSON.createObjectBuilder().add("orderId", pick.orderId())
                                 .add("region", pick.key().region()).add("amount", pick.amount())
                                 .build().toString().getBytes(StandardCharsets.UTF_8));
                 channel.basicAck(envelope.getDeliveryTag(), false);

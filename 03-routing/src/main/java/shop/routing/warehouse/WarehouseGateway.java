@@ -8,7 +8,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import shop.routing.AmqpDestinations;
 import shop.routing.Broker;
 import shop.routing.OrderEvent;
@@ -17,6 +17,8 @@ import shop.routing.Topology;
 /** JMS to plain AMQP: shipping asks the warehouse, a non-JMS service, to pick a paid order. */
 @ApplicationScoped
 public class WarehouseGateway {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     Broker broker;
@@ -31,7 +33,7 @@ public class WarehouseGateway {
             producer = session.createProducer(AmqpDestinations.publishTo(Topology.WAREHOUSE, "pick"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         }
-        TextMessage pick = session.createTextMessage(Json.createObjectBuilder().add("orderId", paid.orderId())
+        TextMessage pick = session.createTextMessage(JSON.createObjectBuilder().add("orderId", paid.orderId())
                 .add("region", paid.key().region()).add("amount", paid.amount()).build().toString());
         pick.setStringProperty("orderId", paid.orderId()); // arrives as the AMQP header "orderId"
         producer.send(pick);

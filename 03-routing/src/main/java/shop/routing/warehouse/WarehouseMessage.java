@@ -1,9 +1,9 @@
 package shop.routing.warehouse;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -17,6 +17,8 @@ import shop.routing.OrderKey;
  * {@code POST /api/orders/events}. A refusal says why in a few words and never quotes the message.
  */
 final class WarehouseMessage {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** A real one is under 100 bytes; a larger one is refused before it is read, let alone kept or logged. */
     static final int MAX_BYTES = 1024;
@@ -38,7 +40,7 @@ final class WarehouseMessage {
         checkSize(body.length);
         JsonValue value;
         try {
-            value = Json.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
+            value = JSON.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
         } catch (RuntimeException e) {
             throw new Refused("it is not JSON");
         }

@@ -5,7 +5,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 
-/** One cached JSON provider: {@code jakarta.json.Json}'s static methods look the provider up on every call. */
+/** The tests' JSON shorthand, on one cached provider: {@code jakarta.json.Json}'s static methods look it up on every call. */
 final class Json {
 
     private static final JsonProvider PROVIDER = JsonProvider.provider();
