@@ -78,14 +78,14 @@ public class OrderEndpoint {
             }
         } catch (ClientFrame.Refused refused) {
             feed.send(error(refused.code(), refused.getMessage(), correlationId));
-        } catch (OrderCommands.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             feed.send(error("broker-unavailable", "The order system is unreachable; nothing was started. Try again shortly.",
                     correlationId));
         }
     }
 
     // tag::place[]
-    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    private void place(Feed feed, ClientFrame frame) throws ClientFrame.Refused, ConfirmedPublisher.BrokerUnavailable {
         // The order id is the page's, made once per click: a resend of the same click is the same order.
         Command charge = new Command("charge", frame.get("orderId"), feed.customer(), frame.get("item"),
                 frame.get("payment"), frame.get("correlationId"), null);
@@ -95,7 +95,7 @@ public class OrderEndpoint {
     }
     // end::place[]
 
-    private void answer(Feed feed, ClientFrame frame) throws ClientFrame.Refused, OrderCommands.BrokerUnavailable {
+    private void answer(Feed feed, ClientFrame frame) throws ClientFrame.Refused, ConfirmedPublisher.BrokerUnavailable {
         String orderId = frame.get("orderId");
         switch (views.claimAnswer(orderId, feed.customer())) {
             case NO_SUCH_QUESTION -> throw new ClientFrame.Refused("no-such-question",
@@ -109,7 +109,7 @@ public class OrderEndpoint {
             // The correlation id of the answer is the one of the order: one id for the whole workflow.
             commands.send(new Command("answer", orderId, feed.customer(), order.item(), "", order.correlationId(),
                     frame.get("choice")));
-        } catch (OrderCommands.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             views.releaseAnswer(orderId);
             throw e;
         }
