@@ -22,8 +22,6 @@ public class BrokerSetup {
     ShopSettings settings;
     @Inject @ConfigProperty(name = "rabbitmq.provision")
     boolean provision;
-    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
-    String virtualHost;
     @Inject
     ManagementApi api;
 
@@ -55,25 +53,13 @@ public class BrokerSetup {
     /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and its topic permissions. */
     private void provision(Role role) throws IOException, InterruptedException {
         Rabbit.Login login = rabbit.login(role);
-        // tags "": no management UI, no monitoring, nothing but the permissions below.
-        put("/api/users/" + encode(login.username()),
-                Json.object().add("password", login.password()).add("tags", "").build().toString());
-        put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.object()
-                .add("configure", role.configure()).add("write", role.write()).add("read", role.read()).build().toString());
+        api.putUser(login.username(), login.password());
+        api.putPermissions(login.username(), role.configure(), role.write(), role.read());
         for (Map.Entry<String, String> topic : role.topicWrites().entrySet()) {
-            put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), Json.object()
-                    .add("exchange", topic.getKey()).add("write", topic.getValue()).add("read", "^$").build().toString());
+            api.putTopicPermissions(login.username(), topic.getKey(), topic.getValue(), "^$");
         }
         LOG.info(" [*] Broker user '" + login.username() + "' (" + role.key() + "): configure '" + role.configure()
                 + "', write '" + role.write() + "', read '" + role.read() + "'");
     }
     // end::provision-roles[]
-
-    private void put(String path, String json) throws IOException, InterruptedException {
-        api.put(path, json);
-    }
-
-    private static String encode(String segment) {
-        return ManagementApi.encode(segment);
-    }
 }
