@@ -1,18 +1,17 @@
 package shop.chat;
 
+import static shop.chat.HandshakeRequests.cookie;
+import static shop.chat.HandshakeRequests.refuse;
+import static shop.chat.HandshakeRequests.signedIn;
+
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.Principal;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -62,7 +61,7 @@ public class HandshakeGuard extends HttpFilter {
                     "This page's origin may not open the chat; see chat.allowed-origins.");
             return;
         }
-        Optional<SignIn> signIn = signIns.find(sessionToken(request));
+        Optional<SignIn> signIn = signIns.find(cookie(request, SignIns.COOKIE));
         if (signIn.isEmpty()) {
             refuse(response, 403, "not-signed-in", "Not signed in",
                     "Sign in with POST /api/session before opening the chat.");
@@ -74,44 +73,7 @@ public class HandshakeGuard extends HttpFilter {
             refuse(response, full.get().status(), full.get().code(), "Too many connections", full.get().detail());
             return;
         }
-        chain.doFilter(new SignedInRequest(request, new Caller(signIn.get(), address)), response);
+        chain.doFilter(signedIn(request, new Caller(signIn.get(), address)), response);
     }
     // end::handshake[]
-
-    static String sessionToken(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return null;
-        }
-        return Arrays.stream(cookies).filter(c -> SignIns.COOKIE.equals(c.getName()))
-                .map(Cookie::getValue).findFirst().orElse(null);
-    }
-
-    private static void refuse(HttpServletResponse response, int status, String code, String title, String detail)
-            throws IOException {
-        response.setStatus(status);
-        // No "Upgrade: websocket" header on the 426, though HTTP asks for one: Payara Micro takes any answer that
-        // carries it for an upgrade, and sends it without its length (or Content-Type), leaving the connection
-        // open, so the client would wait for the end of the body forever. The problem's detail says what to do.
-        response.setContentType(Problem.MEDIA_TYPE);
-        byte[] body = Problem.json(status, code, title, detail).toString().getBytes(StandardCharsets.UTF_8);
-        response.setCharacterEncoding("UTF-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-    }
-
-    /** The handshake request, now carrying the signed-in user and its client address as its principal. */
-    private static final class SignedInRequest extends HttpServletRequestWrapper {
-        private final Caller caller;
-
-        SignedInRequest(HttpServletRequest request, Caller caller) {
-            super(request);
-            this.caller = caller;
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            return caller;
-        }
-    }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import course.testkit.Browser;
 import course.testkit.BrowserPage;
+import course.testkit.ClassBrowser;
 import course.testkit.PayaraProcess;
 import course.testkit.TcpProxy;
 import java.nio.file.Path;
@@ -16,9 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The chat as people use it: the real page in a real Chromium, signing in, chatting, and surviving a dropped connection. */
@@ -33,21 +32,9 @@ class ChatBrowserIT extends DeployedChat {
     private static final Pattern SIGNED_OUT_PROBE = Pattern.compile(
             "Failed to load resource: the server responded with a status of 401 \\(Unauthorized\\) \\(http://[^/]+/api/session:.*\\)");
 
-    static Browser browser;
-
-    @BeforeAll
-    static void launchBrowser() {
-        // Generous but bounded: other builds share this machine's two cores.
-        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    /** Generous but bounded assertion timeouts: other builds share this machine's two cores. */
+    @RegisterExtension
+    static final ClassBrowser browser = new ClassBrowser(15_000);
 
     @Test
     void twoPeopleSignInOnThePageAndSeeEachOthersMessagesAndWhoIsOnline() {

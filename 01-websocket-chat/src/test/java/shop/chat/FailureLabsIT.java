@@ -10,9 +10,8 @@ import static shop.chat.ChatPages.signIn;
 
 import com.microsoft.playwright.ConsoleMessage;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import course.testkit.Browser;
 import course.testkit.BrowserPage;
+import course.testkit.ClassBrowser;
 import course.testkit.DocSnippets;
 import course.testkit.LabProcess;
 import course.testkit.PayaraProcess;
@@ -30,9 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's deep-dive failure labs 2-4, done the way the README tells a learner to do them by hand: the same
@@ -41,32 +39,20 @@ import org.junit.jupiter.api.Test;
  */
 class FailureLabsIT extends DeployedChat {
 
-    static Browser browser;
-
-    @BeforeAll
-    static void launchBrowser() {
-        // Generous but bounded: other builds share this machine's two cores.
-        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    /** Generous but bounded assertion timeouts: other builds share this machine's two cores. */
+    @RegisterExtension
+    static final ClassBrowser browser = new ClassBrowser(15_000);
 
     /** Lab 2: the console line floods the room from the page itself; the server keeps twenty and refuses ten. */
     @Test
     void floodingFromTheConsoleShowsRateLimitedTenTimesAndTheOtherTabSeesTwentyMessages() {
         String floodLine = DocSnippets.tagged(Path.of("labs/flood.js"), "lab");
-        BrowserPage alice = signIn(browser, chat(), "alice");
+        BrowserPage alice = signIn(browser.get(), chat(), "alice");
         List<JsonObject> framesToAlice = new CopyOnWriteArrayList<>();
         // The page shows one error at a time; the socket's frames (the developer tools' Messages) show every one.
         alice.page().onWebSocket(socket -> socket.onFrameReceived(frame -> framesToAlice.add(json(frame.text()))));
         join(alice, "flood-lab");
-        BrowserPage bob = signIn(browser, chat(), "bob");
+        BrowserPage bob = signIn(browser.get(), chat(), "bob");
         join(bob, "flood-lab");
         expect(alice.byTestId("online").locator("li")).hasText(new String[] {"alice", "bob"});
 
@@ -94,7 +80,7 @@ class FailureLabsIT extends DeployedChat {
     @Test
     void aWebSocketFromAPageOnAnotherPortCarriesTheCookieAndIsRefusedWith403ForItsOrigin() {
         assumeTrue(onPath("python3"), "Failure lab 3 serves its page with python3, which is not on this machine's PATH.");
-        BrowserPage alice = signIn(browser, chat(), "alice");
+        BrowserPage alice = signIn(browser.get(), chat(), "alice");
         String cookie = alice.page().context().cookies().stream().filter(c -> c.name.equals("chat_session"))
                 .map(c -> c.name + "=" + c.value).findFirst().orElseThrow();
         int otherPort = PayaraProcess.freePort();
@@ -131,9 +117,9 @@ class FailureLabsIT extends DeployedChat {
         String text = DocSnippets.tagged(Path.of("labs/send-a-script.txt"), "lab").strip();
         assertThat(text).isEqualTo("<img src=x onerror=\"alert(1)\">");
         // not alice: the flood lab spent her allowance, which is per name, in the last 10 s
-        BrowserPage alice = signIn(browser, chat(), "carol");
+        BrowserPage alice = signIn(browser.get(), chat(), "carol");
         join(alice, "script-lab");
-        BrowserPage bob = signIn(browser, chat(), "dave");
+        BrowserPage bob = signIn(browser.get(), chat(), "dave");
         join(bob, "script-lab");
         expect(alice.byTestId("online").locator("li")).hasText(new String[] {"carol", "dave"});
         List<String> dialogs = new CopyOnWriteArrayList<>();

@@ -102,18 +102,8 @@ class FuzzIT {
     // end::fuzz[]
 
     @AfterAll
-    static void finish() {
-        try {
-            assertThat(run).as("the fuzz run started").isNotNull();
-            run.finish();
-        } finally {
-            if (bystanderSocket != null) {
-                bystanderSocket.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-        }
+    static void finish() throws Exception {
+        FuzzRun.finish(run, bystanderSocket, server);
     }
 
     private static boolean isMessage(jakarta.json.JsonObject frame) {

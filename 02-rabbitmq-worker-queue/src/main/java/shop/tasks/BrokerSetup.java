@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.util.List;
 import java.util.logging.Logger;
@@ -18,8 +17,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BrokerSetup {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
-
     private static final Logger LOG = Logger.getLogger(BrokerSetup.class.getName());
 
     @Inject
@@ -28,8 +25,6 @@ public class BrokerSetup {
     TaskSettings settings;
     @Inject @ConfigProperty(name = "rabbitmq.provision")
     boolean provision;
-    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
-    String virtualHost;
     @Inject
     ManagementApi api;
     /** Queues and routes added to the topology from outside the lesson, if any. */
@@ -79,23 +74,13 @@ public class BrokerSetup {
     private void provision(BrokerUser user) throws IOException, InterruptedException {
         Rabbit.Login login = rabbit.login(user);
         List<String> added = topologyExtensions.stream().flatMap(e -> e.workerWrites().stream()).toList();
-        // tags "": no management UI, no monitoring, nothing but the permissions below.
-        api.put("/api/users/" + encode(login.username()),
-                JSON.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
-        api.put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
-                .add("configure", user.configure()).add("write", user.write(added)).add("read", user.read(settings))
-                .build().toString());
+        api.putUser(login.username(), login.password());
+        api.putPermissions(login.username(), user.configure(), user.write(added), user.read(settings));
         // tasks.events is a topic exchange, so the broker can check each publish's routing key against the user's.
-        api.put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
-                .add("exchange", TaskTopology.EVENTS_EXCHANGE).add("write", user.eventKeys(settings)).add("read", ".*")
-                .build().toString());
+        api.putTopicPermissions(login.username(), TaskTopology.EVENTS_EXCHANGE, user.eventKeys(settings), ".*");
         LOG.info(" [*] Broker user '" + login.username() + "' (" + user.key() + "): configure '" + user.configure()
                 + "', write '" + user.write(added) + "', read '" + user.read(settings) + "', tasks.events keys '"
                 + user.eventKeys(settings) + "'");
     }
     // end::provision-users[]
-
-    private static String encode(String segment) {
-        return ManagementApi.encode(segment);
-    }
 }

@@ -83,7 +83,7 @@ public class TaskResource {
         }
         try {
             newTask.await(task, confirmed, deadline);
-        } catch (NewTask.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             return Response.fromResponse(Problem.response(503, "broker-unavailable", "Broker unavailable",
                     e.getMessage() + " The task was not accepted; try again"
                             + (key.isPresent() ? " with the same Idempotency-Key." : ", with an Idempotency-Key so that a retry cannot make a second task.")))

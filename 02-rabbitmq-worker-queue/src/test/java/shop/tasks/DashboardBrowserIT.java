@@ -5,24 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import course.testkit.Browser;
 import course.testkit.BrowserPage;
+import course.testkit.ClassBrowser;
 import course.testkit.PayaraProcess;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The live dashboard in a real Chromium: tasks submitted on the page, a worker's progress pushed back
@@ -32,20 +27,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT extends DeployedProducer {
 
-    private static Browser browser;
+    @RegisterExtension
+    static final ClassBrowser browser = new ClassBrowser(20_000);
     private static PayaraProcess worker;
 
-    @BeforeAll
-    static void launchBrowser() {
-        PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-        browser = Browser.launch();
-    }
-
     @AfterAll
-    static void closeBrowserAndWorker() {
-        if (browser != null) {
-            browser.close();
-        }
+    static void closeWorker() {
         if (worker != null) {
             worker.close();
         }
@@ -121,29 +108,9 @@ class DashboardBrowserIT extends DeployedProducer {
     void aPageOnAnotherOriginCannotQueueATaskThroughAVisitorsBrowser() throws Exception {
         String target = base.toString().endsWith("/") ? base.toString() : base + "/";
         assertThat(target).as("the test server's URL names localhost").contains("://localhost:");
-        // Not the producer's own page at 127.0.0.1: its Content-Security-Policy would stop these requests in the
-        // browser, before the server could show that it refuses them. Another site's page has no such policy.
-        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        elsewhere.createContext("/", exchange -> {
-            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, html.length);
-            exchange.getResponseBody().write(html);
-            exchange.close();
-        });
-        elsewhere.start();
-        BrowserPage page;
-        try {
-            page = browser.open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
-        } finally {
-            elsewhere.stop(0); // the page is loaded: what it sends goes to the producer
-        }
-        List<String> answers = new CopyOnWriteArrayList<>();
-        page.page().onResponse(r -> {
-            if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
-                answers.add(r.request().method() + " " + r.url().substring(target.length()) + " " + r.status());
-            }
-        });
+        // Another site's page: the producer's own would stop these requests by its Content-Security-Policy.
+        BrowserPage page = browser.openOnAnotherSite();
+        List<String> answers = page.recordWritesTo(target);
         page.page().evaluate("""
                 async target => {
                   const task = id => new Blob([JSON.stringify({type: 'report', orderId: id})]);

@@ -1,15 +1,10 @@
 package shop.tasks;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DeliverCallback;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,43 +15,27 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class DoneTap implements AutoCloseable {
 
-    private final Channel channel;
     private final Map<String, Long> firstDoneNanos = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> doneCount = new ConcurrentHashMap<>();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lastEventNanos = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    private DoneTap(Channel channel) {
-        this.channel = channel;
-    }
+    private Channel channel;
 
     /** Starts listening before the first task is published; the queue is exclusive and goes with the channel. */
     static DoneTap open(TestBroker broker) throws IOException {
-        Channel channel = broker.connection().createChannel();
-        DoneTap tap = new DoneTap(channel);
-        String queue = channel.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
-        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.done.*"); // from any worker: task.done.w1, ...
-        DeliverCallback onDone = (tag, delivery) -> {
-            long now = System.nanoTime();
-            try {
-                JsonObject event;
-                try (var reader = Json.createReader(new StringReader(new String(delivery.getBody(), StandardCharsets.UTF_8)))) {
-                    event = reader.readObject();
-                }
-                String id = event.getString("taskId");
-                tap.firstDoneNanos.putIfAbsent(id, now);
-                tap.doneCount.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
-                tap.events.incrementAndGet();
-                tap.lastEventNanos.set(now);
-            } catch (RuntimeException e) {
-                // captured here, rethrown on the test thread by assertHealthy()
-                tap.failure.compareAndSet(null, e);
-            }
-        };
-        // auto-ack: the tap only listens; losing its own copy of an event would show as a lost task
-        channel.basicConsume(queue, true, onDone, tag -> { });
+        DoneTap tap = new DoneTap();
+        // from any worker: task.done.w1, ...; a failure is rethrown on the test thread by assertHealthy()
+        tap.channel = EventTap.listen(broker, "task.done.*", tap::done, tap.failure);
         return tap;
+    }
+
+    private void done(JsonObject event, long receivedNanos) {
+        String id = event.getString("taskId");
+        firstDoneNanos.putIfAbsent(id, receivedNanos);
+        doneCount.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+        events.incrementAndGet();
+        lastEventNanos.set(receivedNanos);
     }
 
     /** Task ids seen done at least once. */
@@ -96,12 +75,6 @@ final class DoneTap implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            if (channel.isOpen()) {
-                channel.close();
-            }
-        } catch (TimeoutException e) {
-            throw new IOException(e);
-        }
+        EventTap.close(channel);
     }
 }

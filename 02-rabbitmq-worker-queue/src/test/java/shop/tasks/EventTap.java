@@ -18,30 +18,43 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class EventTap implements AutoCloseable {
 
-    private final Channel channel;
     private final List<JsonObject> events = new CopyOnWriteArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-    private EventTap(Channel channel) {
-        this.channel = channel;
-    }
+    private Channel channel;
 
     /** Starts listening before the first task is published; the queue is exclusive and goes with the channel. */
     static EventTap open(TestBroker broker) throws IOException {
+        EventTap tap = new EventTap();
+        // task.running.w1, task.done.w2, ...; a failure is rethrown on the test thread by of()
+        tap.channel = listen(broker, "task.*.*", (event, receivedNanos) -> tap.events.add(event), tap.failure);
+        return tap;
+    }
+
+    /** Takes one event, with when it arrived by this JVM's {@link System#nanoTime()}. */
+    interface Listener {
+        void onEvent(JsonObject event, long receivedNanos);
+    }
+
+    /**
+     * A new channel with a queue of the test's own bound to {@code tasks.events} with {@code keys}: each event goes
+     * to {@code listener} on the client's thread, and what fails there is kept in {@code failure}, for the test thread.
+     */
+    static Channel listen(TestBroker broker, String keys, Listener listener, AtomicReference<Throwable> failure)
+            throws IOException {
         Channel channel = broker.connection().createChannel();
-        EventTap tap = new EventTap(channel);
         String queue = channel.queueDeclare().getQueue(); // server-named, exclusive, auto-delete
-        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, "task.*.*"); // task.running.w1, task.done.w2, ...
+        channel.queueBind(queue, TaskTopology.EVENTS_EXCHANGE, keys);
         DeliverCallback onEvent = (tag, delivery) -> {
+            long now = System.nanoTime();
             try (var reader = Json.createReader(new StringReader(new String(delivery.getBody(), StandardCharsets.UTF_8)))) {
-                tap.events.add(reader.readObject());
+                listener.onEvent(reader.readObject(), now);
             } catch (RuntimeException e) {
-                // captured here, rethrown on the test thread by of()
-                tap.failure.compareAndSet(null, e);
+                failure.compareAndSet(null, e);
             }
         };
+        // auto-ack: a tap only listens; losing its own copy of an event would show as a lost task
         channel.basicConsume(queue, true, onEvent, tag -> { });
-        return tap;
+        return channel;
     }
 
     /** The events of one task so far, in the order they arrived. */
@@ -65,6 +78,11 @@ final class EventTap implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        close(channel);
+    }
+
+    /** Closes a tap's channel, and with it its queue. */
+    static void close(Channel channel) throws IOException {
         try {
             if (channel.isOpen()) {
                 channel.close();

@@ -113,15 +113,8 @@ class FuzzIT {
     @AfterAll
     static void finish() throws Exception {
         try {
-            assertThat(run).as("the fuzz run started").isNotNull();
-            run.finish();
+            FuzzRun.finish(run, bystanderSocket, server);
         } finally {
-            if (bystanderSocket != null) {
-                bystanderSocket.close();
-            }
-            if (server != null) {
-                server.close();
-            }
             try (TestBroker broker = TestBroker.connect()) {
                 broker.deleteTopology(); // the next class's producer declares it again, empty
             }

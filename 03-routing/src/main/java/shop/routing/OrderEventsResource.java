@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import shop.routing.orders.ConfirmedPublisher;
 import shop.routing.orders.OrderPublisher;
 
 /**
@@ -103,8 +104,8 @@ public class OrderEventsResource {
             // end::idempotent[]
         }
         try {
-            publisher.await(confirmed, deadline);
-        } catch (OrderPublisher.BrokerUnavailable e) {
+            publisher.await(event, confirmed, deadline);
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             return Response.fromResponse(Problem.response(503, "broker-unavailable", "Broker unavailable",
                     e.getMessage() + " The event was not accepted; try again" + (idempotencyKey.isPresent()
                             ? " with the same Idempotency-Key." : ", with an Idempotency-Key so that a retry cannot make a second event.")))

@@ -10,6 +10,7 @@ import course.testkit.LabScript;
 import com.rabbitmq.http.client.domain.TopicPermissions;
 import course.testkit.RabbitVhost;
 import course.testkit.RawRequest;
+import course.testkit.ServerRefusals;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -670,18 +671,7 @@ class BadInputIT extends DeployedRouting {
     @Test
     void whatTheServerRefusesBeforeTheApplicationIsAProblemThatEndsAndAnUnknownCharsetIs415() {
         String order = "{\"key\":\"order.eu.paid\",\"orderId\":\"" + RoutingApi.newId("C") + "\",\"amount\":1}";
-        for (String path : List.of("/api/orders/events", "/api/subscriptions", "/api/ticks")) {
-            RawRequest.Answer bogus = RawRequest.send(base, "POST", path, order, SECONDS_10,
-                    "Content-Type: application/json; charset=bogus");
-            assertRawProblem(bogus, 415);
-            assertThat(bogus.body()).contains("/problems/unsupported-charset", "'bogus'");
-            assertRawProblem(RawRequest.send(base, "POST", path, order, SECONDS_10, "Content-Type: ;;;"), 400);
-        }
-        assertRawProblem(RawRequest.send(base, "GET", "/api/no-such-thing", "", SECONDS_10), 404);
-        // Payara takes the upgrade to HTTP/2 (101) and answers over it: the problem, not the server's own page.
-        RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10,
-                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
-        assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+        ServerRefusals.assertRefusedAsProblems(base, order, "/api/orders/events", "/api/subscriptions", "/api/ticks");
     }
 
     /**
@@ -730,9 +720,7 @@ class BadInputIT extends DeployedRouting {
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
-        assertThat(answer.header("Content-Type")).as(answer.toString()).startsWith("application/problem+json");
-        assertThat(RoutingApi.object(answer.body()).getInt("status")).isEqualTo(status);
+        ServerRefusals.assertProblem(answer, status);
     }
 
     /** Six capital letters that name {@code i}: a distinct symbol per number. */

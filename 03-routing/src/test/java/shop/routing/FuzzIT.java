@@ -101,15 +101,8 @@ class FuzzIT {
     // end::fuzz[]
 
     @AfterAll
-    static void finish() {
-        try {
-            assertThat(run).as("the fuzz run started").isNotNull();
-            run.finish();
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+    static void finish() throws Exception {
+        FuzzRun.finish(run, server);
     }
 
     private static String basic(String name, String password) {

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Locator;
-import com.sun.net.httpserver.HttpServer;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.LabScript;
 import course.testkit.RabbitVhost;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -82,30 +78,10 @@ class LivePageIT extends DeployedRouting {
         String beaconed = RoutingApi.newId("CSRF");
         String target = base.toString().endsWith("/") ? base.toString() : base + "/";
         assertThat(target).as("the test server's URL names localhost").contains("://localhost:");
-        // Not this module's own page at 127.0.0.1: its Content-Security-Policy would stop these requests in the
-        // browser, before the server could show that it refuses them. Another site's page has no such policy.
-        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        elsewhere.createContext("/", exchange -> {
-            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, html.length);
-            exchange.getResponseBody().write(html);
-            exchange.close();
-        });
-        elsewhere.start();
         try (Browser browser = Browser.launch()) {
-            BrowserPage page;
-            try {
-                page = browser.open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
-            } finally {
-                elsewhere.stop(0); // the page is loaded: what it sends goes to this module's server
-            }
-            List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-            page.page().onResponse(r -> {
-                if (r.url().startsWith(target + "api/") && !r.request().method().equals("GET")) {
-                    answers.add(r.request().method() + " " + r.url().substring(target.length()) + " " + r.status());
-                }
-            });
+            // Another site's page: this module's own would stop these requests by its Content-Security-Policy.
+            BrowserPage page = browser.openOnAnotherSite();
+            List<String> answers = page.recordWritesTo(target);
             page.page().evaluate("""
                     async ([target, fetched, beaconed]) => {
                       const order = id => new Blob([JSON.stringify({key: 'order.eu.paid', orderId: id, amount: 1})]);

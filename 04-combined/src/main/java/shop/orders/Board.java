@@ -77,25 +77,14 @@ public class Board {
     // tag::provision[]
     /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and the queue policy. */
     private void provision() throws IOException, InterruptedException {
-        // tags "": no management UI, no monitoring, nothing but the permissions below.
-        put("/api/users/" + encode(username),
-                JSON.createObjectBuilder().add("password", password).add("tags", "").build().toString());
-        put("/api/permissions/" + encode(virtualHost) + "/" + encode(username), JSON.createObjectBuilder()
-                .add("configure", CONFIGURE).add("write", WRITE).add("read", READ).build().toString());
+        api.putUser(username, password);
+        api.putPermissions(username, CONFIGURE, WRITE, READ);
         // The public login may also ask for a durable subscription queue that outlives the page: cap every
         // subscription queue's length, and delete one that has had no consumer for ten minutes.
-        put("/api/policies/" + encode(virtualHost) + "/orders-board-subscriptions", JSON.createObjectBuilder()
+        api.put("/api/policies/" + ManagementApi.encode(virtualHost) + "/orders-board-subscriptions", JSON.createObjectBuilder()
                 .add("pattern", SUBSCRIPTION_QUEUES).add("apply-to", "queues").add("priority", 0)
                 .add("definition", JSON.createObjectBuilder().add("max-length", 1000).add("overflow", "drop-head")
                         .add("expires", 600_000)).build().toString());
     }
     // end::provision[]
-
-    private void put(String path, String json) throws IOException, InterruptedException {
-        api.put(path, json);
-    }
-
-    private static String encode(String segment) {
-        return ManagementApi.encode(segment);
-    }
 }

@@ -2,7 +2,6 @@ package shop.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -15,8 +14,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BrokerSetup {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
-
     private static final Logger LOG = Logger.getLogger(BrokerSetup.class.getName());
 
     @Inject
@@ -25,8 +22,6 @@ public class BrokerSetup {
     ShopSettings settings;
     @Inject @ConfigProperty(name = "rabbitmq.provision")
     boolean provision;
-    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
-    String virtualHost;
     @Inject
     ManagementApi api;
 
@@ -58,25 +53,13 @@ public class BrokerSetup {
     /** Idempotent: PUT creates or overwrites the user, its permissions in this vhost, and its topic permissions. */
     private void provision(Role role) throws IOException, InterruptedException {
         Rabbit.Login login = rabbit.login(role);
-        // tags "": no management UI, no monitoring, nothing but the permissions below.
-        put("/api/users/" + encode(login.username()),
-                JSON.createObjectBuilder().add("password", login.password()).add("tags", "").build().toString());
-        put("/api/permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
-                .add("configure", role.configure()).add("write", role.write()).add("read", role.read()).build().toString());
+        api.putUser(login.username(), login.password());
+        api.putPermissions(login.username(), role.configure(), role.write(), role.read());
         for (Map.Entry<String, String> topic : role.topicWrites().entrySet()) {
-            put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(login.username()), JSON.createObjectBuilder()
-                    .add("exchange", topic.getKey()).add("write", topic.getValue()).add("read", "^$").build().toString());
+            api.putTopicPermissions(login.username(), topic.getKey(), topic.getValue(), "^$");
         }
         LOG.info(" [*] Broker user '" + login.username() + "' (" + role.key() + "): configure '" + role.configure()
                 + "', write '" + role.write() + "', read '" + role.read() + "'");
     }
     // end::provision-roles[]
-
-    private void put(String path, String json) throws IOException, InterruptedException {
-        api.put(path, json);
-    }
-
-    private static String encode(String segment) {
-        return ManagementApi.encode(segment);
-    }
 }

@@ -1,17 +1,17 @@
 package shop.orders;
 
+import static shop.orders.HandshakeRequests.cookie;
+import static shop.orders.HandshakeRequests.refuse;
+import static shop.orders.HandshakeRequests.signedIn;
+
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.Principal;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -35,43 +35,12 @@ public class HandshakeGuard extends HttpFilter {
                     "Only the shop's own pages may open the order channel; see shop.allowed-origins.");
             return;
         }
-        Optional<SignIn> signIn = signIns.find(sessionToken(request));
+        Optional<SignIn> signIn = signIns.find(cookie(request, SignIns.COOKIE));
         if (signIn.isEmpty()) {
             refuse(response, 403, "not-signed-in", "Not signed in",
                     "Sign in with POST /api/session before opening the order channel.");
             return;
         }
-        chain.doFilter(new SignedInRequest(request, signIn.get()), response);
-    }
-
-    static String sessionToken(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return null;
-        }
-        return Arrays.stream(cookies).filter(c -> SignIns.COOKIE.equals(c.getName()))
-                .map(Cookie::getValue).findFirst().orElse(null);
-    }
-
-    private static void refuse(HttpServletResponse response, int status, String code, String title, String detail)
-            throws IOException {
-        response.setStatus(status);
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.getWriter().write(Problem.json(status, code, title, detail).toString());
-    }
-
-    /** The handshake request, now carrying the customer as its principal. */
-    private static final class SignedInRequest extends HttpServletRequestWrapper {
-        private final SignIn signIn;
-
-        SignedInRequest(HttpServletRequest request, SignIn signIn) {
-            super(request);
-            this.signIn = signIn;
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            return signIn;
-        }
+        chain.doFilter(signedIn(request, signIn.get()), response);
     }
 }

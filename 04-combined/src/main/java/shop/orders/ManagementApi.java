@@ -2,6 +2,7 @@ package shop.orders;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,8 @@ public class ManagementApi {
     /** HTTP/1.1: the management API (Cowboy) drops a PUT that comes with the JDK client's HTTP/2 upgrade offer. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Looked up once, not per call: {@code jakarta.json.Json}'s static methods look the provider up every time. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject @ConfigProperty(name = "rabbitmq.management-url")
     String managementUrl;
@@ -27,9 +30,31 @@ public class ManagementApi {
     String adminUsername;
     @Inject @ConfigProperty(name = "rabbitmq.password")
     String adminPassword;
+    @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
+    String virtualHost;
 
     public String url() {
         return managementUrl;
+    }
+
+    /** Creates or overwrites a user with no tags: no management UI, no monitoring, nothing but its permissions. */
+    public void putUser(String username, String password) throws IOException, InterruptedException {
+        put("/api/users/" + encode(username), JSON.createObjectBuilder().add("password", password).add("tags", "")
+                .build().toString());
+    }
+
+    /** The user's permissions in this vhost: what it may configure, write to and read from, as name patterns. */
+    public void putPermissions(String username, String configure, String write, String read)
+            throws IOException, InterruptedException {
+        put("/api/permissions/" + encode(virtualHost) + "/" + encode(username), JSON.createObjectBuilder()
+                .add("configure", configure).add("write", write).add("read", read).build().toString());
+    }
+
+    /** The routing keys the user may publish with to a topic exchange of this vhost (write), and consume from (read). */
+    public void putTopicPermissions(String username, String exchange, String write, String read)
+            throws IOException, InterruptedException {
+        put("/api/topic-permissions/" + encode(virtualHost) + "/" + encode(username), JSON.createObjectBuilder()
+                .add("exchange", exchange).add("write", write).add("read", read).build().toString());
     }
 
     /** PUT creates or overwrites: every call is idempotent. */

@@ -98,7 +98,7 @@ public class OrderEndpoint {
                 return error("order-id-conflict", "The order id " + frame.orderId()
                         + " belongs to another order; a new order needs a new id. Nothing was started.", frame.correlationId());
             }
-        } catch (OrderCommands.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             return brokerUnavailable(frame.correlationId());
         }
         return JSON.createObjectBuilder().add("type", "accepted").add("orderId", charge.orderId())
@@ -124,7 +124,7 @@ public class OrderEndpoint {
             // The correlation id of the answer is the one of the order: one id for the whole workflow.
             commands.send(new Command("answer", orderId, feed.customer(), order.item(), "", order.correlationId(),
                     frame.choice()));
-        } catch (OrderCommands.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             views.releaseAnswer(orderId);
             return brokerUnavailable(frame.correlationId());
         }

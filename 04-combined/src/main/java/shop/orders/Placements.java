@@ -45,7 +45,7 @@ public class Placements {
     /** How the order's command reaches the broker: {@link OrderCommands#send}, which waits for the confirm. */
     @FunctionalInterface
     public interface Publisher {
-        void publish(Command command) throws OrderCommands.BrokerUnavailable;
+        void publish(Command command) throws ConfirmedPublisher.BrokerUnavailable;
     }
 
     // tag::claim[]
@@ -54,7 +54,7 @@ public class Placements {
      * as the first placement did, and nothing is published again. Answers {@link Claim#CONFLICT}, and publishes
      * nothing, when the id belongs to another order.
      */
-    public Claim placeOnce(Command charge, Publisher publisher) throws OrderCommands.BrokerUnavailable {
+    public Claim placeOnce(Command charge, Publisher publisher) throws ConfirmedPublisher.BrokerUnavailable {
         String orderId = charge.orderId();
         Claim claim = claim(orderId, new Order(charge.customer(), charge.item(), charge.payment()));
         switch (claim) {
@@ -64,7 +64,7 @@ public class Placements {
                 try {
                     publisher.publish(charge);
                     placed.get(orderId).confirmed().complete(null);
-                } catch (OrderCommands.BrokerUnavailable e) {
+                } catch (ConfirmedPublisher.BrokerUnavailable e) {
                     placed.remove(orderId).confirmed().completeExceptionally(e); // a resend publishes it again
                     throw e;
                 }
@@ -73,7 +73,7 @@ public class Placements {
         return claim;
     }
 
-    Claim claim(String orderId, Order order) throws OrderCommands.BrokerUnavailable {
+    Claim claim(String orderId, Order order) throws ConfirmedPublisher.BrokerUnavailable {
         Placed mine = new Placed(order, new CompletableFuture<>());
         Placed first = placed.putIfAbsent(orderId, mine);
         if (first != null) {
@@ -92,15 +92,15 @@ public class Placements {
     // end::claim[]
 
     /** A resend while the first is still waiting for the broker's confirm gets the first one's answer. */
-    private Claim awaitConfirmed(Placed first) throws OrderCommands.BrokerUnavailable {
+    private Claim awaitConfirmed(Placed first) throws ConfirmedPublisher.BrokerUnavailable {
         try {
             first.confirmed().get(settings.confirmTimeoutMs(), TimeUnit.MILLISECONDS);
             return Claim.PLACED_BEFORE;
         } catch (ExecutionException | TimeoutException e) {
-            throw new OrderCommands.BrokerUnavailable("The first placement of this order was not confirmed.", e);
+            throw new ConfirmedPublisher.BrokerUnavailable("The first placement of this order was not confirmed.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OrderCommands.BrokerUnavailable("Interrupted while waiting for the broker.", e);
+            throw new ConfirmedPublisher.BrokerUnavailable("Interrupted while waiting for the broker.", e);
         }
     }
 }

@@ -70,7 +70,7 @@ public class Revocations {
     }
 
     /** Revokes the customer's tokens issued before {@code before}: here at once, on the other instances through the broker. */
-    public void revoke(String customer, long before) throws OrderCommands.BrokerUnavailable {
+    public void revoke(String customer, long before) throws ConfirmedPublisher.BrokerUnavailable {
         apply(customer, before);
         byte[] event = JSON.createObjectBuilder().add("customer", customer).add("before", before).build().toString()
                 .getBytes(StandardCharsets.UTF_8);
@@ -84,9 +84,9 @@ public class Revocations {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OrderCommands.BrokerUnavailable("interrupted while the broker confirmed the revocation", e);
+            throw new ConfirmedPublisher.BrokerUnavailable("interrupted while the broker confirmed the revocation", e);
         } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            throw new OrderCommands.BrokerUnavailable("the revocation did not reach the broker", e);
+            throw new ConfirmedPublisher.BrokerUnavailable("the revocation did not reach the broker", e);
         }
     }
 

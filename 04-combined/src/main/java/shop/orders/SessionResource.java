@@ -100,7 +100,7 @@ public class SessionResource {
         try {
             // A new session each sign-in; the customer's older tokens stop working, on every instance.
             revocations.revoke(name, token.signIn().issued());
-        } catch (OrderCommands.BrokerUnavailable e) {
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             return Problem.response(503, "broker-unavailable", "Try again shortly",
                     "The shop cannot reach its broker to end your older sessions; you are not signed in.");
         }
@@ -126,7 +126,7 @@ public class SessionResource {
             try {
                 // This token and any older one: refused, and their sockets closed, on every instance.
                 revocations.revoke(signIn.get().customer(), signIn.get().issued() + 1);
-            } catch (OrderCommands.BrokerUnavailable e) {
+            } catch (ConfirmedPublisher.BrokerUnavailable e) {
                 return Response.fromResponse(Problem.response(503, "broker-unavailable", "Signed out here only",
                         "This instance no longer accepts your session, but the shop could not tell its other instances;"
                                 + " sign out again shortly.")).cookie(expired).build();

@@ -3,6 +3,7 @@ package shop.orders;
 import course.testkit.RawRequest;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
+import course.testkit.ServerRefusals;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -167,19 +168,8 @@ class BadInputIT extends DeployedShop {
     @Test
     void whatTheServerRefusesBeforeTheApplicationIsAProblemThatEndsAndAnUnknownCharsetIs415() {
         String body = "{\"name\":\"ada\",\"password\":\"x\"}";
-        for (String path : List.of("/api/session", "/api/sync/orders", "/api/sync/payment", "/api/sync/inventory",
-                "/api/sync/shipping")) {
-            RawRequest.Answer bogus = RawRequest.send(base, "POST", path, body, SECONDS_10,
-                    "Content-Type: application/json; charset=bogus");
-            assertRawProblem(bogus, 415);
-            assertThat(bogus.body()).contains("/problems/unsupported-charset", "'bogus'");
-            assertRawProblem(RawRequest.send(base, "POST", path, body, SECONDS_10, "Content-Type: ;;;"), 400);
-        }
-        assertRawProblem(RawRequest.send(base, "GET", "/api/no-such-thing", "", SECONDS_10), 404);
-        // Payara takes the upgrade to HTTP/2 (101) and answers over it: the problem, not the server's own page.
-        RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", SECONDS_10,
-                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
-        assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+        ServerRefusals.assertRefusedAsProblems(base, body, "/api/session", "/api/sync/orders", "/api/sync/payment",
+                "/api/sync/inventory", "/api/sync/shipping");
     }
 
     /**
@@ -271,9 +261,7 @@ class BadInputIT extends DeployedShop {
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
 
     private static void assertRawProblem(RawRequest.Answer answer, int status) {
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
-        assertThat(answer.header("Content-Type")).as(answer.toString()).startsWith(Problem.MEDIA_TYPE);
-        assertThat(answer.body()).as(answer.toString()).contains("\"status\":" + status);
+        ServerRefusals.assertProblem(answer, status);
     }
 
     // tag::sign-in-tests[]

@@ -1,8 +1,8 @@
 package shop.orders;
 
+import course.testkit.Http;
 import course.testkit.RecordingWebSocket;
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -177,15 +177,7 @@ final class Customer implements AutoCloseable {
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(request, (k, v) -> true).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(HTTP, HttpRequest.newBuilder(request, (k, v) -> true).timeout(Duration.ofSeconds(10)).build());
     }
 
     @Override

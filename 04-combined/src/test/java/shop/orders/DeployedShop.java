@@ -1,12 +1,16 @@
 package shop.orders;
 
 import course.testkit.ModuleWar;
+import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -48,6 +52,35 @@ abstract class DeployedShop {
         }
         BoardUser.delete(); // the shop creates it at start (board.provision); deleting the vhost keeps users
         RoleUsers.deleteAll(); // likewise (rabbitmq.provision)
+        deleteData();
+    }
+
+    /**
+     * The settings of a shop a class starts as a process of its own: this run's vhost, stores, session secret, broker
+     * users and customers, no board user (the board has its own test, BoardIT), and the class's {@code own} settings.
+     */
+    static Map<String, String> processSettings(Map<String, String> own) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "rabbitmq.virtual-host", RabbitVhost.name(),
+                "board.provision", "false",
+                "shop.data-dir", DATA.toString(),
+                "shop.session-secret", System.getProperty("shop.test-secret")));
+        settings.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
+        settings.putAll(TestCustomers.serverProperties()); // and its own customers
+        settings.putAll(own);
+        return Map.copyOf(settings);
+    }
+
+    /**
+     * What a class that starts shops of its own removes at its end: those processes, the topology, the role users
+     * the shop creates at start (rabbitmq.provision; deleting the vhost keeps users) and the stores.
+     */
+    static void removeShops(PayaraProcess... processes) throws Exception {
+        Stream.of(processes).filter(Objects::nonNull).forEach(PayaraProcess::close);
+        try (ShopBroker broker = ShopBroker.connect()) {
+            broker.deleteTopology();
+        }
+        RoleUsers.deleteAll();
         deleteData();
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
+import course.testkit.Http;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
 import course.testkit.Pacer;
@@ -138,12 +139,7 @@ class EndToEndLatencyExperiment {
         if (shipping != null && shipping.isAlive()) {
             signal(shipping, "CONT");
         }
-        PROCESSES.forEach(PayaraProcess::close);
-        try (ShopBroker broker = ShopBroker.connect()) {
-            broker.deleteTopology();
-        }
-        RoleUsers.deleteAll();
-        DeployedShop.deleteData();
+        DeployedShop.removeShops(PROCESSES.toArray(PayaraProcess[]::new));
     }
 
     @Test
@@ -571,14 +567,6 @@ class EndToEndLatencyExperiment {
     }
 
     private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(request, (k, v) -> true).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(HTTP, HttpRequest.newBuilder(request, (k, v) -> true).timeout(Duration.ofSeconds(10)).build());
     }
 }

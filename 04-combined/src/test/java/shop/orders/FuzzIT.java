@@ -200,15 +200,8 @@ class FuzzIT {
     @AfterAll
     static void finish() throws Exception {
         try {
-            assertThat(run).as("the fuzz run started").isNotNull();
-            run.finish();
+            FuzzRun.finish(run, bystander, server);
         } finally {
-            if (bystander != null) {
-                bystander.close();
-            }
-            if (server != null) {
-                server.close();
-            }
             try (ShopBroker broker = ShopBroker.connect()) {
                 broker.deleteTopology();
             }

@@ -59,14 +59,10 @@ class ScaleOutIT {
         int portB = PayaraProcess.freePort();
         a = new URL("http://localhost:" + portA + "/");
         b = new URL("http://localhost:" + portB + "/");
-        common = Map.of(
-                "rabbitmq.virtual-host", RabbitVhost.name(),
-                "board.provision", "false", // the board has its own test (BoardIT)
-                "shop.data-dir", DeployedShop.DATA.toString(),
-                "shop.session-secret", System.getProperty("shop.test-secret"),
+        common = DeployedShop.processSettings(Map.of(
                 // Long enough that a workflow is still running when an instance dies.
                 "shop.work-ms", "300",
-                "shop.instances", "http://localhost:" + portA + ",http://localhost:" + portB);
+                "shop.instances", "http://localhost:" + portA + ",http://localhost:" + portB));
         instanceA = PayaraProcess.start("instance-a", "orders", portA, with("shop.services", RUN_IT_SERVICES));
         instanceB = PayaraProcess.start("instance-b", "orders", portB, with("shop.services", RUN_IT_SERVICES));
         for (PayaraProcess process : List.of(instanceA, instanceB)) {
@@ -81,12 +77,7 @@ class ScaleOutIT {
         if (browser != null) {
             browser.close();
         }
-        Stream.of(instanceA, instanceB).filter(java.util.Objects::nonNull).forEach(PayaraProcess::close);
-        try (ShopBroker broker = ShopBroker.connect()) {
-            broker.deleteTopology();
-        }
-        RoleUsers.deleteAll(); // the shop creates them at start (rabbitmq.provision); deleting the vhost keeps users
-        DeployedShop.deleteData();
+        DeployedShop.removeShops(instanceA, instanceB);
     }
 
     @Test
@@ -465,8 +456,6 @@ class ScaleOutIT {
 
     private static Map<String, String> with(String key, String value) {
         Map<String, String> properties = new HashMap<>(common);
-        properties.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
-        properties.putAll(TestCustomers.serverProperties()); // and its own customers
         properties.put(key, value);
         return properties;
     }

@@ -6,7 +6,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,7 @@ class ShippingDownIT {
         DeployedShop.deleteData();
         int port = PayaraProcess.freePort();
         base = new URL("http://localhost:" + port + "/");
-        common = Map.of(
-                "rabbitmq.virtual-host", RabbitVhost.name(),
-                "board.provision", "false", // the board has its own test (BoardIT)
-                "shop.data-dir", DeployedShop.DATA.toString(),
-                "shop.session-secret", System.getProperty("shop.test-secret"),
-                "shop.instances", "http://localhost:" + port);
+        common = DeployedShop.processSettings(Map.of("shop.instances", "http://localhost:" + port));
         shop = PayaraProcess.start("shop-without-shipping", "orders", port, with("shop.services", "payment,inventory"));
         shipping = startShipping();
         shop.awaitReady();
@@ -48,12 +42,7 @@ class ShippingDownIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        Stream.of(shop, shipping).filter(java.util.Objects::nonNull).forEach(PayaraProcess::close);
-        try (ShopBroker broker = ShopBroker.connect()) {
-            broker.deleteTopology();
-        }
-        RoleUsers.deleteAll(); // the shop creates them at start (rabbitmq.provision); deleting the vhost keeps users
-        DeployedShop.deleteData();
+        DeployedShop.removeShops(shop, shipping);
     }
 
     @Test
@@ -86,8 +75,6 @@ class ShippingDownIT {
 
     private static Map<String, String> with(String key, String value) {
         Map<String, String> properties = new HashMap<>(common);
-        properties.putAll(RoleUsers.properties()); // this run's own broker users, deleted after the class
-        properties.putAll(TestCustomers.serverProperties()); // and its own customers
         properties.put(key, value);
         return properties;
     }

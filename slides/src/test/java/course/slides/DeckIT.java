@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import course.testkit.Browser;
+import course.testkit.ClassBrowser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The deck as an instructor uses it: opened from the file system in a real headless Chromium, offline, slide by slide.
@@ -50,24 +49,12 @@ class DeckIT {
               return [...new Set(problems)];
             }""";
 
-    static Browser browser;
-
-    @BeforeAll
-    static void launchBrowser() {
-        PlaywrightAssertions.setDefaultAssertionTimeout((long) Deck.WAIT_MILLIS);
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassBrowser browser = new ClassBrowser((long) Deck.WAIT_MILLIS);
 
     @Test
     void everySlideRendersFromTheFileSystemWithNoErrorAndNoNetworkRequest() {
-        Deck.Opened deck = Deck.open(browser, "");
+        Deck.Opened deck = Deck.open(browser.get(), "");
         Page page = deck.page().page();
         int total = totalSlides(page);
         assertThat(total).as("slides in the deck").isGreaterThan(10);
@@ -102,7 +89,7 @@ class DeckIT {
                 Files.delete(png);
             }
         }
-        Deck.Opened deck = Deck.open(browser, "");
+        Deck.Opened deck = Deck.open(browser.get(), "");
         Page page = deck.page().page();
         int total = totalSlides(page);
 
@@ -125,7 +112,7 @@ class DeckIT {
 
     @Test
     void everySlideHasSpeakerNotes() {
-        Deck.Opened deck = Deck.open(browser, "");
+        Deck.Opened deck = Deck.open(browser.get(), "");
         Page page = deck.page().page();
 
         @SuppressWarnings("unchecked")
@@ -139,7 +126,7 @@ class DeckIT {
 
     @Test
     void theSpeakerViewOpensOfflineAndShowsTheCurrentSlidesNotes() {
-        Deck.Opened deck = Deck.open(browser, "");
+        Deck.Opened deck = Deck.open(browser.get(), "");
         Page page = deck.page().page();
         show(page, 1);
         String notes = (String) page.evaluate("() => Reveal.getCurrentSlide().querySelector('aside.notes').textContent.trim()");

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.microsoft.playwright.Page;
-import course.testkit.Browser;
+import course.testkit.ClassBrowser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hand-out: reveal.js's print layout ({@code index.html?print-pdf}) printed by the headless Chromium to
@@ -21,28 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class DeckPdfIT {
 
-    static Browser browser;
-
-    @BeforeAll
-    static void launchBrowser() {
-        browser = Browser.launch();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final ClassBrowser browser = new ClassBrowser();
 
     @Test
     void thePdfExportHasOnePageForEverySlideInTheSlidesShape() throws IOException {
-        Deck.Opened slideView = Deck.open(browser, "");
+        Deck.Opened slideView = Deck.open(browser.get(), "");
         int slides = DeckIT.totalSlides(slideView.page().page());
         int width = ((Number) slideView.page().page().evaluate("() => Reveal.getConfig().width")).intValue();
         int height = ((Number) slideView.page().page().evaluate("() => Reveal.getConfig().height")).intValue();
 
-        Deck.Opened print = Deck.open(browser, "?print-pdf");
+        Deck.Opened print = Deck.open(browser.get(), "?print-pdf");
         Page page = print.page().page();
         // reveal.js moves every slide onto its own .pdf-page, then drops "loading-scroll-mode" in the same task.
         page.waitForFunction("() => document.documentElement.classList.contains('print-pdf')"

@@ -3,7 +3,12 @@ package course.testkit;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +64,29 @@ public final class Browser implements AutoCloseable {
         BrowserPage page = new BrowserPage(context.newPage());
         page.page().navigate(url);
         return page;
+    }
+
+    /**
+     * A new user with a blank page of another site: a server of the test's own on 127.0.0.1, which is another host,
+     * so another origin, than the module's localhost. Not the module's own page: its Content-Security-Policy would
+     * stop cross-site requests in the browser, before the server could show that it refuses them. The server is gone
+     * once the page has loaded, so what the page sends goes to the module.
+     */
+    public BrowserPage openOnAnotherSite() throws IOException {
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] html = "<!doctype html><title>another site</title><body></body>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            return open("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+        } finally {
+            elsewhere.stop(0);
+        }
     }
 
     static Optional<Path> findChromium() {

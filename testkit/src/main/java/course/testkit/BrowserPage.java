@@ -52,6 +52,20 @@ public final class BrowserPage {
         return page;
     }
 
+    /**
+     * From now on, every request but a GET that the page sends to {@code base + "api/"}, with the status it got,
+     * as {@code "POST api/tasks 403"}: what a page of another site managed to do.
+     */
+    public List<String> recordWritesTo(String base) {
+        List<String> answers = new CopyOnWriteArrayList<>();
+        page.onResponse(r -> {
+            if (r.url().startsWith(base + "api/") && !r.request().method().equals("GET")) {
+                answers.add(r.request().method() + " " + r.url().substring(base.length()) + " " + r.status());
+            }
+        });
+        return answers;
+    }
+
     /** The element with this {@code data-testid}. */
     public Locator byTestId(String testId) {
         return page.getByTestId(testId);

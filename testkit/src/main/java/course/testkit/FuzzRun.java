@@ -203,6 +203,25 @@ public final class FuzzRun {
         return bound;
     }
 
+    /**
+     * Ends a fuzz class in its {@code @AfterAll}: {@link #finish()} on {@code run}, which fails when the run found a
+     * problem, and then, however that ended, closes what the class opened, in order; a null was never opened.
+     */
+    public static void finish(FuzzRun run, AutoCloseable... opened) throws Exception {
+        try {
+            if (run == null) {
+                throw new AssertionError("the fuzz run did not start");
+            }
+            run.finish();
+        } finally {
+            for (AutoCloseable resource : opened) {
+                if (resource != null) {
+                    resource.close();
+                }
+            }
+        }
+    }
+
     /** Stops the bystander, prints the summary, and fails if the run was too small or the bystander was not served. */
     public void finish() {
         running = false;

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The files the modules copy from each other on purpose (the root README's table "Files copied on purpose between
- * modules") are true copies: the same in every module that holds them, all but the {@code package} line. And no file
- * name turns up in two modules' {@code src/main/java} without being in that table or in {@link #NOT_COPIES}.
+ * modules") are true copies: the same in every module that holds them, all but the {@code package} line. A copy is a
+ * class in {@code src/main/java} or a stylesheet in {@code src/main/webapp}. And no class name turns up in two modules'
+ * {@code src/main/java} without being in that table or in {@link #NOT_COPIES}.
  */
 class TrueCopiesTest {
 
@@ -69,7 +70,7 @@ class TrueCopiesTest {
     );
 
     private static final String TABLE_HEADING = "## Files copied on purpose between modules";
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Za-z0-9_]+\\.java)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|\\s*$");
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([A-Za-z0-9_]+\\.(?:java|css))`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|\\s*$");
     private static final Pattern FILE_IN_CELL = Pattern.compile("`([A-Za-z0-9_]+\\.java)`");
 
     /** One row of the README's table. */
@@ -100,7 +101,7 @@ class TrueCopiesTest {
                 }
                 List<Path> found = byName.getOrDefault(copy.file(), Map.of()).getOrDefault(module, List.of());
                 if (found.size() != 1) {
-                    problems.add(copy.file() + ": expected once in " + module + "/src/main/java, found " + found.size() + " times");
+                    problems.add(copy.file() + ": expected once in " + module + "/src/main, found " + found.size() + " times");
                     continue;
                 }
                 String text = withoutPackageLine(found.get(0));
@@ -133,7 +134,7 @@ class TrueCopiesTest {
         }
         List<String> unexplained = new ArrayList<>();
         byName.forEach((name, holders) -> {
-            if (holders.size() > 1 && !copies.contains(name) && !perModuleParts.contains(name) && !NOT_COPIES.contains(name)) {
+            if (name.endsWith(".java") && holders.size() > 1 && !copies.contains(name) && !perModuleParts.contains(name) && !NOT_COPIES.contains(name)) {
                 unexplained.add(name + " in " + holders.keySet());
             }
         });
@@ -197,16 +198,21 @@ class TrueCopiesTest {
         return modules;
     }
 
-    /** File name → module → where it is in that module's src/main/java (any package). */
+    /** File name → module → where it is in that module's src/main/java (any package) or src/main/webapp (stylesheets). */
     private static Map<String, Map<String, List<Path>>> filesByName(Map<String, Path> modules) {
         Map<String, Map<String, List<Path>>> byName = new TreeMap<>();
         modules.forEach((module, dir) -> {
-            try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {
-                files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(p -> byName
-                        .computeIfAbsent(p.getFileName().toString(), n -> new TreeMap<>())
-                        .computeIfAbsent(module, m -> new ArrayList<>()).add(p));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (String folder : List.of("src/main/java", "src/main/webapp")) {
+                if (!Files.isDirectory(dir.resolve(folder))) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(dir.resolve(folder))) {
+                    files.filter(p -> p.toString().endsWith(".java") || p.toString().endsWith(".css")).sorted().forEach(p -> byName
+                            .computeIfAbsent(p.getFileName().toString(), n -> new TreeMap<>())
+                            .computeIfAbsent(module, m -> new ArrayList<>()).add(p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         });
         return byName;

@@ -21,6 +21,7 @@ import shop.routing.Guarded;
 import shop.routing.OrderEvent;
 import shop.routing.PoisonMessage;
 import shop.routing.Topology;
+import shop.routing.orders.ConfirmedPublisher;
 import shop.routing.orders.OrderPublisher;
 
 /**
@@ -92,8 +93,8 @@ public final class ShipmentConfirmations implements MessageListener, Guarded {
         try {
             // One id per shipped order: a redelivered answer publishes the same event, and the services skip it.
             String eventId = UUID.nameUUIDFromBytes(("shipped " + event.orderId()).getBytes(StandardCharsets.UTF_8)).toString();
-            publisher.await(publisher.publish(event, eventId), publisher.deadline());
-        } catch (OrderPublisher.BrokerUnavailable e) {
+            publisher.await(event, publisher.publish(event, eventId), publisher.deadline());
+        } catch (ConfirmedPublisher.BrokerUnavailable e) {
             // Acknowledging now would lose the shipment, and any later acknowledge covers this one too (JMS acks
             // every message the session consumed): stop here, and let the watchdog hand the answer back.
             broken = true;

@@ -24,38 +24,38 @@ class OrderPublisherTest {
 
     @Test
     void aBrokerThatCannotBeReachedIsBrokerUnavailableAndLeavesNoConfirmWaiting() throws IOException {
-        OrderPublisher publisher = publisherTo(closedPort());
+        OrderPublisher publisher = publisherTo(closedPort(), 5000);
 
         CompletableFuture<Void> first = publisher.publish(EVENT, "e-1");
         CompletableFuture<Void> second = publisher.publish(EVENT, "e-2"); // within the reconnect pause: at once
 
         assertThat(first).isCompletedExceptionally();
         assertThatThrownBy(first::get).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(OrderPublisher.BrokerUnavailable.class).hasMessageContaining("cannot be reached");
-        assertThatThrownBy(second::get).cause().isInstanceOf(OrderPublisher.BrokerUnavailable.class)
+                .cause().isInstanceOf(ConfirmedPublisher.BrokerUnavailable.class).hasMessageContaining("cannot be reached");
+        assertThatThrownBy(second::get).cause().isInstanceOf(ConfirmedPublisher.BrokerUnavailable.class)
                 .hasMessageContaining("retrying shortly");
-        assertThatThrownBy(() -> publisher.await(first, publisher.deadline()))
-                .isInstanceOf(OrderPublisher.BrokerUnavailable.class);
+        assertThatThrownBy(() -> publisher.await(EVENT, first, publisher.deadline()))
+                .isInstanceOf(ConfirmedPublisher.BrokerUnavailable.class);
         assertThat(publisher.unconfirmed()).isZero();
     }
 
     @Test
     void aConfirmThatDoesNotComeWithinTheTimeoutIsBrokerUnavailable() throws IOException {
-        OrderPublisher publisher = publisherTo(closedPort());
-        publisher.confirmTimeoutMs = 50;
+        OrderPublisher publisher = publisherTo(closedPort(), 50);
         CompletableFuture<Void> neverConfirmed = new CompletableFuture<>();
         long started = System.nanoTime();
 
-        assertThatThrownBy(() -> publisher.await(neverConfirmed, publisher.deadline()))
-                .isInstanceOf(OrderPublisher.BrokerUnavailable.class).hasMessage("The broker did not confirm the event within 50 ms.");
+        assertThatThrownBy(() -> publisher.await(EVENT, neverConfirmed, publisher.deadline()))
+                .isInstanceOf(ConfirmedPublisher.BrokerUnavailable.class).hasMessage("The broker did not confirm the event within 50 ms.");
         assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
     }
 
-    private static OrderPublisher publisherTo(int port) {
+    private static OrderPublisher publisherTo(int port, long confirmTimeoutMs) {
         OrderPublisher publisher = new OrderPublisher();
         publisher.settings = TestClients.brokerSettings(port);
         publisher.routing = new ActiveScheme();
-        publisher.confirmTimeoutMs = 5000;
+        publisher.confirmTimeoutMs = confirmTimeoutMs;
+        publisher.init();
         return publisher;
     }
 

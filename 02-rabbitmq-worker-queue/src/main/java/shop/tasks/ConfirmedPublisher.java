@@ -1,0 +1,219 @@
+package shop.tasks;
+
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Publishes persistent messages on a connection of its own and hands back a future that the broker's
+ * publisher confirm completes, so that a caller says "accepted" only once the broker has the message.
+ */
+public final class ConfirmedPublisher {
+
+    private static final Logger LOG = Logger.getLogger(ConfirmedPublisher.class.getName());
+    /** After a failed connect, publishes fail at once for this long instead of each trying again. */
+    private static final long RECONNECT_PAUSE_MS = 500;
+
+    /** The broker does not have the message: it is down, refused it, or did not confirm in time. */
+    public static final class BrokerUnavailable extends Exception {
+        public BrokerUnavailable(String detail, Throwable cause) {
+            super(detail, cause);
+        }
+    }
+
+    /** Opens the publisher's connection, as the module's own broker user, once what it publishes to is declared. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection connect() throws JMSException, BrokerUnavailable;
+    }
+
+    /** Writes one message in the publisher's session: its body and the properties its consumers read. */
+    @FunctionalInterface
+    public interface Writer {
+        Message write(Session session) throws JMSException;
+    }
+
+    private final String what;
+    private final String broker;
+    private final long confirmTimeoutMs;
+    private final Connector connector;
+
+    private Connection connection;
+    private Session session;
+    private MessageProducer producer;
+    private long nextConnectAttempt;
+    /** Set on the client's thread when the connection dies; the next publish starts over on a new one. */
+    private volatile boolean broken;
+    /**
+     * Messages published whose confirm may still come. Each one leaves the set when it ends: a confirm,
+     * a nack, or the death of the connection it was sent on, which fails them all at once.
+     */
+    private final Set<CompletableFuture<Void>> unconfirmed = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param what the word for a message in the errors the caller answers with: "task", "event", "command"
+     * @param broker the broker's address, for those errors
+     */
+    public ConfirmedPublisher(String what, String broker, long confirmTimeoutMs, Connector connector) {
+        this.what = what;
+        this.broker = broker;
+        this.confirmTimeoutMs = confirmTimeoutMs;
+        this.connector = connector;
+    }
+
+    // tag::publish[]
+    // tag::confirm[]
+    /**
+     * Publishes a persistent message to {@code to}. The future completes when the broker confirms it (after
+     * {@code whenConfirmed} has run), and fails when the broker refuses it, cannot be reached, or the
+     * connection dies first. {@code label} names the message in the log.
+     */
+    public CompletableFuture<Void> publish(String label, Destination to, Writer writer, Runnable whenConfirmed) {
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        // However it ends, it leaves the set: a confirm, a nack, a failed send, a dead connection.
+        confirmed.whenComplete((ok, error) -> unconfirmed.remove(confirmed));
+        try {
+            send(to, writer, confirmed, new CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    try {
+                        whenConfirmed.run();
+                    } finally {
+                        confirmed.complete(null);
+                    }
+                }
+
+                @Override
+                public void onException(Message message, Exception e) {
+                    // A nack: the queue is at its x-max-length (reject-publish), or the broker failed to store it.
+                    LOG.warning(" [!] Refused '" + label + "': " + e.getMessage());
+                    confirmed.completeExceptionally(new BrokerUnavailable("The broker refused the " + what + " ("
+                            + e.getMessage() + "): the queue is full, or the broker could not store it.", e));
+                }
+            });
+        } catch (BrokerUnavailable e) {
+            confirmed.completeExceptionally(e);
+        }
+        return confirmed;
+    }
+    // end::confirm[]
+
+    private synchronized void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
+                                   CompletionListener listener) throws BrokerUnavailable {
+        try {
+            connectIfNeeded();
+            Message message = writer.write(session);
+            // Added only now, on the connection it is sent on: a reconnect above fails the old connection's set.
+            unconfirmed.add(confirmed);
+            // PERSISTENT: written to disk, so the message survives a broker restart. The CompletionListener
+            // makes this an async send, which the RabbitMQ JMS client maps to a publisher confirm.
+            producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                    Message.DEFAULT_TIME_TO_LIVE, listener);
+        } catch (JMSException | RuntimeException e) {
+            close();
+            throw new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e);
+        }
+    }
+    // end::publish[]
+
+    // tag::await[]
+    /** Waits until the deadline for the confirm of a message published before, by this caller or an earlier one. */
+    public void await(String label, CompletableFuture<Void> confirmed, long deadlineNanos) throws BrokerUnavailable {
+        try {
+            // The broker confirms once the message is safely in its queue (for a quorum queue: on a
+            // majority of nodes' disks). Only then may the caller be told "accepted".
+            confirmed.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BrokerUnavailable unavailable) {
+                throw unavailable;
+            }
+            throw new BrokerUnavailable("The broker did not confirm the " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            // The confirm may still come (a frozen broker that thaws): the future stays in
+            // unconfirmed until it does or the connection dies, so a retry with the same key can join it.
+            LOG.warning(" [!] No confirm for '" + label + "' within " + confirmTimeoutMs + " ms");
+            throw new BrokerUnavailable("The broker did not confirm the " + what + " within " + confirmTimeoutMs + " ms.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailable("Interrupted while waiting for the broker.", e);
+        }
+    }
+    // end::await[]
+
+    /** The deadline for a confirm awaited from now. */
+    public long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMs);
+    }
+
+    /** How many published messages still wait for their confirm; for teaching and the tests. */
+    public int unconfirmed() {
+        return unconfirmed.size();
+    }
+
+    private void connectIfNeeded() throws JMSException, BrokerUnavailable {
+        if (broken) {
+            close();
+        }
+        if (connection != null) {
+            return;
+        }
+        if (System.currentTimeMillis() < nextConnectAttempt) {
+            throw new BrokerUnavailable("The broker at " + broker + " is not reachable; retrying shortly.", null);
+        }
+        Connection fresh;
+        try {
+            fresh = connector.connect();
+        } finally {
+            // The pause starts when the attempt ends: a failed attempt can take longer than the pause on a busy machine.
+            nextConnectAttempt = System.currentTimeMillis() + RECONNECT_PAUSE_MS;
+        }
+        fresh.setExceptionListener(e -> {
+            LOG.warning(" [!] Lost the broker connection: " + e.getMessage());
+            broken = true;
+            failUnconfirmed(e);
+        });
+        broken = false;
+        connection = fresh;
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        producer = session.createProducer(null);
+    }
+
+    // tag::connection-lost[]
+    /**
+     * Whether the broker got these is unknown, so each waiting caller fails. A retry carries the same id
+     * (an Idempotency-Key, an order id), so a message that did arrive is handled once.
+     */
+    void failUnconfirmed(Exception cause) {
+        BrokerUnavailable lost = new BrokerUnavailable("The connection to the broker dropped before it confirmed the "
+                + what + ": it may or may not have it.", cause);
+        unconfirmed.forEach(f -> f.completeExceptionally(lost));
+    }
+    // end::connection-lost[]
+
+    /** Closes the connection; a confirm cannot come on a closed connection, so nothing may wait for one. */
+    public synchronized void close() {
+        if (connection != null) {
+            failUnconfirmed(new JMSException("connection closed"));
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.fine("closing a dead connection: " + e);
+            }
+        }
+        connection = null;
+        session = null;
+        producer = null;
+    }
+}
