@@ -36,6 +36,7 @@ public final class Reconnecting<C> {
     private static final long LONGEST_BACKOFF_MS = 10_000;
 
     private final String name;
+    private final String broker;
     private final ScheduledExecutorService loops;
     private final Opener<C> opener;
     private final Closer<C> closer;
@@ -46,8 +47,10 @@ public final class Reconnecting<C> {
     private boolean stopped; // guarded by this
     private long backoffMs = FIRST_BACKOFF_MS; // only touched on the loop that connects, one at a time
 
-    public Reconnecting(String name, ScheduledExecutorService loops, Opener<C> opener, Closer<C> closer) {
+    /** {@code name} says whose connection it is in log lines, {@code broker} where it goes (never with a password). */
+    public Reconnecting(String name, String broker, ScheduledExecutorService loops, Opener<C> opener, Closer<C> closer) {
         this.name = name;
+        this.broker = broker;
         this.loops = loops;
         this.opener = opener;
         this.closer = closer;
@@ -113,7 +116,8 @@ public final class Reconnecting<C> {
         try {
             fresh = opener.open();
         } catch (Exception e) {
-            LOG.warning(" [!] " + name + " cannot reach the broker (" + e.getMessage() + "); retrying in " + backoffMs + " ms");
+            LOG.warning(" [!] " + name + " cannot reach the broker at " + broker + " (" + e.getMessage() + "); retrying in "
+                    + backoffMs + " ms");
             later(this::connect, backoffMs);
             backoffMs = Math.min(backoffMs * 2, LONGEST_BACKOFF_MS);
             return;

@@ -56,7 +56,7 @@ public class StatusFeed {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.role() == TaskSettings.Role.PRODUCER) {
-            connection = new Reconnecting<>("Status feed at " + rabbit.describe(), loops, this::connect, Connection::close);
+            connection = new Reconnecting<>("Status feed", rabbit.describe(), loops, this::connect, Connection::close);
             connection.start();
         }
     }

@@ -54,7 +54,7 @@ public class Broker {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
                     + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
         }
-        jms = new Reconnecting<>("Routing's JMS connection at " + settings.describe(), loops, this::openJms,
+        jms = new Reconnecting<>("Routing's JMS connection", settings.describe(), loops, this::openJms,
                 jakarta.jms.Connection::close);
         try {
             jms.start(openJms());

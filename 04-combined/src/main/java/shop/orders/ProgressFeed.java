@@ -58,7 +58,7 @@ public class ProgressFeed {
     private final AtomicInteger restarts = new AtomicInteger();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connection = new Reconnecting<>("Progress feed at " + rabbit.describe(), loops, this::connect, Connection::close);
+        connection = new Reconnecting<>("Progress feed", rabbit.describe(), loops, this::connect, Connection::close);
         connection.start();
     }
 

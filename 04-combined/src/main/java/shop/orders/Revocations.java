@@ -53,7 +53,7 @@ public class Revocations {
     private Channel publisher;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connection = new Reconnecting<>("Revocations at " + rabbit.describe(), loops, this::connect, Connection::close);
+        connection = new Reconnecting<>("Revocations", rabbit.describe(), loops, this::connect, Connection::close);
         connection.start();
     }
 
