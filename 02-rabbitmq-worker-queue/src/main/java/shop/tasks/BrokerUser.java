@@ -6,7 +6,7 @@ import java.util.List;
  * Who connects to RabbitMQ, and what each may do there: the producer, the board that follows the workers, and every
  * worker have their own user, whose permissions allow exactly their own queues and the routing keys they publish.
  */
-public enum BrokerUser {
+public enum BrokerUser implements Rabbit.User {
 
     // tag::roles[]
     // configure: the queues and exchanges a role may declare or delete. "^$" matches none: the topology is the

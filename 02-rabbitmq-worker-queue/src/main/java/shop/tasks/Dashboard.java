@@ -1,6 +1,7 @@
 package shop.tasks;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -8,8 +9,8 @@ import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Pushes one snapshot of the queue, the workers and the counts to every open dashboard, twice a second. */
@@ -17,11 +18,10 @@ import java.util.concurrent.TimeUnit;
 public class Dashboard {
 
     private final Set<Session> viewers = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "dashboard");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The module's executor for broker loops (see {@link Reconnecting}): each push reads the queue depths. */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+    private ScheduledFuture<?> ticker;
 
     @Inject
     StatusFeed feed;
@@ -30,7 +30,7 @@ public class Dashboard {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.runs(TaskSettings.Role.PRODUCER)) {
-            ticker.scheduleAtFixedRate(this::push, 500, 500, TimeUnit.MILLISECONDS);
+            ticker = loops.scheduleAtFixedRate(this::push, 500, 500, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -64,6 +64,8 @@ public class Dashboard {
 
     @PreDestroy
     void stop() {
-        ticker.shutdownNow();
+        if (ticker != null) {
+            ticker.cancel(false); // an application never shuts a managed executor down
+        }
     }
 }

@@ -1,6 +1,7 @@
 package shop.tasks;
 
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,12 +9,18 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Where the broker is: one place that turns the rabbitmq.* config keys into connection factories. */
+/**
+ * Where the broker is: one place that turns the rabbitmq.* config keys into connection factories. The same file in
+ * modules 02 and 04; what a module adds (04's TLS, 02's worker users) lives in its {@link RabbitOptions}.
+ */
 @ApplicationScoped
 public class Rabbit {
 
-    /** Longer than the longest simulated work (60 s, see TaskRequest), with room to spare. */
-    static final int ON_MESSAGE_TIMEOUT_MS = 120_000;
+    /** Who connects: each module's enum of broker users, each with its own rabbitmq.{key}.username and .password. */
+    public interface User {
+        /** The middle of its config keys: rabbitmq.{key}.username. */
+        String key();
+    }
 
     @Inject @ConfigProperty(name = "rabbitmq.host")
     String host;
@@ -26,11 +33,21 @@ public class Rabbit {
     @Inject @ConfigProperty(name = "rabbitmq.virtual-host")
     String virtualHost;
     @Inject
-    TaskSettings settings;
+    RabbitOptions options;
+
+    /** A JMS connection factory for a role's own user, with the client's prefetch (a consumer sets its own). */
+    public RMQConnectionFactory jms(User role) {
+        return jms(role, 0, null);
+    }
+
+    /** A JMS connection factory for a role's own user; prefetch is the number of unacknowledged messages one consumer may hold. */
+    public RMQConnectionFactory jms(User role, int prefetch) {
+        return jms(role, prefetch, null);
+    }
 
     // tag::jms-factory[]
-    /** A JMS connection factory for a role's own user. (The worker adds its prefetch: Worker#prefetch.) */
-    public RMQConnectionFactory jms(BrokerUser role) {
+    /** As {@link #jms(User, int)}, with a watch on the AMQP client's channels underneath (null for none). */
+    public RMQConnectionFactory jms(User role, int prefetch, MetricsCollector watch) {
         Login login = login(role);
         RMQConnectionFactory factory = new RMQConnectionFactory();
         factory.setHost(host);
@@ -38,39 +55,46 @@ public class Rabbit {
         factory.setUsername(login.username());
         factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
-        // Task bodies are plain JSON text on plain AMQP queues, so any AMQP tool can read them;
+        options.secure(factory);
+        if (prefetch > 0) {
+            // The client's default is unlimited prefetch: one busy consumer would hoard the whole queue.
+            factory.setChannelsQos(prefetch);
+        }
+        // Bodies are plain JSON text on plain AMQP queues, so any AMQP tool can read them;
         // this flag lets JMS consumers get them back as TextMessage.
         factory.setKeepTextMessageType(true);
         // The client interrupts onMessage after 2 s by default, and then closes the consumer's
-        // channel: the worker would live on, consuming nothing. Work may take a minute here.
-        factory.setOnMessageTimeoutMs(ON_MESSAGE_TIMEOUT_MS);
+        // channel: the consumer's owner would live on, consuming nothing.
+        factory.setOnMessageTimeoutMs(options.onMessageTimeoutMs());
         // Fail in 2 s when the broker is unreachable instead of the client's 60 s, and reconnect
-        // ourselves (see NewTask, Watchdog) rather than let the AMQP client replay half a JMS session.
+        // ourselves (see Reconnecting) rather than let the AMQP client replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {
             amqp.setConnectionTimeout(2_000);
             amqp.setAutomaticRecoveryEnabled(false);
+            if (watch != null) {
+                amqp.setMetricsCollector(watch);
+            }
         });
         return factory;
     }
     // end::jms-factory[]
 
-    /** A plain AMQP connection factory for a role's own user, for what JMS cannot express: passive declares, a server-named queue. */
-    public ConnectionFactory amqp(BrokerUser role) {
+    /** A plain AMQP connection factory for a role's own user, for what JMS cannot express. */
+    public ConnectionFactory amqp(User role) {
         Login login = login(role);
         return amqp(login.username(), login.password());
     }
 
-    /** As {@link #amqp(BrokerUser)} with the administrator login (rabbitmq.username): only for {@link BrokerSetup}. */
+    /** As {@link #amqp(User)} with the administrator login (rabbitmq.username): only for {@link BrokerSetup}. */
     ConnectionFactory amqp() {
         return amqp(username, password);
     }
 
     // tag::login[]
-    /** A role's own login: rabbitmq.producer.username and .password, and likewise for board and worker. */
-    public Login login(BrokerUser role) {
+    /** A role's own login: rabbitmq.{key}.username and .password. */
+    public Login login(User role) {
         Config config = ConfigProvider.getConfig();
-        // Each worker is a user of its own: {id} in rabbitmq.worker.username stands for its tasks.worker.id.
-        return new Login(config.getValue("rabbitmq." + role.key() + ".username", String.class).replace("{id}", settings.workerId()),
+        return new Login(options.username(config.getValue("rabbitmq." + role.key() + ".username", String.class)),
                 config.getValue("rabbitmq." + role.key() + ".password", String.class));
     }
     // end::login[]
@@ -90,12 +114,13 @@ public class Rabbit {
         factory.setUsername(user);
         factory.setPassword(secret);
         factory.setVirtualHost(virtualHost);
+        options.secure(factory);
         factory.setConnectionTimeout(2_000);
         factory.setNetworkRecoveryInterval(1_000);
         return factory;
     }
 
     public String describe() {
-        return "amqp://" + host + ":" + port + (virtualHost.equals("/") ? "" : "/" + virtualHost);
+        return options.scheme() + "://" + host + ":" + port + (virtualHost.equals("/") ? "" : "/" + virtualHost);
     }
 }

@@ -3,9 +3,11 @@ package shop.tasks;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -17,9 +19,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -47,27 +47,27 @@ public class StatusFeed {
     @Any
     Instance<TopologyExtension> topologyExtensions;
 
-    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "status-feed-connector");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private volatile Connection connection;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+
+    private Reconnecting<Connection> connection;
     private volatile Channel depthChannel;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.runs(TaskSettings.Role.PRODUCER)) {
-            connector.execute(this::connect);
+            connection = new Reconnecting<>("Status feed", rabbit.describe(), loops, this::connect, Connection::close);
+            connection.start();
         }
     }
 
-    private void connect() {
+    private Connection connect() throws Exception {
+        setup.ensure();
+        // As the board's own user: it may read events and dead letters, and declare only its own queue.
+        ConnectionFactory factory = rabbit.amqp(BrokerUser.BOARD);
+        factory.setAutomaticRecoveryEnabled(false); // Reconnecting opens it again, with a new queue and its bindings
+        Connection fresh = factory.newConnection("status-feed");
         try {
-            // After this first connect the AMQP client recovers the connection, the server-named
-            // queue, its bindings and the consumer by itself when the broker comes back.
-            setup.ensure();
-            // As the board's own user: it may read events and dead letters, and declare only its own queue.
-            Connection fresh = rabbit.amqp(BrokerUser.BOARD).newConnection("status-feed");
             Channel channel = fresh.createChannel();
             // A private, server-named queue: the events are for whoever is watching right now.
             String queue = channel.queueDeclare().getQueue();
@@ -80,12 +80,18 @@ public class StatusFeed {
                 }
             });
             depthChannel = fresh.createChannel();
-            connection = fresh;
-            LOG.info(" [*] Status feed connected to " + rabbit.describe());
+            fresh.addShutdownListener(cause -> {
+                if (!cause.isInitiatedByApplication()) {
+                    LOG.warning(" [!] Status feed lost the broker: " + cause.getMessage() + "; reconnecting");
+                    connection.lost();
+                }
+            });
         } catch (Exception e) {
-            LOG.warning(" [!] Status feed cannot reach the broker at " + rabbit.describe() + " (" + e + "); retrying in 2 s");
-            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+            fresh.abort();
+            throw e;
         }
+        LOG.info(" [*] Status feed connected to " + rabbit.describe());
+        return fresh;
     }
 
     private void receive(Envelope envelope, String body) {
@@ -130,7 +136,11 @@ public class StatusFeed {
                 throw new IllegalStateException("not connected yet");
             }
             if (!channel.isOpen()) {
-                channel = depthChannel = connection.createChannel();
+                Connection open = connection.current();
+                if (open == null) {
+                    throw new IllegalStateException("reconnecting");
+                }
+                channel = depthChannel = open.createChannel();
             }
             AMQP.Queue.DeclareOk tasks = channel.queueDeclarePassive(TaskTopology.QUEUE);
             AMQP.Queue.DeclareOk dead = channel.queueDeclarePassive(TaskTopology.DEAD_LETTER_QUEUE);
@@ -155,14 +165,8 @@ public class StatusFeed {
 
     @PreDestroy
     void stop() {
-        connector.shutdownNow();
-        Connection open = connection;
-        if (open != null && open.isOpen()) {
-            try {
-                open.close(2_000);
-            } catch (Exception e) {
-                LOG.fine("closing: " + e);
-            }
+        if (connection != null) {
+            connection.stop();
         }
     }
 }

@@ -31,7 +31,7 @@ final class TaskReader {
     /** The worker's own body limit: a task is a few hundred bytes; 16 KB is the REST API's limit too. */
     static final int MAX_BYTES = 16 * 1024;
     /**
-     * The longest simulated work the worker takes on, well under the client's onMessage timeout (Rabbit): a
+     * The longest simulated work the worker takes on, well under the client's onMessage timeout (RabbitOptions): a
      * listener that runs past it is interrupted and its consumer closed, which would silence the worker.
      */
     static final long MAX_WORK_MS = 60_000;

@@ -2,6 +2,7 @@ package shop.tasks;
 
 import com.rabbitmq.client.ConnectionFactory;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -10,9 +11,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -39,27 +38,25 @@ public class Watchdog {
     @Any
     Instance<FailurePolicy> policies;
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "worker-connector");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private volatile Connection connection;
-    private long backoffMs = 1_000;
-    /** Whether the consumers are believed alive: set after a connect, cleared by the watchdog. */
-    private volatile boolean consuming;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+
+    private Reconnecting<Connection> connection;
     private final AtomicLong restarts = new AtomicLong();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.runs(TaskSettings.Role.WORKER)) {
-            scheduler.execute(this::connect);
-            scheduler.scheduleAtFixedRate(() -> heartbeat.beat(consuming, restarts.get()), 1, 1, TimeUnit.SECONDS);
-            scheduler.scheduleWithFixedDelay(this::watch, 5, 5, TimeUnit.SECONDS);
+            connection = new Reconnecting<>(settings.workerId(), rabbit.describe(), loops, this::connect, this::close);
+            connection.start();
+            connection.every(1_000, () -> heartbeat.beat(consuming(), restarts.get()));
+            connection.every(5_000, this::watch);
         }
     }
 
     // tag::connect[]
-    private void connect() {
+    /** Opens the connection with the workers on it; {@link Reconnecting} calls it again, with backoff, until it works. */
+    private Connection connect() throws Exception {
         Connection fresh = null;
         try {
             setup.ensure();
@@ -75,27 +72,20 @@ public class Watchdog {
             }
             fresh.start();
             heartbeat.open(fresh);
-            connection = fresh;
-            consuming = true;
-            backoffMs = 1_000;
             LOG.info(" [*] " + settings.workerId() + " waiting for tasks on " + rabbit.describe()
                     + " (queue " + settings.workerQueue() + ", concurrency " + settings.concurrency()
                     + ", prefetch " + settings.prefetch() + ")");
+            return fresh;
         } catch (Exception e) {
-            heartbeat.close();
-            closeQuietly(fresh);
-            LOG.warning(" [!] Cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
-                    + "); retrying in " + backoffMs + " ms");
-            scheduler.schedule(this::connect, backoffMs, TimeUnit.MILLISECONDS);
-            backoffMs = Math.min(backoffMs * 2, 10_000);
+            try {
+                close(fresh);
+            } catch (JMSException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
     // end::connect[]
-
-    private void reconnect() {
-        close();
-        connect();
-    }
 
     // tag::watchdog[]
     /**
@@ -104,7 +94,7 @@ public class Watchdog {
      * would keep heartbeating while it consumes nothing. It restarts its consumers instead, on a fresh connection.
      */
     void broken(String why) {
-        if (consuming) {
+        if (consuming()) {
             LOG.warning(" [!] " + settings.workerId() + " has no live consumer on " + settings.workerQueue() + " (" + why
                     + "); the watchdog restarts it");
             restart();
@@ -113,14 +103,9 @@ public class Watchdog {
 
     /** One restart however many signs of the same death arrive (a failed commit, the connection's exception). */
     private void restart() {
-        synchronized (restarts) {
-            if (!consuming) {
-                return; // a restart is already on its way
-            }
-            consuming = false;
+        if (connection.lost()) {
+            restarts.incrementAndGet();
         }
-        restarts.incrementAndGet();
-        scheduler.execute(this::reconnect);
     }
 
     /**
@@ -128,7 +113,7 @@ public class Watchdog {
      * consumer at all has lost its consumer without anybody saying so (a cancelled consumer, a closed channel).
      */
     private void watch() {
-        if (!consuming || connection == null) {
+        if (!consuming()) {
             return;
         }
         try (com.rabbitmq.client.Connection amqp = watchdogFactory().newConnection("worker-watchdog");
@@ -150,7 +135,8 @@ public class Watchdog {
 
     /** Whether this worker has a live consumer right now, as its health endpoint and heartbeat report. */
     public boolean consuming() {
-        return consuming;
+        Reconnecting<Connection> worker = connection;
+        return worker != null && worker.current() != null;
     }
 
     /** How often the watchdog restarted this worker's consumers. */
@@ -158,29 +144,19 @@ public class Watchdog {
         return restarts.get();
     }
 
-    private void close() {
-        Connection open = connection;
-        connection = null;
-        consuming = false;
+    private void close(Connection open) throws JMSException {
         heartbeat.close();
-        // Waits for running listeners to finish their task: a graceful stop loses nothing.
-        closeQuietly(open);
-    }
-
-    private static void closeQuietly(Connection open) {
         if (open != null) {
-            try {
-                open.close();
-            } catch (JMSException | RuntimeException e) {
-                LOG.fine("closing a dead connection: " + e);
-            }
+            // Waits for running listeners to finish their task: a graceful stop loses nothing.
+            open.close();
         }
     }
 
     @PreDestroy
     void stop() {
-        scheduler.shutdownNow();
-        close();
-        LOG.info(" [*] " + settings.workerId() + " stopped");
+        if (connection != null) {
+            connection.stop();
+            LOG.info(" [*] " + settings.workerId() + " stopped");
+        }
     }
 }

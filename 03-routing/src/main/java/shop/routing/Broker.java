@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
@@ -12,6 +13,7 @@ import jakarta.jms.Session;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +35,12 @@ public class Broker {
     private final ConsumerGuard guard = new ConsumerGuard(ledger);
     /** Per subscription: its instances share it, and it outlives an instance the watchdog restarts. */
     private final Map<String, HandledEvents> handled = new ConcurrentHashMap<>();
-    private jakarta.jms.Connection jms;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+
+    private Reconnecting<jakarta.jms.Connection> jms;
+    private boolean closed;
     private Connection amqp;
 
     /** Opens both connections, or fails with one sentence that says what to start. */
@@ -47,6 +54,21 @@ public class Broker {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
                     + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
         }
+        jms = new Reconnecting<>("Routing's JMS connection", settings.describe(), loops, this::openJms,
+                jakarta.jms.Connection::close);
+        try {
+            jms.start(openJms());
+        } catch (JMSException e) {
+            throw new IllegalStateException("Cannot open a JMS connection to " + settings.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The shared JMS connection, opened again by {@link Reconnecting} when the broker drops it. The services'
+     * sessions die with it: the watchdog ({@code Services#watch}) sees their queues without consumers, and starts
+     * them again on the new one.
+     */
+    private jakarta.jms.Connection openJms() throws JMSException {
         RMQConnectionFactory factory = settings.jmsFactory();
         // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
         factory.setChannelsQos(settings.prefetch());
@@ -57,14 +79,23 @@ public class Broker {
         factory.setAmqpConnectionFactoryPostProcessor(amqpFactory -> {
             amqpFactory.setTrafficListener(ledger);
             amqpFactory.setExceptionHandler(guard);
+            // We reconnect ourselves, rather than let the AMQP client replay half a JMS session.
+            amqpFactory.setAutomaticRecoveryEnabled(false);
         });
         // end::guard[]
+        jakarta.jms.Connection fresh = factory.createConnection();
         try {
-            jms = factory.createConnection();
-            jms.start();
-        } catch (JMSException e) {
-            throw new IllegalStateException("Cannot open a JMS connection to " + settings.describe() + ": " + e.getMessage(), e);
+            fresh.setExceptionListener(e -> {
+                if (jms.lost()) {
+                    LOG.warning(" [!] Routing lost its JMS connection to the broker: " + e.getMessage() + "; reconnecting");
+                }
+            });
+            fresh.start();
+        } catch (JMSException | RuntimeException e) {
+            fresh.close();
+            throw e;
         }
+        return fresh;
     }
 
     /**
@@ -81,8 +112,12 @@ public class Broker {
 
     /** A new session with another acknowledge mode, for data where a lost message is acceptable (ticks). */
     public Session session(int acknowledgeMode) {
+        jakarta.jms.Connection open = jms.current();
+        if (open == null) {
+            throw new IllegalStateException("Reconnecting to " + settings.describe() + "; try again in a moment");
+        }
         try {
-            return jms.createSession(acknowledgeMode);
+            return open.createSession(acknowledgeMode);
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot open a JMS session on " + settings.describe() + ": " + e.getMessage(), e);
         }
@@ -90,7 +125,7 @@ public class Broker {
 
     /** False once the application stops and the connections are closed. */
     public synchronized boolean connected() {
-        return jms != null;
+        return jms != null && !closed;
     }
 
     public DeliveryLedger ledger() {
@@ -127,13 +162,9 @@ public class Broker {
 
     @PreDestroy
     synchronized void close() {
+        closed = true;
         if (jms != null) {
-            try {
-                jms.close();
-            } catch (JMSException e) {
-                LOG.log(Level.FINE, "JMS connection already closing", e);
-            }
-            jms = null;
+            jms.stop();
         }
         if (amqp != null && amqp.isOpen()) {
             try {

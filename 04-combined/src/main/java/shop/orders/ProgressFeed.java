@@ -7,6 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.AMQP;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -17,9 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -51,22 +50,25 @@ public class ProgressFeed {
     private final Object dispatching = new Object();
     /** The offset of the last update this instance's reader has dispatched. */
     private long dispatched = -1;
-    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "progress-connector"));
-    private volatile Connection connection;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+    private Reconnecting<Connection> connection;
     private volatile Channel channel;
     private final AtomicInteger restarts = new AtomicInteger();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connector.execute(this::connect);
+        connection = new Reconnecting<>("Progress feed", rabbit.describe(), loops, this::connect, Connection::close);
+        connection.start();
     }
 
     /** Connects the reader, and reconnects it from where it stopped when the broker closes its channel or connection. */
-    private void connect() {
+    private Connection connect() throws Exception {
+        setup.ensure();
+        ConnectionFactory factory = rabbit.amqp(Role.WEB);
+        factory.setAutomaticRecoveryEnabled(false); // we resume ourselves, from the last offset dispatched
+        Connection fresh = factory.newConnection("progress-feed");
         try {
-            setup.ensure();
-            ConnectionFactory factory = rabbit.amqp(Role.WEB);
-            factory.setAutomaticRecoveryEnabled(false); // we resume ourselves, from the last offset dispatched
-            Connection fresh = factory.newConnection("progress-feed");
             Channel opened = fresh.createChannel();
             long from;
             synchronized (dispatching) {
@@ -77,26 +79,23 @@ public class ProgressFeed {
             // The watchdog: a channel the broker closed while the connection stays up would leave this
             // instance's customers without updates, and nothing would say so. Read on from where it stopped.
             opened.addShutdownListener(cause -> {
-                if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+                if (!cause.isInitiatedByApplication() && !cause.isHardError() && connection.lost()) {
                     restarts.incrementAndGet();
                     LOG.warning(" [!] Progress feed's consumer on " + OrderTopology.PROGRESS_STREAM + " stopped ("
                             + cause.getMessage() + "); restarting it");
-                    connector.execute(this::restart);
                 }
             });
             fresh.addShutdownListener(cause -> {
-                if (!cause.isInitiatedByApplication()) {
+                if (!cause.isInitiatedByApplication() && connection.lost()) {
                     LOG.warning(" [!] Progress feed lost the broker: " + cause.getMessage() + "; reconnecting");
-                    connector.schedule(this::connect, 1, TimeUnit.SECONDS);
                 }
             });
             channel = opened;
-            connection = fresh;
             LOG.info(" [*] Progress feed reading " + OrderTopology.PROGRESS_STREAM + " from offset " + offset);
+            return fresh;
         } catch (Exception e) {
-            LOG.warning(" [!] Progress feed cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
-                    + "); retrying in 2 s");
-            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+            fresh.abort();
+            throw e;
         }
     }
 
@@ -149,22 +148,9 @@ public class ProgressFeed {
     }
     // end::skip[]
 
-    private void restart() {
-        Connection open = connection;
-        connection = null;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("closing: " + e);
-            }
-        }
-        connect();
-    }
-
     /** Whether the reader is reading, and how often it was restarted, for the services endpoint. */
     public boolean consuming() {
-        Connection open = connection;
+        Connection open = connection == null ? null : connection.current();
         Channel reading = channel;
         return open != null && open.isOpen() && reading != null && reading.isOpen();
     }
@@ -204,20 +190,8 @@ public class ProgressFeed {
 
     @PreDestroy
     void stop() {
-        connector.shutdownNow();
-        Connection open = connection;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("closing: " + e);
-            }
+        if (connection != null) {
+            connection.stop();
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -20,9 +21,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -52,16 +51,15 @@ public class Revocations {
 
     /** customer -> tokens issued before this (epoch ms) are revoked. */
     private final Map<String, Long> revokedBefore = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "revocations-connector");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private volatile Connection connection;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+    private Reconnecting<Connection> connection;
     private Channel publisher;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connector.execute(this::connect);
+        connection = new Reconnecting<>("Revocations", rabbit.describe(), loops, this::connect, Connection::close);
+        connection.start();
     }
 
     // tag::revoke[]
@@ -98,12 +96,12 @@ public class Revocations {
     }
     // end::revoke[]
 
-    private void connect() {
+    private Connection connect() throws Exception {
+        setup.ensure();
+        ConnectionFactory factory = rabbit.amqp(Role.WEB);
+        factory.setAutomaticRecoveryEnabled(false); // we reconnect ourselves, and read the stream again from its start
+        Connection fresh = factory.newConnection("revocations");
         try {
-            setup.ensure();
-            ConnectionFactory factory = rabbit.amqp(Role.WEB);
-            factory.setAutomaticRecoveryEnabled(false); // we reconnect ourselves, and read the stream again from its start
-            Connection fresh = factory.newConnection("revocations");
             Channel reader = fresh.createChannel();
             reader.basicQos(500); // a stream consumer must have a prefetch
             reader.basicConsume(OrderTopology.SESSIONS_STREAM, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(reader) {
@@ -126,30 +124,22 @@ public class Revocations {
                 publisher = channel;
             }
             fresh.addShutdownListener(cause -> {
-                if (!cause.isInitiatedByApplication()) {
+                if (!cause.isInitiatedByApplication() && connection.lost()) {
                     LOG.warning(" [!] Revocations lost the broker: " + cause.getMessage() + "; reconnecting");
-                    connector.schedule(this::connect, 1, TimeUnit.SECONDS);
                 }
             });
-            connection = fresh;
-            LOG.info(" [*] Revocations reading " + OrderTopology.SESSIONS_STREAM + " from offset first");
         } catch (Exception e) {
-            LOG.warning(" [!] Revocations cannot reach the broker at " + rabbit.describe() + " (" + e.getMessage()
-                    + "); retrying in 2 s");
-            connector.schedule(this::connect, 2, TimeUnit.SECONDS);
+            fresh.abort();
+            throw e;
         }
+        LOG.info(" [*] Revocations reading " + OrderTopology.SESSIONS_STREAM + " from offset first");
+        return fresh;
     }
 
     @PreDestroy
     void stop() {
-        connector.shutdownNow();
-        Connection open = connection;
-        if (open != null) {
-            try {
-                open.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("closing: " + e);
-            }
+        if (connection != null) {
+            connection.stop();
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
  * Who connects to RabbitMQ, and what each may do there: every step service and the web tier has its own
  * user, whose permissions allow exactly its own queue and the routing keys it publishes.
  */
-public enum Role {
+public enum Role implements Rabbit.User {
 
     // tag::roles[]
     // configure "^$": no role declares or deletes anything; the topology is the operator's (BrokerSetup in the demo).

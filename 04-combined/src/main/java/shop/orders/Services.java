@@ -1,6 +1,7 @@
 package shop.orders;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -9,6 +10,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** Starts the step services this process runs ({@code shop.services}), and stops them on undeploy. */
 @ApplicationScoped
@@ -23,6 +25,9 @@ public class Services {
     @Inject
     @Any
     Instance<StepHook> hooks;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
 
     private final List<StepService> running = new ArrayList<>();
 
@@ -41,7 +46,7 @@ public class Services {
         }
         List<StepHook> added = hooks.stream().toList();
         running.forEach(service -> service.hooks(added));
-        running.forEach(StepService::start);
+        running.forEach(service -> service.start(loops));
     }
 
     /** Each step service this process runs, as the services endpoint reports it. */

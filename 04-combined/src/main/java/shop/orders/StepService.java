@@ -13,9 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -33,10 +31,8 @@ public abstract class StepService {
     private final Rabbit rabbit;
     private final BrokerSetup setup;
     private final ShopSettings settings;
-    private final ScheduledExecutorService connector;
-    private volatile Connection connection;
+    private Reconnecting<Connection> connection;
     private volatile ConsumerWatch watch;
-    private long backoffMs = 1_000;
     private final AtomicInteger restarts = new AtomicInteger();
     private final AtomicInteger deadLettered = new AtomicInteger();
     private List<StepHook> hooks = List.of();
@@ -46,11 +42,6 @@ public abstract class StepService {
         this.rabbit = rabbit;
         this.setup = setup;
         this.settings = settings;
-        this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, step.service() + "-connector");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -76,22 +67,24 @@ public abstract class StepService {
         hooks = List.copyOf(added);
     }
 
-    public void start() {
-        connector.execute(this::connect);
-        connector.scheduleWithFixedDelay(this::watchdog, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    /** Connects on {@code loops}, the module's executor for broker loops (see {@link Reconnecting}), and watches the consumer. */
+    public void start(ScheduledExecutorService loops) {
+        connection = new Reconnecting<>(step.service(), rabbit.describe(), loops, this::connect, Connection::close);
+        connection.start();
+        connection.every(WATCHDOG_MS, this::watchdog);
     }
 
     // tag::consume[]
-    private void connect() {
+    private Connection connect() throws Exception {
         Connection fresh = null;
         try {
             setup.ensure(); // the demo sets up the topology and the users first; in production an operator has
             // Prefetch 1: a busy service instance gets no second command until it has committed the first.
-            ConsumerWatch consumer = new ConsumerWatch(() -> connector.execute(this::watchdog));
+            ConsumerWatch consumer = new ConsumerWatch(this::watchdog);
             fresh = rabbit.jms(Role.of(step), 1, consumer).createConnection();
             fresh.setExceptionListener(e -> {
                 LOG.warning(" [!] " + step.service() + " lost the broker: " + e.getMessage() + "; reconnecting");
-                connector.execute(this::reconnect);
+                connection.lost();
             });
             // tag::transacted[]
             // Transacted: the acknowledgement of the command and everything the step publishes are
@@ -105,15 +98,11 @@ public abstract class StepService {
             // end::transacted[]
             fresh.start();
             watch = consumer;
-            connection = fresh;
-            backoffMs = 1_000;
             LOG.info(" [*] " + step.service() + " service waiting for commands on " + step.queue());
+            return fresh;
         } catch (Exception e) {
             close(fresh);
-            LOG.warning(" [!] " + step.service() + " cannot reach the broker at " + rabbit.describe()
-                    + " (" + e.getMessage() + "); retrying in " + backoffMs + " ms");
-            connector.schedule(this::connect, backoffMs, TimeUnit.MILLISECONDS);
-            backoffMs = Math.min(backoffMs * 2, 10_000);
+            throw e;
         }
     }
 
@@ -178,13 +167,14 @@ public abstract class StepService {
      */
     private void watchdog() {
         ConsumerWatch current = watch;
-        if (connection == null || current == null || current.alive()) {
+        if (connection.current() == null || current == null || current.alive()) {
             return;
         }
-        restarts.incrementAndGet();
-        LOG.warning(" [!] " + step.service() + " service's consumer on " + step.queue() + " stopped ("
-                + current.closeReason().orElse("its channel is closed") + "); restarting it");
-        reconnect();
+        if (connection.lost()) { // once, however many signs of the same death arrive
+            restarts.incrementAndGet();
+            LOG.warning(" [!] " + step.service() + " service's consumer on " + step.queue() + " stopped ("
+                    + current.closeReason().orElse("its channel is closed") + "); restarting it");
+        }
     }
     // end::watchdog[]
 
@@ -199,7 +189,8 @@ public abstract class StepService {
     /** What the services endpoint reports for this service in this process. */
     public Status status() {
         ConsumerWatch current = watch;
-        return new Status(step.service(), step.queue(), connection != null && current != null && current.alive(),
+        return new Status(step.service(), step.queue(), connection != null && connection.current() != null
+                && current != null && current.alive(),
                 restarts.get(), deadLettered.get());
     }
 
@@ -232,20 +223,11 @@ public abstract class StepService {
         return message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
     }
 
-    private void reconnect() {
-        Connection open = connection;
-        connection = null;
-        watch = null;
-        close(open);
-        connect();
-    }
-
     public void stop() {
-        connector.shutdownNow();
-        Connection open = connection;
-        connection = null;
-        // Waits for a running step to finish and commit: a graceful stop loses nothing.
-        close(open);
+        if (connection != null) {
+            // Waits for a running step to finish and commit: a graceful stop loses nothing.
+            connection.stop();
+        }
         LOG.info(" [*] " + step.service() + " service stopped");
     }
 

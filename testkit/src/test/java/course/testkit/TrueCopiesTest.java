@@ -58,9 +58,6 @@ class TrueCopiesTest {
             "Heartbeat.java",
             // each module's topology and broker users: 02's task queue, 04's workflow
             "BrokerSetup.java",
-            // the same role (the rabbitmq.* keys into connection factories) for each module's own broker users:
-            // 04's adds prefetch per role, metrics and TLS
-            "Rabbit.java",
             // 02: what a worker says about the tasks it holds; 04: one step of an order, from the progress stream
             "Progress.java",
             // 03: the routing lesson's subscribing services; 04: the workflow's step services this process runs

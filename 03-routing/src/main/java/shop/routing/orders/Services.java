@@ -1,6 +1,7 @@
 package shop.routing.orders;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -12,14 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import shop.routing.Broker;
 import shop.routing.Deliveries;
+import shop.routing.Reconnecting;
 import shop.routing.Rule;
 import shop.routing.Topology;
 import shop.routing.cache.CacheInvalidation;
@@ -75,7 +77,10 @@ public class Services {
     long watchdogPeriod;
 
     private final List<ServiceInstance> running = new ArrayList<>();
-    private ScheduledExecutorService watchdog;
+    /** The module's executor for broker loops (see {@link Reconnecting}). */
+    @Resource(lookup = Reconnecting.LOOPS)
+    ScheduledExecutorService loops;
+    private ScheduledFuture<?> watchdog;
     /** The rules subscribed at startup: the scheme's, then those of ServiceRule beans. */
     private final List<Rule> rules = new ArrayList<>();
     private ShipmentConfirmations confirmations;
@@ -106,12 +111,7 @@ public class Services {
         } catch (java.io.IOException | jakarta.jms.JMSException e) {
             throw new IllegalStateException("Could not start the shop's services: " + e.getMessage(), e);
         }
-        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "service-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
-        watchdog.scheduleWithFixedDelay(() -> {
+        watchdog = loops.scheduleWithFixedDelay(() -> {
             try {
                 watch();
                 restartConfirmationsIfBroken();
@@ -264,7 +264,7 @@ public class Services {
     @PreDestroy
     synchronized void stop() {
         if (watchdog != null) {
-            watchdog.shutdownNow();
+            watchdog.cancel(false); // an application never shuts a managed executor down
         }
         running.forEach(ServiceInstance::close);
         running.clear();
