@@ -16,6 +16,7 @@ class OrderCommandsTest {
         commands.rabbit.host = "localhost";
         commands.rabbit.port = 1; // never reached: the topology cannot be declared first
         commands.rabbit.virtualHost = "/";
+        commands.rabbit.options = new RabbitOptions(); // TLS off
         commands.setup = new BrokerSetup() {
             @Override
             public synchronized void ensure() throws Exception {
