@@ -58,13 +58,14 @@ final class FailedTasks {
     }
     // end::attempt[]
 
-    /** Settles a delivery whose work failed ({@code task} may be null: then it could not even be read). */
+    /** Settles a delivery that can never become a task: dead-lettered at once, with the reason. */
+    void unreadable(Message message, String reason) {
+        settle(message, null, attemptOrZero(message), "unreadable: " + reason);
+    }
+
+    /** Settles a delivery whose work failed ({@code task} is null when the failure came before it was read). */
     void settle(Message message, Task task, Exception e) {
         int attempt = attemptOrZero(message);
-        if (e instanceof TaskReader.Unreadable) {
-            settle(message, null, attempt, "unreadable: " + e.getMessage());
-            return;
-        }
         progress.failed(task, attempt, e);
         settle(message, task, attempt, "failed " + attempt + " of " + settings.maxAttempts() + " attempts: " + e.getMessage());
     }

@@ -20,51 +20,56 @@ public record IdempotencyKey(String value) {
     /** Long enough for any UUID, ULID or hash a client makes; short enough that 10,000 remembered keys stay small. */
     public static final int MAX_LENGTH = 255;
 
-    /** Why a header is refused; becomes a 400 problem+json. */
-    public static final class Invalid extends Exception {
-        public Invalid(String detail) {
-            super(detail, null, false, false);
-        }
+    /** A request's header fields, read: the key to use (empty when there is none), or why they are refused. */
+    public sealed interface Parsed permits Valid, Invalid {
+    }
+
+    /** Header fields the request may go on with: one well-formed key, or no key at all. */
+    public record Valid(Optional<IdempotencyKey> key) implements Parsed {
+    }
+
+    /** Why a header is refused, in one sentence; becomes a 400 problem+json. */
+    public record Invalid(String detail) implements Parsed {
     }
 
     /** The key in the request's header fields, if it has one; a malformed or repeated header is refused. */
-    public static Optional<IdempotencyKey> from(List<String> fields) throws Invalid {
+    public static Parsed from(List<String> fields) {
         if (fields == null || fields.isEmpty()) {
-            return Optional.empty();
+            return new Valid(Optional.empty());
         }
         if (fields.size() > 1) {
-            throw new Invalid("Send one " + HEADER + " header, not " + fields.size() + ".");
+            return new Invalid("Send one " + HEADER + " header, not " + fields.size() + ".");
         }
-        return Optional.of(parse(fields.get(0)));
+        return parse(fields.get(0));
     }
 
     // tag::parse[]
     /** An RFC 8941 sf-string: DQUOTE, printable ASCII with \" and \\ escaped, DQUOTE; nothing else around it. */
-    public static IdempotencyKey parse(String field) throws Invalid {
+    public static Parsed parse(String field) {
         String text = field.strip();
         if (text.length() < 2 || text.charAt(0) != '"') {
-            throw invalid();
+            return invalid();
         }
         StringBuilder value = new StringBuilder();
         for (int i = 1; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '"') {
                 if (i != text.length() - 1 || value.isEmpty() || value.length() > MAX_LENGTH) {
-                    throw invalid(); // parameters, a second value, an empty or an over-long key
+                    return invalid(); // parameters, a second value, an empty or an over-long key
                 }
-                return new IdempotencyKey(value.toString());
+                return new Valid(Optional.of(new IdempotencyKey(value.toString())));
             }
             if (c == '\\') {
                 if (++i == text.length() || (text.charAt(i) != '"' && text.charAt(i) != '\\')) {
-                    throw invalid();
+                    return invalid();
                 }
                 c = text.charAt(i);
             } else if (c < 0x20 || c > 0x7e) {
-                throw invalid();
+                return invalid();
             }
             value.append(c);
         }
-        throw invalid(); // no closing quote
+        return invalid(); // no closing quote
     }
     // end::parse[]
 

@@ -49,10 +49,11 @@ public class TaskResource {
                     "This instance runs as a worker; submit tasks to the producer.");
         }
         Optional<IdempotencyKey> key;
-        try {
-            key = IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER));
-        } catch (IdempotencyKey.Invalid e) {
-            return Problem.response(400, "invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was queued.");
+        switch (IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER))) {
+            case IdempotencyKey.Invalid invalid -> {
+                return Problem.response(400, "invalid-idempotency-key", "Invalid Idempotency-Key", invalid.detail() + " Nothing was queued.");
+            }
+            case IdempotencyKey.Valid valid -> key = valid.key();
         }
         // BodyLimit counts the bytes as they are read: past tasks.max-body-bytes, this read ends in a 413.
         Task parsed;

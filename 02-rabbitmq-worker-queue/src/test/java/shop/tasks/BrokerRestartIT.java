@@ -149,7 +149,8 @@ class BrokerRestartIT {
         String key = "\"" + UUID.randomUUID() + "\"";
         String body = EMAIL.formatted(200);
         // The id the producer makes from the key and the body: the test can work it out too.
-        String id = ((TaskRequest.Valid) TaskRequest.parse(body)).task().namedBy(IdempotencyKey.parse(key)).id();
+        IdempotencyKey parsedKey = ((IdempotencyKey.Valid) IdempotencyKey.parse(key)).key().orElseThrow();
+        String id = ((TaskRequest.Valid) TaskRequest.parse(body)).task().namedBy(parsedKey).id();
 
         broker.freeze(); // SIGSTOP: the connection stays open, and nothing answers
         HttpResponse<String> frozen;

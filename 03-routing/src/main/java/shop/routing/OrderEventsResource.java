@@ -42,10 +42,11 @@ public class OrderEventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(String body, @Context HttpHeaders headers) throws JMSException {
         Optional<IdempotencyKey> idempotencyKey;
-        try {
-            idempotencyKey = IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER));
-        } catch (IdempotencyKey.Invalid e) {
-            return Problem.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key", e.getMessage() + " Nothing was published.");
+        switch (IdempotencyKey.from(headers.getRequestHeader(IdempotencyKey.HEADER))) {
+            case IdempotencyKey.Invalid invalid -> {
+                return Problem.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key", invalid.detail() + " Nothing was published.");
+            }
+            case IdempotencyKey.Valid valid -> idempotencyKey = valid.key();
         }
         JsonValue value = JsonBody.read(body);
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
