@@ -112,23 +112,37 @@ public final class ShipmentConfirmations implements MessageListener, Guarded {
 
     /** The shipped order in a warehouse answer, or a PoisonMessage that says why there is none. */
     private static OrderEvent read(Message message, long tag) {
+        WarehouseMessage.Parsed parsed;
         try {
-            // A message from a non-JMS sender arrives as a BytesMessage, unless it carried the header
-            // JMSType=TextMessage; the body is exactly the bytes the sender published.
-            if (message instanceof BytesMessage bytes) {
-                WarehouseMessage.checkSize(bytes.getBodyLength()); // before the bytes are copied out
-                byte[] body = new byte[(int) bytes.getBodyLength()];
-                bytes.readBytes(body);
-                return WarehouseMessage.read(body, "shipped");
-            }
-            if (message instanceof TextMessage text && text.getText() != null) {
-                WarehouseMessage.checkSize(text.getText().length()); // at least as many bytes as characters
-                return WarehouseMessage.read(text.getText().getBytes(StandardCharsets.UTF_8), "shipped");
-            }
-            throw new WarehouseMessage.Refused("it has no body the warehouse would send");
-        } catch (WarehouseMessage.Refused | JMSException e) {
+            parsed = parse(message);
+        } catch (JMSException e) {
             throw new PoisonMessage(tag, e.getMessage());
         }
+        return switch (parsed) {
+            case WarehouseMessage.Valid valid -> valid.event();
+            // Thrown, not returned: it has to reach the consumer's ExceptionHandler, past the JMS client (PoisonMessage).
+            case WarehouseMessage.Refused refused -> throw new PoisonMessage(tag, refused.why());
+        };
+    }
+
+    private static WarehouseMessage.Parsed parse(Message message) throws JMSException {
+        // A message from a non-JMS sender arrives as a BytesMessage, unless it carried the header
+        // JMSType=TextMessage; the body is exactly the bytes the sender published.
+        if (message instanceof BytesMessage bytes) {
+            if (bytes.getBodyLength() > WarehouseMessage.MAX_BYTES) {
+                return WarehouseMessage.tooBig(bytes.getBodyLength()); // before the bytes are copied out
+            }
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return WarehouseMessage.read(body, "shipped");
+        }
+        if (message instanceof TextMessage text && text.getText() != null) {
+            if (text.getText().length() > WarehouseMessage.MAX_BYTES) {
+                return WarehouseMessage.tooBig(text.getText().length()); // at least as many bytes as characters
+            }
+            return WarehouseMessage.read(text.getText().getBytes(StandardCharsets.UTF_8), "shipped");
+        }
+        return new WarehouseMessage.Refused("it has no body the warehouse would send");
     }
     // end::shipped[]
 

@@ -32,16 +32,16 @@ public final class Warehouse {
                     throws IOException {
                 Object orderId = props.getHeaders() == null ? null : props.getHeaders().get("orderId");
                 OrderEvent pick;
-                try {
-                    // Anyone who may publish to shop.warehouse can send a pick: checked like HTTP input, size first.
-                    pick = WarehouseMessage.read(body, "paid");
-                    if (!pick.orderId().equals(String.valueOf(orderId))) {
-                        throw new WarehouseMessage.Refused("its orderId header does not name the order in its body");
+                // Anyone who may publish to shop.warehouse can send a pick: checked like HTTP input, size first.
+                switch (WarehouseMessage.read(body, "paid")) {
+                    case WarehouseMessage.Refused refused -> {
+                        deadLetter(channel, envelope, body, refused.why());
+                        return;
                     }
-                } catch (WarehouseMessage.Refused refused) {
-                    channel.basicReject(envelope.getDeliveryTag(), false); // not requeued: to the dead-letter queue
-                    deliveries.note("warehouse", "", "", " [!] warehouse dead-lettered a pick of " + body.length
-                            + " bytes from " + Topology.WAREHOUSE_PICKS + " to " + Topology.DEAD_LETTERS + ": " + refused.getMessage());
+                    case WarehouseMessage.Valid valid -> pick = valid.event();
+                }
+                if (!pick.orderId().equals(String.valueOf(orderId))) {
+                    deadLetter(channel, envelope, body, "its orderId header does not name the order in its body");
                     return;
                 }
                 String text = new String(body, StandardCharsets.UTF_8); // JMS sent the text's bytes, nothing more
@@ -54,6 +54,12 @@ public final class Warehouse {
                                 .add("region", pick.key().region()).add("amount", pick.amount())
                                 .build().toString().getBytes(StandardCharsets.UTF_8));
                 channel.basicAck(envelope.getDeliveryTag(), false);
+            }
+
+            private void deadLetter(Channel channel, Envelope envelope, byte[] body, String why) throws IOException {
+                channel.basicReject(envelope.getDeliveryTag(), false); // not requeued: to the dead-letter queue
+                deliveries.note("warehouse", "", "", " [!] warehouse dead-lettered a pick of " + body.length
+                        + " bytes from " + Topology.WAREHOUSE_PICKS + " to " + Topology.DEAD_LETTERS + ": " + why);
             }
         });
     }

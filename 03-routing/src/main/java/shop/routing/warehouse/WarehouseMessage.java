@@ -24,11 +24,16 @@ final class WarehouseMessage {
     static final int MAX_BYTES = 1024;
     private static final Set<String> FIELDS = Set.of("orderId", "region", "amount");
 
-    /** Why a message is refused: short, and never the message itself. */
-    static final class Refused extends Exception {
-        Refused(String why) {
-            super(why, null, false, false);
-        }
+    /** A message, read: the order event it carries, or why it is refused. */
+    sealed interface Parsed permits Valid, Refused {
+    }
+
+    /** The order the message is about. */
+    record Valid(OrderEvent event) implements Parsed {
+    }
+
+    /** Why a message is refused: short, and never the message itself. An expected outcome, not an error. */
+    record Refused(String why) implements Parsed {
     }
 
     private WarehouseMessage() {
@@ -36,35 +41,35 @@ final class WarehouseMessage {
 
     // tag::read[]
     /** The order {@code body} is about, as the event {@code event} ({@code paid} for a pick, {@code shipped} for an answer). */
-    static OrderEvent read(byte[] body, String event) throws Refused {
-        checkSize(body.length);
+    static Parsed read(byte[] body, String event) {
+        if (body.length > MAX_BYTES) {
+            return tooBig(body.length);
+        }
         JsonValue value;
         try {
             value = JSON.createReader(new StringReader(new String(body, StandardCharsets.UTF_8))).readValue();
         } catch (RuntimeException e) {
-            throw new Refused("it is not JSON");
+            return new Refused("it is not JSON");
         }
         if (!(value instanceof JsonObject json) || !json.keySet().equals(FIELDS)) {
-            throw new Refused("it is not a JSON object of exactly orderId, region and amount");
+            return new Refused("it is not a JSON object of exactly orderId, region and amount");
         }
         if (!OrderEvent.isOrderId(json.get("orderId"))) {
-            throw new Refused("its orderId is not 1-40 letters, digits or '-'");
+            return new Refused("its orderId is not 1-40 letters, digits or '-'");
         }
         if (!(json.get("region") instanceof JsonString region) || !OrderKey.REGIONS.contains(region.getString())) {
-            throw new Refused("its region is not one of " + String.join(", ", OrderKey.REGIONS));
+            return new Refused("its region is not one of " + String.join(", ", OrderKey.REGIONS));
         }
         if (!OrderEvent.isAmount(json.get("amount"))) {
-            throw new Refused("its amount is not a number from 0 to 1000000000");
+            return new Refused("its amount is not a number from 0 to 1000000000");
         }
-        return new OrderEvent(json.getString("orderId"), new OrderKey(region.getString(), event),
-                json.getJsonNumber("amount").bigDecimalValue());
+        return new Valid(new OrderEvent(json.getString("orderId"), new OrderKey(region.getString(), event),
+                json.getJsonNumber("amount").bigDecimalValue()));
     }
     // end::read[]
 
-    /** Refuses a message of {@code bytes} over {@link #MAX_BYTES}, before anything reads it. */
-    static void checkSize(long bytes) throws Refused {
-        if (bytes > MAX_BYTES) {
-            throw new Refused("it has " + bytes + " bytes, at most " + MAX_BYTES);
-        }
+    /** The refusal of a message of {@code bytes} over {@link #MAX_BYTES}: callers check the size before anything reads it. */
+    static Refused tooBig(long bytes) {
+        return new Refused("it has " + bytes + " bytes, at most " + MAX_BYTES);
     }
 }
