@@ -33,11 +33,16 @@ public final class CommandMessage {
     private static final List<String> FIELDS = List.of("command", "orderId", "customer", "item", "payment",
             "correlationId", "choice");
 
-    /** Why a message cannot be handled, in words for the log line and the dead letter. */
-    public static final class Unreadable extends Exception {
-        Unreadable(String why) {
-            super(why);
-        }
+    /** A message from a step's queue, read: the command to carry out, or why no attempt could ever handle it. */
+    public sealed interface Read permits Readable, Unreadable {
+    }
+
+    /** A command this step can handle. */
+    public record Readable(Command command) implements Read {
+    }
+
+    /** Why a message cannot be handled, in words for the log line and the dead letter: an expected outcome, not an error. */
+    public record Unreadable(String reason) implements Read {
     }
 
     private CommandMessage() {
@@ -59,59 +64,58 @@ public final class CommandMessage {
 
     // tag::read[]
     /** The command, if this step can handle it; otherwise why not. */
-    public static Command read(Message message, byte[] body, Step step) throws JMSException, Unreadable {
+    public static Read read(Message message, byte[] body, Step step) throws JMSException {
         String type = message.getJMSType();
         if (!(message instanceof TextMessage || message instanceof BytesMessage)
                 || (type != null && !type.equals("TextMessage") && !type.equals("BytesMessage"))) {
-            throw new Unreadable("JMS type " + (type == null ? message.getClass().getSimpleName() : type)
+            return new Unreadable("JMS type " + (type == null ? message.getClass().getSimpleName() : type)
                     + ", but a command is JSON text");
         }
         if (body.length == 0) {
-            throw new Unreadable("no body");
+            return new Unreadable("no body");
         }
         if (body.length > MAX_BYTES) {
-            throw new Unreadable("too big: " + body.length + " bytes, a command has at most " + MAX_BYTES);
+            return new Unreadable("too big: " + body.length + " bytes, a command has at most " + MAX_BYTES);
         }
         JsonObject json;
         try (JsonReader reader = JSON.createReader(new StringReader(utf8(body)))) {
             json = reader.readObject();
         } catch (JsonException | IllegalStateException | ClassCastException | java.util.NoSuchElementException
                  | CharacterCodingException e) {
-            throw new Unreadable("not a JSON object: " + quote(body));
+            return new Unreadable("not a JSON object: " + quote(body));
         }
         for (String field : FIELDS) {
             if (!(json.get(field) instanceof JsonString)) {
-                throw new Unreadable("wrong shape: the field '" + field + "' is missing or not a string");
+                return new Unreadable("wrong shape: the field '" + field + "' is missing or not a string");
             }
         }
-        Command command = Command.parse(json.toString());
-        check(command, step);
-        return command;
+        return check(Command.parse(json.toString()), step);
     }
     // end::read[]
 
-    private static void check(Command command, Step step) throws Unreadable {
+    private static Read check(Command command, Step step) {
         if (!Arrays.asList(step.commands()).contains(command.name())) {
-            throw new Unreadable("the command '" + printable(command.name()) + "' does not belong in " + step.queue());
+            return new Unreadable("the command '" + printable(command.name()) + "' does not belong in " + step.queue());
         }
         if (!ClientFrame.ORDER_ID.matcher(command.orderId()).matches()) {
-            throw new Unreadable("the orderId is not an order id");
+            return new Unreadable("the orderId is not an order id");
         }
         if (!SignIns.VALID_NAME.matcher(command.customer()).matches()) {
-            throw new Unreadable("the customer is not a customer's name");
+            return new Unreadable("the customer is not a customer's name");
         }
         if (Catalog.find(command.item()).isEmpty()) {
-            throw new Unreadable("no such item: " + printable(command.item()));
+            return new Unreadable("no such item: " + printable(command.item()));
         }
         if (!ClientFrame.CORRELATION_ID.matcher(command.correlationId()).matches()) {
-            throw new Unreadable("the correlationId is not a correlation id");
+            return new Unreadable("the correlationId is not a correlation id");
         }
         if (command.name().equals("charge") && !ClientFrame.PAYMENT_TOKEN.matcher(command.payment()).matches()) {
-            throw new Unreadable("the payment is not a payment token");
+            return new Unreadable("the payment is not a payment token");
         }
         if (command.name().equals("answer") && !"accept".equals(command.choice()) && !"cancel".equals(command.choice())) {
-            throw new Unreadable("the choice is neither accept nor cancel");
+            return new Unreadable("the choice is neither accept nor cancel");
         }
+        return new Readable(command);
     }
 
     private static String utf8(byte[] body) throws CharacterCodingException {

@@ -48,6 +48,8 @@ public abstract class StepService {
      * A command the step can never carry out, however often it is delivered: the service dead-letters it at
      * once. Thrown before the step publishes anything, since the dead letter is committed in its transaction.
      */
+    // An exception, unlike CommandMessage's Unreadable: a step finds it out deep in handle() (PaymentService, from
+    // its own records), and it crosses the hooks to onCommand, the same road as every other failure of the step.
     public static final class Refused extends Exception {
         public Refused(String why) {
             super(why);
@@ -112,11 +114,12 @@ public abstract class StepService {
         try {
             byte[] body = CommandMessage.body(message);
             Command command;
-            try {
-                command = CommandMessage.read(message, body, step);
-            } catch (CommandMessage.Unreadable unreadable) {
-                deadLetterAtOnce(session, outcome, message, body, unreadable.getMessage());
-                return;
+            switch (CommandMessage.read(message, body, step)) {
+                case CommandMessage.Unreadable unreadable -> {
+                    deadLetterAtOnce(session, outcome, message, body, unreadable.reason());
+                    return;
+                }
+                case CommandMessage.Readable readable -> command = readable.command();
             }
             label = "'" + command.name() + "' order=" + command.orderId() + " correlation=" + command.correlationId();
             attempt = attempt(message);
