@@ -103,12 +103,7 @@ class AutoAcknowledgeTrapIT {
     }
 
     private static RMQConnectionFactory factory() {
-        RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(RabbitVhost.host());
-        factory.setPort(RabbitVhost.port());
-        factory.setUsername(RabbitVhost.username());
-        factory.setPassword(RabbitVhost.password());
-        factory.setVirtualHost(RabbitVhost.name());
+        RMQConnectionFactory factory = RabbitVhost.jmsFactory();
         factory.setChannelsQos(1);
         return factory;
     }

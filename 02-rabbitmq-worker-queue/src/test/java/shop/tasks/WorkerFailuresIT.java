@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import course.testkit.AccessRefused;
 import course.testkit.LabScript;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
@@ -307,16 +308,16 @@ class WorkerFailuresIT extends DeployedProducer {
         try (com.rabbitmq.client.Connection asWorker = BrokerUsers.connect(BrokerUser.WORKER, me);
              com.rabbitmq.client.Connection asProducer = BrokerUsers.connect(BrokerUser.PRODUCER, null)) {
             for (String key : List.of("task.done." + other, "worker.heartbeat." + other, "task.done")) {
-                assertThat(BrokerUsers.refusal(asWorker, channel -> publishEvent(channel, key, event(forged, other))))
+                assertThat(AccessRefused.refusal(asWorker, channel -> publishEvent(channel, key, event(forged, other))))
                         .isEqualTo("ACCESS_REFUSED - access to topic '" + key + "' in exchange 'tasks.events" + in + user + "'");
             }
-            assertThat(BrokerUsers.refusal(asWorker, channel -> channel.basicGet(TaskTopology.DEAD_LETTER_QUEUE, false)))
+            assertThat(AccessRefused.refusal(asWorker, channel -> channel.basicGet(TaskTopology.DEAD_LETTER_QUEUE, false)))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'tasks.dead" + in + user + "'");
-            assertThat(BrokerUsers.refusal(asWorker, channel -> channel.queueDelete(TaskTopology.QUEUE)))
+            assertThat(AccessRefused.refusal(asWorker, channel -> channel.queueDelete(TaskTopology.QUEUE)))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'tasks" + in + user + "'");
-            assertThat(BrokerUsers.refusal(asProducer, channel -> publishEvent(channel, "task.done." + me, event(forged, me))))
+            assertThat(AccessRefused.refusal(asProducer, channel -> publishEvent(channel, "task.done." + me, event(forged, me))))
                     .isEqualTo("ACCESS_REFUSED - access to exchange 'tasks.events" + in + BrokerUsers.name(BrokerUser.PRODUCER) + "'");
-            assertThat(BrokerUsers.refusal(asProducer, channel -> channel.basicGet(TaskTopology.QUEUE, false)))
+            assertThat(AccessRefused.refusal(asProducer, channel -> channel.basicGet(TaskTopology.QUEUE, false)))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'tasks" + in + BrokerUsers.name(BrokerUser.PRODUCER) + "'");
 
             // On its own key the broker lets it through: the body's claim to be the other worker is what the board checks.

@@ -65,7 +65,7 @@ class BadInputIT extends DeployedRouting {
     @Test
     void aMessageThatMatchesNoBindingIsCaughtByTheAlternateExchangeNotDropped() throws Exception {
         RoutingApi api = api();
-        try (Connection connection = TestClients.amqp().newConnection("legacy-producer");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("legacy-producer");
              Channel channel = connection.createChannel()) {
             // A producer the shop does not control publishes an event family nobody subscribed to.
             channel.basicPublish(Topology.ORDERS, "refund.eu.issued",
@@ -111,7 +111,7 @@ class BadInputIT extends DeployedRouting {
         Map<String, Integer> consumersBefore = consumersPerQueue(api);
         long restartsBefore = restarts(api);
         String key = "order.eu.created"; // eu-analytics and audit subscribe to it
-        try (Connection connection = TestClients.amqp().newConnection("plain-producer");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("plain-producer");
              Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             channel.basicPublish(Topology.ORDERS, key, new AMQP.BasicProperties(), new byte[0]); // no body, no properties
@@ -125,7 +125,7 @@ class BadInputIT extends DeployedRouting {
             channel.basicPublish(Topology.ORDERS, key, null, forged.toByteArray());
             channel.waitForConfirmsOrDie(10_000);
         }
-        jakarta.jms.Connection jms = TestClients.jms().createConnection();
+        jakarta.jms.Connection jms = RabbitVhost.jmsFactory().createConnection();
         try (jakarta.jms.Session session = jms.createSession()) {
             jakarta.jms.MessageProducer producer = session.createProducer(Topics.on(Topology.ORDERS, key));
             jakarta.jms.BytesMessage bytes = session.createBytesMessage(); // the JMS client's format, the wrong type
@@ -210,7 +210,7 @@ class BadInputIT extends DeployedRouting {
     void aConsumerThatStopsAnywayIsReportedStoppedAndTheWatchdogStartsItAgain() throws Exception {
         RoutingApi api = api();
         String queue = "shop.orders.eu-analytics";
-        try (Connection connection = TestClients.amqp().newConnection("queue-thief")) {
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("queue-thief")) {
             Channel channel = connection.createChannel();
             channel.queueDelete(queue); // the broker cancels eu-analytics' consumer: it stops, through no fault of its own
             channel.queueDeclare(queue, false, true, false, null); // exclusive to this connection: no restart can take it yet
@@ -238,7 +238,7 @@ class BadInputIT extends DeployedRouting {
     @Test
     void aTickTheMarketSubscribersCannotReadIsDroppedAndTheyGoOnWithTheNextTick() throws Exception {
         RoutingApi api = api();
-        try (Connection connection = TestClients.amqp().newConnection("plain-tick-producer");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("plain-tick-producer");
              Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             // Plain text, not the JMS client's format: it reaches all three market subscribers.
@@ -332,7 +332,7 @@ class BadInputIT extends DeployedRouting {
             assertProblem(api.post("api/subscriptions", "{\"name\":\"" + name + "\",\"pattern\":\"#\"}"), 409, "reserved-name");
             assertProblem(api.delete("api/subscriptions/" + name), 409, "reserved-name");
         }
-        try (Connection connection = TestClients.amqp().newConnection("legacy-producer");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("legacy-producer");
              Channel channel = connection.createChannel()) {
             channel.basicPublish(Topology.ORDERS, "refund.eu.issued",
                     new AMQP.BasicProperties.Builder().headers(Map.of("orderId", "R-2")).build(), "{}".getBytes());
@@ -393,7 +393,7 @@ class BadInputIT extends DeployedRouting {
         assertThat(Files.readString(Path.of("README.md"))).as("the answer the README shows for lab 2")
                 .contains(lab.output());
         assertThat(api.services()).noneMatch(s -> s.getString("subscription").equals("typo"));
-        try (Connection connection = TestClients.amqp().newConnection("check")) {
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("check")) {
             Channel channel = connection.createChannel(); // the broker closes it on the 404 below
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.queueDeclarePassive(Topology.ORDERS + ".typo"))
                     .hasStackTraceContaining("NOT_FOUND - no queue 'shop.orders.typo'");
@@ -741,7 +741,7 @@ class BadInputIT extends DeployedRouting {
     }
 
     private static void assertNoQueue(String queue) throws Exception {
-        try (Connection connection = TestClients.amqp().newConnection("check")) {
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("check")) {
             Channel channel = connection.createChannel(); // the broker closes it on the 404 below
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.queueDeclarePassive(queue))
                     .hasStackTraceContaining("NOT_FOUND - no queue '" + queue + "'");
@@ -783,7 +783,7 @@ class BadInputIT extends DeployedRouting {
     @SuppressWarnings("unchecked")
     private static Map<String, Long> deadLetters(String key) throws Exception {
         Map<String, Long> perQueue = new java.util.TreeMap<>();
-        try (Connection connection = TestClients.amqp().newConnection("dead-letter-reader");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("dead-letter-reader");
              Channel channel = connection.createChannel()) {
             // Not acknowledged: closing the channel puts every one back.
             for (com.rabbitmq.client.GetResponse got = channel.basicGet(Topology.DEAD_LETTERS, false); got != null;

@@ -42,7 +42,7 @@ class InteropIT extends DeployedRouting {
     void aMessageFromAnyPlainAmqpProducerIsReadByJmsAsBytesWithItsBodyUnchanged() throws Exception {
         RoutingApi api = api();
         String id = RoutingApi.newId("W");
-        try (Connection connection = TestClients.amqp().newConnection("another-warehouse");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("another-warehouse");
              Channel channel = connection.createChannel()) {
             channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, new AMQP.BasicProperties.Builder().contentType("application/json").build(),
                     ("{\"orderId\":\"" + id + "\",\"region\":\"apac\",\"amount\":3}").getBytes(StandardCharsets.UTF_8));
@@ -71,7 +71,7 @@ class InteropIT extends DeployedRouting {
                 "{\"orderId\":\"" + forgery + "\",\"region\":\"eu\",\"amount\":1,\"event\":\"paid\"}", // a field too many
                 "[".repeat(400) + "]".repeat(400),                                                  // deep, but small
                 huge);                                                                               // 10 MiB
-        try (Connection connection = TestClients.amqp().newConnection("forger");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("forger");
              Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             AMQP.BasicProperties marked = new AMQP.BasicProperties.Builder().contentType("application/json")
@@ -87,7 +87,7 @@ class InteropIT extends DeployedRouting {
                 .containsEntry(Topology.WAREHOUSE_SHIPPED, (long) answers.size()).containsEntry(Topology.WAREHOUSE_PICKS, 2L));
         // The next real answer is read and shipped: the consumer did not stop on the forgeries.
         String next = RoutingApi.newId("W");
-        try (Connection connection = TestClients.amqp().newConnection("warehouse");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("warehouse");
              Channel channel = connection.createChannel()) {
             channel.basicPublish("", Topology.WAREHOUSE_SHIPPED, null,
                     ("{\"orderId\":\"" + next + "\",\"region\":\"us\",\"amount\":3}").getBytes(StandardCharsets.UTF_8));
@@ -144,7 +144,7 @@ class InteropIT extends DeployedRouting {
     @SuppressWarnings("unchecked")
     private static Map<String, Long> deadLettered(String forgery) throws Exception {
         Map<String, Long> perQueue = new java.util.TreeMap<>();
-        try (Connection connection = TestClients.amqp().newConnection("dead-letter-reader");
+        try (Connection connection = RabbitVhost.amqpFactory().newConnection("dead-letter-reader");
              Channel channel = connection.createChannel()) {
             // Not acknowledged: closing the channel puts every one back.
             for (com.rabbitmq.client.GetResponse got = channel.basicGet(Topology.DEAD_LETTERS, false); got != null;

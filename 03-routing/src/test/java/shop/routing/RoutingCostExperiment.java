@@ -52,7 +52,7 @@ class RoutingCostExperiment {
         int perfSeconds = ExperimentProperties.integer("experiment.perf-seconds", 5);
         String body = "x".repeat(ExperimentProperties.integer("experiment.bytes", 200));
 
-        try (Connection amqp = TestClients.amqp().newConnection("experiment");
+        try (Connection amqp = RabbitVhost.amqpFactory().newConnection("experiment");
              Channel channel = amqp.createChannel()) {
             channel.exchangeDeclare(EXCHANGE, "topic", false, true, null);
             channel.exchangeDeclare(TICKS, "topic", false, true, null);
@@ -273,12 +273,7 @@ class RoutingCostExperiment {
     }
 
     private static RMQConnectionFactory jmsFactory() {
-        RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(RabbitVhost.host());
-        factory.setPort(RabbitVhost.port());
-        factory.setUsername(RabbitVhost.username());
-        factory.setPassword(RabbitVhost.password());
-        factory.setVirtualHost(RabbitVhost.name());
+        RMQConnectionFactory factory = RabbitVhost.jmsFactory();
         factory.setChannelsQos(50);
         return factory;
     }

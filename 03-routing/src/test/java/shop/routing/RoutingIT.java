@@ -3,6 +3,7 @@ package shop.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import course.testkit.RabbitVhost;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -187,7 +188,7 @@ class RoutingIT extends DeployedRouting {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(paidReceipts(api, id)).isEqualTo(ONCE_EACH));
 
         // The copy a lost confirm's retry would make: the same event, the same eventId, from a JMS client of the test.
-        try (Connection connection = TestClients.jms().createConnection()) {
+        try (Connection connection = RabbitVhost.jmsFactory().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(Topics.on(Topology.ORDERS, "order.eu.paid"));
             TextMessage copy = new OrderEvent(id, new OrderKey("eu", "paid"), new java.math.BigDecimal("25.00")).toMessage(session);

@@ -2,7 +2,6 @@ package shop.orders;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import course.testkit.ExperimentProperties;
 import course.testkit.Machine;
 import course.testkit.RabbitVhost;
@@ -126,12 +125,6 @@ class BoardConnectionsExperiment extends DeployedShop {
     }
 
     private static Connection shopConnection() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(RabbitVhost.host());
-        factory.setPort(RabbitVhost.port());
-        factory.setUsername(RabbitVhost.username());
-        factory.setPassword(RabbitVhost.password());
-        factory.setVirtualHost(RabbitVhost.name());
-        return factory.newConnection("board-experiment");
+        return RabbitVhost.amqpFactory().newConnection("board-experiment");
     }
 }

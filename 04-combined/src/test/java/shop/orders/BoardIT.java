@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.http.client.domain.ConnectionInfo;
 import com.rabbitmq.http.client.domain.QueueInfo;
+import course.testkit.AccessRefused;
 import course.testkit.Browser;
 import course.testkit.BrowserPage;
 import course.testkit.RabbitVhost;
@@ -95,24 +96,24 @@ class BoardIT extends DeployedShop {
         byte[] forged = BOARD_UPDATE.getBytes(StandardCharsets.UTF_8);
         // The same login works over AMQP: permissions are per vhost and user, whatever the protocol.
         try (Connection asBoard = connect(user, board.getString("passcode"))) {
-            assertThat(ShopBroker.refusal(asBoard, channel -> {
+            assertThat(AccessRefused.refusal(asBoard, channel -> {
                 channel.confirmSelect();
                 channel.basicPublish(OrderTopology.BOARD, "order.shipped", null, forged);
                 channel.waitForConfirmsOrDie(5_000);
             })).isEqualTo("ACCESS_REFUSED - access to exchange 'orders.board" + in);
-            assertThat(ShopBroker.refusal(asBoard, channel -> {
+            assertThat(AccessRefused.refusal(asBoard, channel -> {
                 channel.confirmSelect();
                 channel.basicPublish(OrderTopology.COMMANDS, "ship", null, forged);
                 channel.waitForConfirmsOrDie(5_000);
             })).isEqualTo("ACCESS_REFUSED - access to exchange 'orders" + in);
-            assertThat(ShopBroker.refusal(asBoard, channel -> channel.basicConsume(Step.PAYMENT.queue(), true, (tag, d) -> { }, tag -> { })))
+            assertThat(AccessRefused.refusal(asBoard, channel -> channel.basicConsume(Step.PAYMENT.queue(), true, (tag, d) -> { }, tag -> { })))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'orders.payment" + in);
-            assertThat(ShopBroker.refusal(asBoard, channel -> {
+            assertThat(AccessRefused.refusal(asBoard, channel -> {
                 channel.basicQos(10);
                 channel.basicConsume(OrderTopology.PROGRESS_STREAM, false, Map.of("x-stream-offset", "first"),
                         (tag, d) -> { }, tag -> { });
             })).isEqualTo("ACCESS_REFUSED - access to queue 'orders.progress" + in);
-            assertThat(ShopBroker.refusal(asBoard, channel -> channel.exchangeDeclare("orders.board.copy", "fanout")))
+            assertThat(AccessRefused.refusal(asBoard, channel -> channel.exchangeDeclare("orders.board.copy", "fanout")))
                     .isEqualTo("ACCESS_REFUSED - access to exchange 'orders.board.copy" + in);
         }
     }

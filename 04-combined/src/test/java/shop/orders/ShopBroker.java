@@ -3,15 +3,10 @@ package shop.orders;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.ShutdownSignalException;
 import course.testkit.RabbitVhost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The test's own plain AMQP view of the broker: queue depths, and publishing as a retrying producer would. */
 final class ShopBroker implements AutoCloseable {
@@ -23,14 +18,8 @@ final class ShopBroker implements AutoCloseable {
     }
 
     static ShopBroker connect() {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(RabbitVhost.host());
-        factory.setPort(RabbitVhost.port());
-        factory.setUsername(RabbitVhost.username());
-        factory.setPassword(RabbitVhost.password());
-        factory.setVirtualHost(RabbitVhost.name());
         try {
-            return new ShopBroker(factory.newConnection("test"));
+            return new ShopBroker(RabbitVhost.amqpFactory().newConnection("test"));
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot connect to RabbitMQ: " + e.getMessage(), e);
         }
@@ -160,24 +149,6 @@ final class ShopBroker implements AutoCloseable {
             channel.exchangeDelete(OrderTopology.BOARD);
             channel.exchangeDelete(OrderTopology.SESSIONS);
         }
-    }
-
-    interface ChannelAction {
-        void run(Channel channel) throws Exception;
-    }
-
-    /** Runs an operation on a fresh channel and returns the broker's reason for closing it: it must be a 403. */
-    static String refusal(Connection connection, ChannelAction action) throws Exception {
-        Channel channel = connection.createChannel();
-        Throwable thrown = catchThrowable(() -> action.run(channel));
-        Throwable cause = thrown;
-        while (cause != null && !(cause instanceof ShutdownSignalException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("the broker closed the channel, after %s", String.valueOf(thrown)).isNotNull();
-        AMQP.Channel.Close close = (AMQP.Channel.Close) ((ShutdownSignalException) cause).getReason();
-        assertThat(close.getReplyCode()).isEqualTo(AMQP.ACCESS_REFUSED);
-        return close.getReplyText();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package shop.orders;
 
 import com.rabbitmq.http.client.domain.ConnectionInfo;
+import course.testkit.AccessRefused;
 import course.testkit.LabScript;
 import course.testkit.RabbitVhost;
 import jakarta.json.JsonObject;
@@ -264,18 +265,18 @@ class WorkflowIT extends DeployedShop {
         String user = RoleUsers.name(Role.PAYMENT);
         byte[] forged = bytes("{\"orderId\":\"forged\",\"stage\":\"shipped\"}");
         try (com.rabbitmq.client.Connection asPayment = RoleUsers.connect(Role.PAYMENT)) {
-            assertThat(ShopBroker.refusal(asPayment, channel -> channel.basicConsume(Step.SHIPPING.queue(), false,
+            assertThat(AccessRefused.refusal(asPayment, channel -> channel.basicConsume(Step.SHIPPING.queue(), false,
                     (tag, d) -> { }, tag -> { })))
                     .isEqualTo("ACCESS_REFUSED - access to queue 'orders.shipping' in vhost '" + RabbitVhost.name()
                             + "' refused for user '" + user + "'");
             for (String exchange : java.util.List.of(OrderTopology.PROGRESS, OrderTopology.BOARD)) {
-                assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
+                assertThat(AccessRefused.refusal(asPayment, channel -> publish(channel, exchange, "order.shipped", forged)))
                         .isEqualTo("ACCESS_REFUSED - access to topic 'order.shipped' in exchange '" + exchange
                                 + "' in vhost '" + RabbitVhost.name() + "' refused for user '" + user + "'");
             }
-            assertThat(ShopBroker.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
+            assertThat(AccessRefused.refusal(asPayment, channel -> publish(channel, OrderTopology.COMMANDS, "ship", forged)))
                     .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
-            assertThat(ShopBroker.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
+            assertThat(AccessRefused.refusal(asPayment, channel -> channel.queueDelete(Step.PAYMENT.queue())))
                     .startsWith("ACCESS_REFUSED - access to queue 'orders.payment'");
         }
     }
@@ -284,12 +285,12 @@ class WorkflowIT extends DeployedShop {
     void theWebRoleCannotConsumeAStepQueueNorSendAStepsOwnCommand() throws Exception {
         try (com.rabbitmq.client.Connection asWeb = RoleUsers.connect(Role.WEB)) {
             for (Step step : Step.values()) {
-                assertThat(ShopBroker.refusal(asWeb, channel -> channel.basicGet(step.queue(), false)))
+                assertThat(AccessRefused.refusal(asWeb, channel -> channel.basicGet(step.queue(), false)))
                         .startsWith("ACCESS_REFUSED - access to queue '" + step.queue() + "'");
             }
-            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
+            assertThat(AccessRefused.refusal(asWeb, channel -> publish(channel, OrderTopology.COMMANDS, "ship", bytes("{}"))))
                     .startsWith("ACCESS_REFUSED - access to topic 'ship' in exchange 'orders'");
-            assertThat(ShopBroker.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
+            assertThat(AccessRefused.refusal(asWeb, channel -> publish(channel, OrderTopology.PROGRESS, "order.paid", bytes("{}"))))
                     .startsWith("ACCESS_REFUSED - access to exchange 'orders.progress'");
         }
     }

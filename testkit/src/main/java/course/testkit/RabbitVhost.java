@@ -1,5 +1,6 @@
 package course.testkit;
 
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.http.client.Client;
 import com.rabbitmq.http.client.HttpException;
 import com.rabbitmq.http.client.domain.ConnectionInfo;
@@ -7,6 +8,8 @@ import com.rabbitmq.http.client.domain.ExchangeType;
 import com.rabbitmq.http.client.domain.OverviewResponse;
 import com.rabbitmq.http.client.domain.UserPermissions;
 import com.rabbitmq.http.client.domain.VhostInfo;
+import com.rabbitmq.jms.admin.RMQConnectionFactory;
+import jakarta.jms.JMSException;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -64,6 +68,7 @@ public final class RabbitVhost implements BeforeAllCallback {
     /** HTTP/1.1: the management API's server closes the connection on an h2c upgrade that carries a body (a PUT). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String UNUSABLE_URI = "RABBITMQ_HOST, RABBITMQ_PORT or the test user do not make an AMQP URI";
     private static Client management;
 
     @Override
@@ -94,6 +99,33 @@ public final class RabbitVhost implements BeforeAllCallback {
 
     public static String password() {
         return env("RABBITMQ_PASSWORD", "guest");
+    }
+
+    /** A plain AMQP client of the test's own, as the test user on this run's vhost: a producer or consumer the shop does not control. */
+    public static ConnectionFactory amqpFactory() {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(uri());
+        } catch (URISyntaxException | GeneralSecurityException e) {
+            throw new IllegalStateException(UNUSABLE_URI, e);
+        }
+        return factory;
+    }
+
+    /** A JMS client of the test's own, the same way: a JMS producer or consumer the shop does not control. */
+    public static RMQConnectionFactory jmsFactory() {
+        RMQConnectionFactory factory = new RMQConnectionFactory();
+        try {
+            factory.setUri(uri()); // the JMS client reads it with the AMQP client's own parser
+        } catch (JMSException e) {
+            throw new IllegalStateException(UNUSABLE_URI, e);
+        }
+        return factory;
+    }
+
+    /** The test user on this run's vhost, as one AMQP URI: both clients take it, so they cannot disagree. */
+    private static String uri() {
+        return "amqp://" + encode(username()) + ":" + encode(password()) + "@" + host() + ":" + port() + "/" + encode(name());
     }
 
     /** GET on the management API, for example {@code "/api/queues/" + vhost} (the caller encodes path parts). */
