@@ -61,20 +61,21 @@ final class Worker implements MessageListener {
             // tag::ack-after-work[]
             int attempt = FailedTasks.attempt(message);
             switch (TaskReader.read(message)) {
-                case TaskReader.Unreadable unreadable -> failed.unreadable(message, unreadable.reason());
-                case TaskReader.Readable readable -> {
-                    task = readable.task();
-                    progress.received(task, attempt);
-
-                    work(settings, task, attempt);
-                    Outbox.Outcome outcome = outbox.deliver(task);
-
-                    progress.done(task, attempt, outcome);
-                    // Only now does the broker forget the task: the commit is the ack. A crash before this line
-                    // means redelivery, and the outbox turns the second delivery into a no-op.
-                    session.commit();
+                case TaskReader.Unreadable unreadable -> {
+                    failed.unreadable(message, unreadable.reason()); // to tasks.dead at once: retrying cannot help
+                    return;
                 }
+                case TaskReader.Readable readable -> task = readable.task();
             }
+            progress.received(task, attempt);
+
+            work(settings, task, attempt);
+            Outbox.Outcome outcome = outbox.deliver(task);
+
+            progress.done(task, attempt, outcome);
+            // Only now does the broker forget the task: the commit is the ack. A crash before this line
+            // means redelivery, and the outbox turns the second delivery into a no-op.
+            session.commit();
             // end::ack-after-work[]
         } catch (Exception e) {
             failed.settle(message, task, e);
