@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +41,8 @@ public class Broker {
     ScheduledExecutorService loops;
 
     private Reconnecting<jakarta.jms.Connection> jms;
+    /** How many JMS connections have been opened: a session taken under an earlier number died with its connection. */
+    private final AtomicLong opened = new AtomicLong();
     private boolean closed;
     private Connection amqp;
 
@@ -64,9 +67,9 @@ public class Broker {
     }
 
     /**
-     * The shared JMS connection, opened again by {@link Reconnecting} when the broker drops it. The services'
-     * sessions die with it: the watchdog ({@code Services#watch}) sees their queues without consumers, and starts
-     * them again on the new one.
+     * The shared JMS connection, opened again by {@link Reconnecting} when the broker drops it. Every session dies
+     * with it: the watchdog ({@code Services#watch}) starts the consumers again on the new one, and each producer
+     * takes a new session before its next send (see {@link #reconnectedSince}).
      */
     private jakarta.jms.Connection openJms() throws JMSException {
         RMQConnectionFactory factory = settings.jmsFactory();
@@ -95,6 +98,7 @@ public class Broker {
             fresh.close();
             throw e;
         }
+        opened.incrementAndGet();
         return fresh;
     }
 
@@ -121,6 +125,19 @@ public class Broker {
         } catch (JMSException e) {
             throw new IllegalStateException("Cannot open a JMS session on " + settings.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Which JMS connection is open, as a number that grows with every reconnect. A session's owner reads it before
+     * it takes the session, and keeps it: {@link #reconnectedSince} then tells it the session is dead.
+     */
+    public long connectionNumber() {
+        return opened.get();
+    }
+
+    /** True if the JMS connection numbered {@code connectionNumber} was replaced since, with every session on it. */
+    public boolean reconnectedSince(long connectionNumber) {
+        return opened.get() != connectionNumber;
     }
 
     /** False once the application stops and the connections are closed. */
@@ -157,6 +174,9 @@ public class Broker {
         factory.setUsername(settings.username());
         factory.setPassword(settings.password());
         factory.setVirtualHost(settings.virtualHost());
+        // Unlike the JMS connection's, this one recovers itself (the client's automatic recovery, on by default):
+        // its channels, the cache's server-named queues and bindings, and the warehouse's and watcher's consumers.
+        factory.setNetworkRecoveryInterval(1_000);
         return factory;
     }
 
