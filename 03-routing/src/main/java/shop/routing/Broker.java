@@ -2,7 +2,6 @@ package shop.routing;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -52,7 +51,7 @@ public class Broker {
             return;
         }
         try {
-            amqp = amqpFactory().newConnection("03-routing");
+            amqp = settings.amqp().newConnection("03-routing");
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
                     + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
@@ -72,7 +71,7 @@ public class Broker {
      * takes a new session before its next send (see {@link #reconnectedSince}).
      */
     private jakarta.jms.Connection openJms() throws JMSException {
-        RMQConnectionFactory factory = settings.jmsFactory();
+        RMQConnectionFactory factory = settings.jms();
         // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
         factory.setChannelsQos(settings.prefetch());
         // tag::guard[]
@@ -165,19 +164,6 @@ public class Broker {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot open an AMQP channel on " + settings.describe(), e);
         }
-    }
-
-    ConnectionFactory amqpFactory() {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(settings.host());
-        factory.setPort(settings.port());
-        factory.setUsername(settings.username());
-        factory.setPassword(settings.password());
-        factory.setVirtualHost(settings.virtualHost());
-        // Unlike the JMS connection's, this one recovers itself (the client's automatic recovery, on by default):
-        // its channels, the cache's server-named queues and bindings, and the warehouse's and watcher's consumers.
-        factory.setNetworkRecoveryInterval(1_000);
-        return factory;
     }
 
     @PreDestroy
