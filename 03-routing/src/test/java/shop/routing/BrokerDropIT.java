@@ -21,8 +21,10 @@ class BrokerDropIT extends DeployedRouting {
         Barrier.awaitEverySubscriptionPassed(api);
 
         // What an operator's "close connection" in the management UI does, or a broker that restarts.
-        List<String> connections = RabbitVhost.connections().stream().map(ConnectionInfo::getName).toList();
-        assertThat(connections).as("the shop's connections in this run's vhost").isNotEmpty();
+        // The management API lists a new connection only after its next statistics round: waited for, all three
+        // (the services' JMS connection, the publisher's, and the plain AMQP one).
+        List<String> connections = await("the shop's three connections in this run's vhost").atMost(Duration.ofSeconds(20))
+                .until(() -> RabbitVhost.connections().stream().map(ConnectionInfo::getName).toList(), listed -> listed.size() >= 3);
         connections.forEach(RabbitVhost.management()::closeConnection);
 
         // The publisher may answer 503 while it reconnects; after that every subscription gets a marker again.
