@@ -2,7 +2,6 @@ package shop.routing;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +40,8 @@ public class Broker {
     ScheduledExecutorService loops;
 
     private Reconnecting<jakarta.jms.Connection> jms;
+    /** How many JMS connections have been opened: a session taken under an earlier number died with its connection. */
+    private final AtomicLong opened = new AtomicLong();
     private boolean closed;
     private Connection amqp;
 
@@ -49,7 +51,7 @@ public class Broker {
             return;
         }
         try {
-            amqp = amqpFactory().newConnection("03-routing");
+            amqp = settings.amqp().newConnection("03-routing");
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + settings.describe()
                     + ": start it (see the course README, Prerequisites) or set RABBITMQ_HOST/RABBITMQ_PORT.", e);
@@ -64,12 +66,12 @@ public class Broker {
     }
 
     /**
-     * The shared JMS connection, opened again by {@link Reconnecting} when the broker drops it. The services'
-     * sessions die with it: the watchdog ({@code Services#watch}) sees their queues without consumers, and starts
-     * them again on the new one.
+     * The shared JMS connection, opened again by {@link Reconnecting} when the broker drops it. Every session dies
+     * with it: the watchdog ({@code Services#watch}) starts the consumers again on the new one, and each producer
+     * takes a new session before its next send (see {@link #reconnectedSince}).
      */
     private jakarta.jms.Connection openJms() throws JMSException {
-        RMQConnectionFactory factory = settings.jmsFactory();
+        RMQConnectionFactory factory = settings.jms();
         // Explicit, because the client's default is unlimited: see rabbitmq.prefetch in microprofile-config.properties.
         factory.setChannelsQos(settings.prefetch());
         // tag::guard[]
@@ -95,6 +97,7 @@ public class Broker {
             fresh.close();
             throw e;
         }
+        opened.incrementAndGet();
         return fresh;
     }
 
@@ -123,6 +126,19 @@ public class Broker {
         }
     }
 
+    /**
+     * Which JMS connection is open, as a number that grows with every reconnect. A session's owner reads it before
+     * it takes the session, and keeps it: {@link #reconnectedSince} then tells it the session is dead.
+     */
+    public long connectionNumber() {
+        return opened.get();
+    }
+
+    /** True if the JMS connection numbered {@code connectionNumber} was replaced since, with every session on it. */
+    public boolean reconnectedSince(long connectionNumber) {
+        return opened.get() != connectionNumber;
+    }
+
     /** False once the application stops and the connections are closed. */
     public synchronized boolean connected() {
         return jms != null && !closed;
@@ -148,16 +164,6 @@ public class Broker {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot open an AMQP channel on " + settings.describe(), e);
         }
-    }
-
-    ConnectionFactory amqpFactory() {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(settings.host());
-        factory.setPort(settings.port());
-        factory.setUsername(settings.username());
-        factory.setPassword(settings.password());
-        factory.setVirtualHost(settings.virtualHost());
-        return factory;
     }
 
     @PreDestroy

@@ -38,6 +38,7 @@ public final class ConsumerGuard extends DefaultExceptionHandler {
 
     public void release(String consumerTag) {
         services.remove(consumerTag);
+        autoAcknowledged.remove(consumerTag);
         ledger.forget(consumerTag);
     }
 

@@ -135,7 +135,7 @@ class InteropIT extends DeployedRouting {
         assertThat(RoutingApi.object(response.body()).getString("type")).isEqualTo("/problems/invalid-sku");
     }
 
-    private static List<String> evictions(RoutingApi api, String sku) {
+    static List<String> evictions(RoutingApi api, String sku) {
         return api.deliveries().stream().filter(d -> d.getString("service").startsWith("cache-") && d.getString("id").equals(sku))
                 .map(d -> d.getString("line")).toList();
     }
@@ -159,7 +159,7 @@ class InteropIT extends DeployedRouting {
         return perQueue;
     }
 
-    private static JsonObject awaitLine(RoutingApi api, java.util.function.Predicate<JsonObject> matching) {
+    static JsonObject awaitLine(RoutingApi api, java.util.function.Predicate<JsonObject> matching) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> api.deliveries().stream().filter(matching).findFirst(),
                 java.util.Optional::isPresent).orElseThrow();
     }

@@ -227,12 +227,12 @@ class RoutingIT extends DeployedRouting {
     }
     // end::ticks-test[]
 
-    private static String tickJson(String seen) {
+    static String tickJson(String seen) {
         String[] parts = seen.split("[. ]", 4); // tick, venue, symbol, price
         return "{\"venue\":\"" + parts[1] + "\",\"symbol\":\"" + parts[2] + "\",\"price\":" + parts[3] + "}";
     }
 
-    private static Map<String, List<String>> recentTicks(RoutingApi api) {
+    static Map<String, List<String>> recentTicks(RoutingApi api) {
         JsonObject recent = RoutingApi.object(api.get("api/ticks").body()).getJsonObject("recent");
         return recent.keySet().stream().collect(Collectors.toMap(k -> k,
                 k -> recent.getJsonArray(k).getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList()));

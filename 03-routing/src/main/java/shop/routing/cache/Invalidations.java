@@ -23,9 +23,12 @@ public class Invalidations {
 
     private Session session;
     private MessageProducer producer;
+    private long connection;
 
     public synchronized void invalidate(String sku) throws JMSException {
-        if (session == null) {
+        if (session == null || broker.reconnectedSince(connection)) { // a reconnect closed the old session
+            close();
+            connection = broker.connectionNumber();
             session = broker.session();
             // JMS can publish to any exchange through an amqp=true destination; the key is ignored by fanout.
             producer = session.createProducer(AmqpDestinations.publishTo(Topology.CACHE_INVALIDATION, ""));
@@ -42,6 +45,7 @@ public class Invalidations {
             } catch (JMSException | RuntimeException e) {
                 // already closed with the shared connection
             }
+            session = null;
         }
     }
 }

@@ -74,7 +74,7 @@ public class OrderPublisher {
 
     /** The publisher's own connection, so it can start over without touching the services' consumers. */
     private Connection connect() throws JMSException {
-        RMQConnectionFactory factory = settings.jmsFactory();
+        RMQConnectionFactory factory = settings.jms();
         // Fail in 2 s when the broker is unreachable, and reconnect here rather than let the AMQP client
         // replay half a JMS session.
         factory.setAmqpConnectionFactoryPostProcessor(amqp -> {

@@ -115,6 +115,7 @@ public class Services {
             try {
                 watch();
                 restartConfirmationsIfBroken();
+                resubscribeTicksAfterReconnect();
             } catch (RuntimeException e) { // an exception would end the schedule for good: say so, and go on
                 LOG.log(Level.WARNING, " [!] The watchdog could not check the services; it tries again", e);
             }
@@ -209,7 +210,10 @@ public class Services {
     }
     // end::watchdog[]
 
-    /** Closes the warehouse answers' session once it could not pass one on (which hands it back), and starts anew. */
+    /**
+     * Closes the warehouse answers' session once it could not pass one on (which hands it back), or a reconnect closed
+     * it, and starts anew.
+     */
     synchronized void restartConfirmationsIfBroken() {
         if (confirmations == null || !confirmations.broken() || !broker.connected()) {
             return;
@@ -225,6 +229,20 @@ public class Services {
         } catch (jakarta.jms.JMSException | RuntimeException e) {
             LOG.warning(" [!] [shipping] The warehouse answers' consumer could not start again; the watchdog tries again: "
                     + e.getMessage());
+        }
+    }
+
+    /** Subscribes the market-data subscribers again once a reconnect closed their sessions. */
+    synchronized void resubscribeTicksAfterReconnect() {
+        if (!broker.connected()) {
+            return;
+        }
+        try {
+            if (tickSubscribers.resubscribeAfterReconnect()) {
+                LOG.warning(" [!] The watchdog subscribed the tick subscribers again on the new connection");
+            }
+        } catch (jakarta.jms.JMSException | RuntimeException e) {
+            LOG.warning(" [!] The tick subscribers could not subscribe again; the watchdog tries again: " + e.getMessage());
         }
     }
 

@@ -30,6 +30,7 @@ public class TickIngester {
 
     private Session session;
     private MessageProducer producer;
+    private long connection;
 
     // tag::ingest[]
     public synchronized void publish(List<Tick> ticks) throws JMSException {
@@ -45,7 +46,9 @@ public class TickIngester {
     }
 
     private void send(List<Tick> ticks) throws JMSException {
-        if (session == null) {
+        if (session == null || broker.reconnectedSince(connection)) { // a reconnect closed the old session
+            closeSession();
+            connection = broker.connectionNumber();
             session = broker.session();
             producer = session.createProducer(null);
             // A tick is stale a second later: not worth a disk write, nor a redelivery after a broker restart.

@@ -58,13 +58,36 @@ public class TickSubscribers {
     /** The last ticks per subscriber as "key price", so a test can tell exactly which ticks arrived. Teaching aid. */
     private final Map<String, java.util.Deque<String>> recent = new ConcurrentHashMap<>();
     private final List<Session> sessions = new java.util.ArrayList<>();
+    private final List<String> consumerTags = new java.util.ArrayList<>();
+    /** The JMS connection the sessions are on (see {@link Broker#reconnectedSince}). */
+    private long connection;
 
     public synchronized void start() throws JMSException {
         for (Rule rule : RULES) {
-            AtomicLong count = new AtomicLong();
-            received.put(rule.service(), count);
-            java.util.Deque<String> last = new java.util.ArrayDeque<>();
-            recent.put(rule.service(), last);
+            received.put(rule.service(), new AtomicLong());
+            recent.put(rule.service(), new java.util.ArrayDeque<>());
+        }
+        subscribe();
+    }
+
+    /**
+     * Subscribes again once a reconnect closed the sessions, with the same counts and recent ticks; false if it was
+     * not needed. For the watchdog: the ticks a subscriber missed meanwhile are worthless anyway.
+     */
+    public synchronized boolean resubscribeAfterReconnect() throws JMSException {
+        if (!broker.reconnectedSince(connection)) {
+            return false;
+        }
+        subscribe();
+        return true;
+    }
+
+    private void subscribe() throws JMSException {
+        close(); // none at first; after a reconnect, the dead ones, or those a failed try left
+        long on = broker.connectionNumber(); // before the sessions: a reconnect after this makes them count as old
+        for (Rule rule : RULES) {
+            AtomicLong count = received.get(rule.service());
+            java.util.Deque<String> last = recent.get(rule.service());
             // AUTO_ACKNOWLEDGE: this client acks before onMessage, so a failing listener loses the tick; accepted here.
             Session session = broker.session(Session.AUTO_ACKNOWLEDGE);
             sessions.add(session);
@@ -96,7 +119,9 @@ public class TickSubscribers {
             // A tick the JMS client cannot read must not stop this subscriber: the guard logs it and lets it go on.
             String consumerTag = broker.ledger().consumerTagOf(() -> listen(consumer, listener));
             broker.guard().guardAutoAcknowledged(consumerTag, subscription);
+            consumerTags.add(consumerTag);
         }
+        connection = on;
     }
 
     private static void listen(MessageConsumer consumer, jakarta.jms.MessageListener listener) {
@@ -134,6 +159,10 @@ public class TickSubscribers {
 
     @PreDestroy
     synchronized void stop() {
+        close();
+    }
+
+    private void close() {
         for (Session session : sessions) {
             try {
                 session.close();
@@ -141,5 +170,8 @@ public class TickSubscribers {
                 // already closed with the shared connection
             }
         }
+        sessions.clear();
+        consumerTags.forEach(broker.guard()::release);
+        consumerTags.clear();
     }
 }

@@ -37,6 +37,8 @@ public final class ShipmentConfirmations implements MessageListener, Guarded {
     private final Deliveries deliveries;
     private final OrderPublisher publisher;
     private final Session session;
+    /** The JMS connection the session is on (see {@link Broker#reconnectedSince}). */
+    private final long connection;
     private String consumerTag;
     /**
      * Set when the broker did not take a shipped event, or the consumer stopped: the answer stays unacknowledged
@@ -44,16 +46,19 @@ public final class ShipmentConfirmations implements MessageListener, Guarded {
      */
     private volatile boolean broken;
 
-    private ShipmentConfirmations(Broker broker, Deliveries deliveries, OrderPublisher publisher, Session session) {
+    private ShipmentConfirmations(Broker broker, Deliveries deliveries, OrderPublisher publisher, Session session,
+                                  long connection) {
         this.broker = broker;
         this.deliveries = deliveries;
         this.publisher = publisher;
         this.session = session;
+        this.connection = connection;
     }
 
     public static ShipmentConfirmations start(Broker broker, Deliveries deliveries, OrderPublisher publisher) throws JMSException {
+        long connection = broker.connectionNumber(); // before the session: a reconnect after this makes it count as old
         Session session = broker.session();
-        ShipmentConfirmations confirmations = new ShipmentConfirmations(broker, deliveries, publisher, session);
+        ShipmentConfirmations confirmations = new ShipmentConfirmations(broker, deliveries, publisher, session, connection);
         MessageConsumer consumer = session.createConsumer(AmqpDestinations.consumeFrom(Topology.WAREHOUSE_SHIPPED));
         // Guarded like a service: an answer it refuses is rejected into the dead-letter queue, and it goes on.
         confirmations.consumerTag = broker.ledger().track(() -> {
@@ -67,9 +72,12 @@ public final class ShipmentConfirmations implements MessageListener, Guarded {
         return confirmations;
     }
 
-    /** True once an answer could not be passed on: the watchdog closes this session, which hands it back, and starts anew. */
+    /**
+     * True once an answer could not be passed on, or a reconnect closed the session: the watchdog closes this session,
+     * which hands the answer back, and starts anew.
+     */
     public boolean broken() {
-        return broken;
+        return broken || broker.reconnectedSince(connection);
     }
 
     public void close() throws JMSException {

@@ -25,10 +25,13 @@ public class WarehouseGateway {
 
     private Session session;
     private MessageProducer producer;
+    private long connection;
 
     // tag::pick[]
     public synchronized void requestPick(OrderEvent paid) throws JMSException {
-        if (session == null) {
+        if (session == null || broker.reconnectedSince(connection)) { // a reconnect closed the old session
+            close();
+            connection = broker.connectionNumber();
             session = broker.session();
             producer = session.createProducer(AmqpDestinations.publishTo(Topology.WAREHOUSE, "pick"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -48,6 +51,7 @@ public class WarehouseGateway {
             } catch (JMSException | RuntimeException e) {
                 // already closed with the shared connection
             }
+            session = null;
         }
     }
 }
