@@ -56,6 +56,7 @@ public class Rabbit {
         factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
         options.secure(factory);
+        // tag::worker-defaults[]
         if (prefetch > 0) {
             // The client's default is unlimited prefetch: one busy consumer would hoard the whole queue.
             factory.setChannelsQos(prefetch);
@@ -75,6 +76,7 @@ public class Rabbit {
                 amqp.setMetricsCollector(watch);
             }
         });
+        // end::worker-defaults[]
         return factory;
     }
     // end::jms-factory[]
