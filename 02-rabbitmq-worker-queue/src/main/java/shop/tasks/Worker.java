@@ -73,8 +73,7 @@ final class Worker implements MessageListener {
             Outbox.Outcome outcome = outbox.deliver(task);
 
             progress.done(task, attempt, outcome);
-            // Only now does the broker forget the task: the commit is the ack. A crash before this line
-            // means redelivery, and the outbox turns the second delivery into a no-op.
+            // The commit is the ack: a crash before it means redelivery, which the outbox makes a no-op.
             session.commit();
             // end::ack-after-work[]
         } catch (Exception e) {

@@ -37,8 +37,8 @@ public class OrderCommands {
     }
 
     // tag::send[]
-    // tag::publish[]
     /** Publishes the command, and returns once the broker has confirmed it; throws if it did not. */
+    // tag::publish[]
     public void send(Command command) throws BrokerUnavailable {
         // The routing key is the command: the exchange takes it to the one service that handles it.
         RMQDestination to = new RMQDestination(command.name(), OrderTopology.COMMANDS, command.name(), null);

@@ -86,8 +86,8 @@ public class OrderEndpoint {
         }
     }
 
-    // tag::place[]
     /** What the page hears for a place frame: accepted, or an error. */
+    // tag::place[]
     private String place(ClientFrame.Place frame) {
         // The order id is the page's, made once per click: a resend of the same click is the same order.
         Command charge = new Command("charge", frame.orderId(), feed.customer(), frame.item(), frame.payment(),
