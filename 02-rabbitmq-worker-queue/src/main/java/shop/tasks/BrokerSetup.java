@@ -43,9 +43,7 @@ public class BrokerSetup {
         if (!provision) {
             return;
         }
-        var factory = rabbit.amqp();
-        factory.setAutomaticRecoveryEnabled(false);
-        try (com.rabbitmq.client.Connection admin = factory.newConnection("setup")) {
+        try (com.rabbitmq.client.Connection admin = rabbit.administrator()) {
             TaskTopology.declare(admin, settings.maxAttempts(), topologyExtensions);
         }
         ensureUsers();

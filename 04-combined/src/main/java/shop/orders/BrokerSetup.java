@@ -36,9 +36,7 @@ public class BrokerSetup {
         if (!provision) {
             return;
         }
-        var factory = rabbit.amqp();
-        factory.setAutomaticRecoveryEnabled(false);
-        try (com.rabbitmq.client.Connection admin = factory.newConnection("setup")) {
+        try (com.rabbitmq.client.Connection admin = rabbit.administrator()) {
             OrderTopology.declare(admin, settings.maxAttempts());
         }
         if (!usersCreated) {

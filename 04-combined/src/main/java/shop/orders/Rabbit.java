@@ -5,6 +5,8 @@ import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -87,9 +89,14 @@ public class Rabbit {
         return amqp(login.username(), login.password());
     }
 
-    /** As {@link #amqp(User)} with the administrator login (rabbitmq.username): only for {@link BrokerSetup}. */
-    ConnectionFactory amqp() {
-        return amqp(username, password);
+    /**
+     * A connection with the administrator login (rabbitmq.username), only for {@link BrokerSetup}, which declares the
+     * topology on it and closes it: no automatic recovery.
+     */
+    com.rabbitmq.client.Connection administrator() throws IOException, TimeoutException {
+        ConnectionFactory factory = amqp(username, password);
+        factory.setAutomaticRecoveryEnabled(false);
+        return factory.newConnection("setup");
     }
 
     // tag::login[]

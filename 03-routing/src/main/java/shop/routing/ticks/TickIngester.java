@@ -1,15 +1,16 @@
 package shop.routing.ticks;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.List;
 import shop.routing.Broker;
+import shop.routing.BrokerProducer;
 import shop.routing.Deliveries;
 import shop.routing.Topics;
 import shop.routing.Topology;
@@ -28,11 +29,15 @@ public class TickIngester {
     @Inject
     Deliveries deliveries;
 
-    private Session session;
-    private MessageProducer producer;
-    private long connection;
-
     // tag::ingest[]
+    private BrokerProducer out;
+
+    @PostConstruct
+    void init() {
+        // A tick is stale a second later: not worth a disk write, nor a redelivery after a broker restart.
+        out = new BrokerProducer(broker, null, DeliveryMode.NON_PERSISTENT);
+    }
+
     public synchronized void publish(List<Tick> ticks) throws JMSException {
         try {
             send(ticks);
@@ -40,43 +45,24 @@ public class TickIngester {
             // The session's channel may be closed under it (a broker that refused a message, a dropped connection):
             // without this, every later tick failed until a restart. Start over on a new session, once.
             deliveries.note("ticks", "", "", " [!] The tick ingester's channel was closed; it starts over on a new one: " + e);
-            closeSession();
+            out.close();
             send(ticks);
         }
     }
 
     private void send(List<Tick> ticks) throws JMSException {
-        if (session == null || broker.reconnectedSince(connection)) { // a reconnect closed the old session
-            closeSession();
-            connection = broker.connectionNumber();
-            session = broker.session();
-            producer = session.createProducer(null);
-            // A tick is stale a second later: not worth a disk write, nor a redelivery after a broker restart.
-            producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-        }
+        Session session = out.session(); // a new one after a reconnect
         for (Tick tick : ticks) {
             TextMessage message = session.createTextMessage(tick.price().toPlainString());
             message.setStringProperty("venue", tick.venue());
             message.setStringProperty("symbol", tick.symbol());
-            producer.send(Topics.on(Topology.TICKS, tick.key()), message);
+            out.producer().send(Topics.on(Topology.TICKS, tick.key()), message);
         }
     }
     // end::ingest[]
 
     @PreDestroy
-    synchronized void close() {
-        closeSession();
-    }
-
-    private void closeSession() {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (JMSException | RuntimeException e) {
-                // already closed with its channel or the shared connection
-            }
-            session = null;
-            producer = null;
-        }
+    void close() {
+        out.close();
     }
 }
