@@ -1,0 +1,19 @@
+package shop.tasks;
+
+import course.testkit.Charts;
+import course.testkit.MeasuredChart;
+import course.testkit.MeasuredCharts;
+import java.util.List;
+
+/** The measured tables as charts, committed next to them: the README and the slides show each beside its table. */
+class MeasuredChartsTest implements MeasuredCharts {
+
+    @Override
+    public List<MeasuredChart> charts() {
+        return List.of(
+                MeasuredChart.of("LatencyExperiment.md", Charts.latency("Submit to done, at a fixed 200 tasks/s", "submit to done")),
+                MeasuredChart.of("ScalingExperiment.md", Charts.scaling("Add workers, go faster (50 ms of work per task)", "workers", "tasks/s", "worker")),
+                MeasuredChart.of("ThroughputExperiment.md", Charts.barsPerRow("The worker against RabbitMQ PerfTest, same queue, same run",
+                        "messages drained per second", "worker tasks/s", "PerfTest msg/s")));
+    }
+}

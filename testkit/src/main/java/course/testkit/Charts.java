@@ -1,0 +1,262 @@
+package course.testkit;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The kinds of chart the measured tables are drawn as: latency by percentile, scaling against the ideal line, and
+ * bars. Each reads its table by header names and row labels ({@link MeasuredTable}), never by position.
+ */
+public final class Charts {
+
+    /** "p99", "p99.9" or "max", at the start of a header or after a row's prefix. */
+    private static final Pattern PERCENTILE = Pattern.compile("(?i)^(?:p(\\d+(?:\\.\\d+)?)|max)\\b");
+
+    private Charts() {
+    }
+
+    /** Draws a chart from a measured table. */
+    @FunctionalInterface
+    public interface Drawing {
+
+        JFreeChart draw(MeasuredTable table);
+    }
+
+    /**
+     * Latency by percentile, one line per series, on a percentile axis spaced as HdrHistogram plots it (50%, 90%, 99%,
+     * 99.9% equally far apart) with the maximum last, and a logarithmic latency axis in milliseconds.
+     *
+     * <p>Where the headers are percentiles ("p50", "p99 (target ≤ 500 ms)", "max"), each row is a series. Otherwise
+     * the rows that start with {@code rowPrefix} and go on with a percentile ("submit to done p99") are the points, and
+     * each column but the first and "target" is a series.
+     */
+    public static Drawing latency(String title, String rowPrefix) {
+        return table -> {
+            XYSeriesCollection data = new XYSeriesCollection();
+            List<Integer> percentileColumns = new ArrayList<>();
+            for (int c = 1; c < table.headers().size(); c++) {
+                if (PERCENTILE.matcher(table.headers().get(c)).find()) {
+                    percentileColumns.add(c);
+                }
+            }
+            List<Double> positions = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            if (percentileColumns.size() >= 2) {
+                percentileColumns.forEach(c -> label(table.headers().get(c), positions, labels));
+                for (List<String> row : table.rows()) {
+                    XYSeries series = new XYSeries(row.get(0), false);
+                    for (int i = 0; i < percentileColumns.size(); i++) {
+                        int c = percentileColumns.get(i);
+                        OptionalDouble ms = c < row.size() ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
+                        if (ms.isPresent()) {
+                            series.add(positions.get(i).doubleValue(), ms.getAsDouble());
+                        }
+                    }
+                    data.addSeries(series);
+                }
+            } else {
+                List<List<String>> points = new ArrayList<>();
+                for (List<String> row : table.rows()) {
+                    String label = row.get(0);
+                    if (label.startsWith(rowPrefix + " ") && PERCENTILE.matcher(label.substring(rowPrefix.length() + 1)).find()) {
+                        points.add(row);
+                        label(label.substring(rowPrefix.length() + 1), positions, labels);
+                    }
+                }
+                for (int c = 1; c < table.headers().size(); c++) {
+                    if (table.headers().get(c).toLowerCase().startsWith("target")) {
+                        continue;
+                    }
+                    XYSeries series = new XYSeries(table.headers().get(c), false);
+                    for (int i = 0; i < points.size(); i++) {
+                        List<String> row = points.get(i);
+                        OptionalDouble ms = c < row.size() ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
+                        if (ms.isPresent()) {
+                            series.add(positions.get(i).doubleValue(), ms.getAsDouble());
+                        }
+                    }
+                    data.addSeries(series);
+                }
+            }
+            PercentileAxis x = new PercentileAxis(positions, labels);
+            LogAxis y = new LogAxis("latency (ms, logarithmic)");
+            y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            y.setBase(10);
+            y.setSmallestValue(1);
+            XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+            XYPlot plot = new XYPlot(data, x, y, lines);
+            return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
+        };
+    }
+
+    /** Where a percentile sits on the axis: -log10(1 - p), so 90% is 1 and 99% is 2; "max" half a step past the last. */
+    private static void label(String text, List<Double> positions, List<String> labels) {
+        Matcher m = PERCENTILE.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("not a percentile: " + text);
+        }
+        if (m.group(1) == null) {
+            double last = positions.isEmpty() ? 0 : positions.get(positions.size() - 1);
+            positions.add(last + 0.6);
+            labels.add("max");
+        } else {
+            double p = Double.parseDouble(m.group(1)) / 100;
+            positions.add(-Math.log10(1 - p));
+            labels.add("p" + m.group(1));
+        }
+    }
+
+    /**
+     * Speedup against the number of workers, with the ideal line (n workers, n times one): {@code countColumn} holds the
+     * counts, {@code rateColumn} the rates; the speedup is each rate over the first row's.
+     */
+    public static Drawing scaling(String title, String countColumn, String rateColumn, String countName) {
+        return table -> {
+            XYSeries measured = new XYSeries("measured: " + table.headers().get(table.column(rateColumn))
+                    + " over one " + countName);
+            XYSeries ideal = new XYSeries("ideal: n " + countName + "s, n times one");
+            double firstCount = 0;
+            double firstRate = 0;
+            for (List<String> row : table.rows()) {
+                double count = MeasuredTable.number(table.cell(row, countColumn), "").orElseThrow();
+                double rate = MeasuredTable.number(table.cell(row, rateColumn), "").orElseThrow();
+                if (firstCount == 0) {
+                    firstCount = count;
+                    firstRate = rate;
+                }
+                measured.add(count, rate / firstRate);
+                ideal.add(count, count / firstCount);
+            }
+            XYSeriesCollection data = new XYSeriesCollection();
+            data.addSeries(measured);
+            data.addSeries(ideal);
+            NumberAxis x = new NumberAxis(table.headers().get(table.column(countColumn)));
+            x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            NumberAxis y = new NumberAxis("speedup over one " + countName + " (x)");
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+            lines.setSeriesShapesVisible(1, false);
+            lines.setSeriesStroke(1, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+                    new float[] {10, 8}, 0));
+            lines.setSeriesPaint(1, Color.GRAY);
+            lines.setDefaultItemLabelGenerator((dataset, series, item) -> series == 0
+                    ? new DecimalFormat("0.00").format(dataset.getYValue(series, item)) + "x" : null);
+            lines.setSeriesItemLabelsVisible(0, true);
+            lines.setSeriesPositiveItemLabelPosition(0,
+                    new ItemLabelPosition(ItemLabelAnchor.OUTSIDE10, TextAnchor.BOTTOM_RIGHT));
+            XYPlot plot = new XYPlot(data, x, y, lines);
+            return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
+        };
+    }
+
+    /**
+     * One group of bars per row (a cost table: one bar per added cost), one bar in each for every named column, each
+     * labelled with its cell as written. A range ("286–408 B") is drawn to its upper end.
+     */
+    public static Drawing barsPerRow(String title, String valueAxis, String... columns) {
+        return table -> {
+            DefaultCategoryDataset data = new DefaultCategoryDataset();
+            for (String column : columns) {
+                for (List<String> row : table.rows()) {
+                    String cell = table.cell(row, column);
+                    MeasuredTable.number(cell, "").ifPresent(
+                            v -> data.addValue(v, table.headers().get(table.column(column)), row.get(0)));
+                }
+            }
+            return bars(title, table.headers().get(0), valueAxis, data, table);
+        };
+    }
+
+    /**
+     * One group of bars per column (the settings compared side by side), one bar in each for every named row, each
+     * labelled with its cell as written. A range ("286–408 B") is drawn to its upper end.
+     */
+    public static Drawing barsPerColumn(String title, String valueAxis, String... rows) {
+        return table -> {
+            DefaultCategoryDataset data = new DefaultCategoryDataset();
+            for (String label : rows) {
+                List<String> row = table.row(label);
+                for (int c = 1; c < row.size() && c < table.headers().size(); c++) {
+                    String header = table.headers().get(c);
+                    OptionalDouble value = MeasuredTable.number(row.get(c), "");
+                    if (value.isPresent() && !header.toLowerCase().startsWith("target")) {
+                        data.addValue(value.getAsDouble(), row.get(0), header);
+                    }
+                }
+            }
+            return bars(title, null, valueAxis, data, table);
+        };
+    }
+
+    private static JFreeChart bars(String title, String categoryAxis, String valueAxis, DefaultCategoryDataset data,
+            MeasuredTable table) {
+        BarRenderer renderer = new BarRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setItemMargin(0.05);
+        renderer.setMaximumBarWidth(0.2);
+        // Each bar says its number as the table writes it ("286–408 B"), so the picture never rounds differently.
+        renderer.setDefaultItemLabelGenerator(new CellText(table));
+        renderer.setDefaultItemLabelsVisible(true);
+        renderer.setDefaultItemLabelFont(ChartStyle.LABEL);
+        renderer.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+        NumberAxis values = new NumberAxis(valueAxis);
+        values.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        values.setUpperMargin(0.12);
+        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(categoryAxis), values, renderer);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
+    }
+
+    /** A bar's label: its cell in the table, found again by the bar's series and category names. */
+    private record CellText(MeasuredTable table) implements org.jfree.chart.labels.CategoryItemLabelGenerator {
+
+        @Override
+        public String generateLabel(org.jfree.data.category.CategoryDataset dataset, int series, int category) {
+            String a = dataset.getRowKey(series).toString();
+            String b = dataset.getColumnKey(category).toString();
+            for (List<String> row : table.rows()) {
+                if (row.get(0).equals(b) && table.headers().contains(a)) {
+                    return row.get(table.headers().indexOf(a));
+                }
+                if (row.get(0).equals(a) && table.headers().contains(b)) {
+                    return row.get(table.headers().indexOf(b));
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String generateRowLabel(org.jfree.data.category.CategoryDataset dataset, int row) {
+            return null;
+        }
+
+        @Override
+        public String generateColumnLabel(org.jfree.data.category.CategoryDataset dataset, int column) {
+            return null;
+        }
+    }
+}
