@@ -54,6 +54,7 @@ final class ChartStyle {
             chart.getLegend().setItemFont(LABEL);
             chart.getLegend().setFrame(BlockBorder.NONE);
             chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+            chart.getLegend().setItemLabelPadding(new org.jfree.chart.ui.RectangleInsets(2, 6, 2, 28));
         }
         Plot plot = chart.getPlot();
         plot.setBackgroundPaint(Color.WHITE);

@@ -10,16 +10,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -33,6 +34,9 @@ public final class Charts {
 
     /** "p99", "p99.9" or "max", at the start of a header or after a row's prefix. */
     private static final Pattern PERCENTILE = Pattern.compile("(?i)^(?:p(\\d+(?:\\.\\d+)?)|max)\\b");
+
+    /** A latency target, as the tables write it: "≤ 250 ms", "target ≤ 500 ms". */
+    private static final Pattern TARGET = Pattern.compile("≤ ?[\\d,.]+ ?(?:ms|s)\\b");
 
     private Charts() {
     }
@@ -63,8 +67,10 @@ public final class Charts {
             }
             List<Double> positions = new ArrayList<>();
             List<String> labels = new ArrayList<>();
+            List<String> targets = new ArrayList<>();
             if (percentileColumns.size() >= 2) {
                 percentileColumns.forEach(c -> label(table.headers().get(c), positions, labels));
+                percentileColumns.forEach(c -> target(table.headers().get(c), table.headers().get(c), targets));
                 for (List<String> row : table.rows()) {
                     XYSeries series = new XYSeries(row.get(0), false);
                     for (int i = 0; i < percentileColumns.size(); i++) {
@@ -83,6 +89,9 @@ public final class Charts {
                     if (label.startsWith(rowPrefix + " ") && PERCENTILE.matcher(label.substring(rowPrefix.length() + 1)).find()) {
                         points.add(row);
                         label(label.substring(rowPrefix.length() + 1), positions, labels);
+                        if (table.headers().stream().anyMatch(h -> h.toLowerCase().startsWith("target"))) {
+                            target(label.substring(rowPrefix.length() + 1), table.cell(row, "target"), targets);
+                        }
                     }
                 }
                 for (int c = 1; c < table.headers().size(); c++) {
@@ -101,14 +110,36 @@ public final class Charts {
                 }
             }
             PercentileAxis x = new PercentileAxis(positions, labels);
-            LogAxis y = new LogAxis("latency (ms, logarithmic)");
-            y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-            y.setBase(10);
-            y.setSmallestValue(1);
+            LatencyAxis y = new LatencyAxis();
             XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                // large points: a series measured at one percentile only is a point, not a line
+                lines.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+            }
             XYPlot plot = new XYPlot(data, x, y, lines);
+            for (String target : targets) {
+                ValueMarker marker = new ValueMarker(MeasuredTable.number(target, "ms").orElseThrow());
+                marker.setPaint(new Color(0xc0392b));
+                marker.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0));
+                marker.setLabel("target: " + target);
+                marker.setLabelFont(ChartStyle.LABEL);
+                marker.setLabelPaint(new Color(0xc0392b));
+                marker.setLabelBackgroundColor(Color.WHITE);
+                marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+                marker.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+                plot.addRangeMarker(marker);
+            }
             return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
         };
+    }
+
+    /** A target such as "≤ 250 ms" in {@code text}, kept as "p99 ≤ 250 ms" for the percentile it belongs to. */
+    private static void target(String percentile, String text, List<String> targets) {
+        Matcher target = TARGET.matcher(text);
+        Matcher p = PERCENTILE.matcher(percentile);
+        if (target.find() && p.find()) {
+            targets.add(p.group() + " " + target.group());
+        }
     }
 
     /** Where a percentile sits on the axis: -log10(1 - p), so 90% is 1 and 99% is 2; "max" half a step past the last. */
@@ -129,44 +160,42 @@ public final class Charts {
     }
 
     /**
-     * Speedup against the number of workers, with the ideal line (n workers, n times one): {@code countColumn} holds the
-     * counts, {@code rateColumn} the rates; the speedup is each rate over the first row's.
+     * The speedup against the count (workers, consumers), as the table writes them in {@code countColumn} and {@code
+     * speedupColumn} ("4.02x"), with the ideal line under it: n of them, n times one.
      */
-    public static Drawing scaling(String title, String countColumn, String rateColumn, String countName) {
+    public static Drawing scaling(String title, String countColumn, String speedupColumn, String countName) {
         return table -> {
-            XYSeries measured = new XYSeries("measured: " + table.headers().get(table.column(rateColumn))
-                    + " over one " + countName);
             XYSeries ideal = new XYSeries("ideal: n " + countName + "s, n times one");
-            double firstCount = 0;
-            double firstRate = 0;
+            XYSeries measured = new XYSeries("measured " + table.headers().get(table.column(speedupColumn)));
+            double first = 0;
             for (List<String> row : table.rows()) {
                 double count = MeasuredTable.number(table.cell(row, countColumn), "").orElseThrow();
-                double rate = MeasuredTable.number(table.cell(row, rateColumn), "").orElseThrow();
-                if (firstCount == 0) {
-                    firstCount = count;
-                    firstRate = rate;
-                }
-                measured.add(count, rate / firstRate);
-                ideal.add(count, count / firstCount);
+                first = first == 0 ? count : first;
+                ideal.add(count, count / first);
+                measured.add(count, MeasuredTable.number(table.cell(row, speedupColumn), "").orElseThrow());
             }
             XYSeriesCollection data = new XYSeriesCollection();
-            data.addSeries(measured);
             data.addSeries(ideal);
+            data.addSeries(measured);
             NumberAxis x = new NumberAxis(table.headers().get(table.column(countColumn)));
             x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            NumberAxis y = new NumberAxis("speedup over one " + countName + " (x)");
+            NumberAxis y = new NumberAxis(table.headers().get(table.column(speedupColumn)) + " over one " + countName
+                    + " (x)");
             y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
             XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
-            lines.setSeriesShapesVisible(1, false);
-            lines.setSeriesStroke(1, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-                    new float[] {10, 8}, 0));
-            lines.setSeriesPaint(1, Color.GRAY);
-            lines.setDefaultItemLabelGenerator((dataset, series, item) -> series == 0
-                    ? new DecimalFormat("0.00").format(dataset.getYValue(series, item)) + "x" : null);
-            lines.setSeriesItemLabelsVisible(0, true);
-            lines.setSeriesPositiveItemLabelPosition(0,
+            // The ideal is a wide pale band drawn first, so a measured line that keeps to it still shows both.
+            lines.setSeriesShapesVisible(0, false);
+            lines.setSeriesStroke(0, new BasicStroke(14f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            lines.setSeriesPaint(0, new Color(0xd0d0d0));
+            lines.setSeriesPaint(1, new Color(0x1f5fa8));
+            lines.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+            lines.setDefaultItemLabelGenerator((dataset, series, item) -> series == 1
+                    ? table.cell(table.rows().get(item), speedupColumn) : null);
+            lines.setSeriesItemLabelsVisible(1, true);
+            lines.setSeriesPositiveItemLabelPosition(1,
                     new ItemLabelPosition(ItemLabelAnchor.OUTSIDE10, TextAnchor.BOTTOM_RIGHT));
             XYPlot plot = new XYPlot(data, x, y, lines);
+            plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
             return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
         };
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.xy.XYDataset;
@@ -116,6 +117,11 @@ public record MeasuredChart(Path markdown, String tag, Charts.Drawing drawing) {
                     text.append(data.getSeriesKey(s)).append(" | ").append(data.getXValue(s, i)).append(" | ")
                             .append(data.getYValue(s, i)).append('\n');
                 }
+            }
+            java.util.Collection<?> markers = plot.getRangeMarkers(org.jfree.chart.ui.Layer.FOREGROUND);
+            if (markers != null) {
+                markers.forEach(m -> text.append(((ValueMarker) m).getLabel()).append(" | ")
+                        .append(((ValueMarker) m).getValue()).append('\n'));
             }
         } else if (chart.getPlot() instanceof CategoryPlot plot) {
             CategoryDataset data = plot.getDataset();
