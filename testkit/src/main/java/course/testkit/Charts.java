@@ -72,7 +72,7 @@ public final class Charts {
                 percentileColumns.forEach(c -> label(table.headers().get(c), positions, labels));
                 percentileColumns.forEach(c -> target(table.headers().get(c), table.headers().get(c), targets));
                 for (List<String> row : table.rows()) {
-                    XYSeries series = new XYSeries(row.get(0), false);
+                    XYSeries series = new XYSeries(row.get(0), true);
                     for (int i = 0; i < percentileColumns.size(); i++) {
                         int c = percentileColumns.get(i);
                         OptionalDouble ms = c < row.size() ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
@@ -98,7 +98,7 @@ public final class Charts {
                     if (table.headers().get(c).toLowerCase().startsWith("target")) {
                         continue;
                     }
-                    XYSeries series = new XYSeries(table.headers().get(c), false);
+                    XYSeries series = new XYSeries(table.headers().get(c), true);
                     for (int i = 0; i < points.size(); i++) {
                         List<String> row = points.get(i);
                         OptionalDouble ms = c < row.size() ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
@@ -142,20 +142,22 @@ public final class Charts {
         }
     }
 
-    /** Where a percentile sits on the axis: -log10(1 - p), so 90% is 1 and 99% is 2; "max" half a step past the last. */
+    /**
+     * Where a percentile sits on the axis: -log10(1 - p), so 90% is 1 and 99% is 2; "max" a little past the highest
+     * percentile of the table, wherever its row or column is.
+     */
     private static void label(String text, List<Double> positions, List<String> labels) {
         Matcher m = PERCENTILE.matcher(text);
         if (!m.find()) {
             throw new AssertionError("not a percentile: " + text);
         }
-        if (m.group(1) == null) {
-            double last = positions.isEmpty() ? 0 : positions.get(positions.size() - 1);
-            positions.add(last + 0.6);
-            labels.add("max");
-        } else {
-            double p = Double.parseDouble(m.group(1)) / 100;
-            positions.add(-Math.log10(1 - p));
-            labels.add("p" + m.group(1));
+        labels.add(m.group(1) == null ? "max" : "p" + m.group(1));
+        positions.add(m.group(1) == null ? Double.NaN : -StrictMath.log10(1 - Double.parseDouble(m.group(1)) / 100));
+        double highest = positions.stream().filter(p -> !p.isNaN()).mapToDouble(Double::doubleValue).max().orElse(0);
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i).equals("max")) {
+                positions.set(i, highest + 0.6);
+            }
         }
     }
 
