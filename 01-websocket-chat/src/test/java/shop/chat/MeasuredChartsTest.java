@@ -11,7 +11,7 @@ class MeasuredChartsTest implements MeasuredCharts {
     @Override
     public List<MeasuredChart> charts() {
         return List.of(
-                MeasuredChart.of("FanOutExperiment.md", Charts.latency("One room, 10 broadcasts/s: every delivery timed", "")),
+                MeasuredChart.of("FanOutExperiment.md", Charts.latency("One room, 10 broadcasts/s, by members in the room", "")),
                 MeasuredChart.of("WireCostExperiment.md", Charts.barsPerColumn("Bytes per chat message: push against polling",
                         "bytes per chat message, both directions (B)", "bytes on the wire", "of which the message's JSON")));
     }

@@ -27,11 +27,11 @@ final class ChartStyle {
     static final int HEIGHT = 720;
 
     // Java's logical font "SansSerif": the machine's sans-serif font, whose rendering MeasuredChart fingerprints.
-    static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 34);
-    static final Font AXIS = new Font(Font.SANS_SERIF, Font.PLAIN, 24);
-    static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 22);
-    static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 22);
-    static final Font SOURCE = new Font(Font.SANS_SERIF, Font.PLAIN, 18);
+    static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 36);
+    static final Font AXIS = new Font(Font.SANS_SERIF, Font.PLAIN, 26);
+    static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 24);
+    static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 24);
+    static final Font SOURCE = new Font(Font.SANS_SERIF, Font.PLAIN, 20);
 
     /** The deck's blue and orange first, then colours that stay apart for colour-blind readers. */
     private static final Paint[] SERIES = {

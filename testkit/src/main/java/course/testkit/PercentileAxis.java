@@ -20,7 +20,7 @@ final class PercentileAxis extends NumberAxis {
     private final List<String> labels;
 
     PercentileAxis(List<Double> positions, List<String> labels) {
-        super("percentile (spaced as HdrHistogram plots them: 90%, 99%, 99.9% equally far apart)");
+        super("percentile (HdrHistogram spacing: 90%, 99%, 99.9% equally far apart)");
         this.positions = List.copyOf(positions);
         this.labels = List.copyOf(labels);
         double first = positions.stream().mapToDouble(Double::doubleValue).min().orElse(0);
