@@ -35,6 +35,9 @@ public final class Charts {
     /** "p99", "p99.9" or "max", at the start of a header or after a row's prefix. */
     private static final Pattern PERCENTILE = Pattern.compile("(?i)^(?:p(\\d+(?:\\.\\d+)?)|max)\\b");
 
+    /** A row label's rest after its prefix that is a percentile and nothing else: "p99.9", "max". */
+    private static final Pattern ONLY_PERCENTILE = Pattern.compile("(?i)p\\d+(?:\\.\\d+)?|max");
+
     /** A latency target, as the tables write it: "≤ 250 ms", "target ≤ 500 ms". */
     private static final Pattern TARGET = Pattern.compile("≤ ?[\\d,.]+ ?(?:ms|s)\\b");
 
@@ -53,10 +56,10 @@ public final class Charts {
      * 99.9% equally far apart) with the maximum last, and a logarithmic latency axis in milliseconds.
      *
      * <p>Where the headers are percentiles ("p50", "p99 (target ≤ 500 ms)", "max"), each row is a series. Otherwise
-     * the rows that start with {@code rowPrefix} and go on with a percentile ("submit to done p99") are the points, and
-     * each column but the first and "target" is a series.
+     * the rows that are a prefix and a percentile, nothing more ("submit to done p99"), are the points, and each
+     * column but the first and "target" is a series, for each prefix ("submit to done", "scheduled to done").
      */
-    public static Drawing latency(String title, String rowPrefix) {
+    public static Drawing latency(String title, String... rowPrefixes) {
         return table -> {
             XYSeriesCollection data = new XYSeriesCollection();
             List<Integer> percentileColumns = new ArrayList<>();
@@ -83,30 +86,34 @@ public final class Charts {
                     data.addSeries(series);
                 }
             } else {
-                List<List<String>> points = new ArrayList<>();
-                for (List<String> row : table.rows()) {
-                    String label = row.get(0);
-                    if (label.startsWith(rowPrefix + " ") && PERCENTILE.matcher(label.substring(rowPrefix.length() + 1)).find()) {
-                        points.add(row);
-                        label(label.substring(rowPrefix.length() + 1), positions, labels);
-                        if (table.headers().stream().anyMatch(h -> h.toLowerCase().startsWith("target"))) {
-                            target(label.substring(rowPrefix.length() + 1), table.cell(row, "target"), targets);
+                for (String prefix : rowPrefixes) {
+                    for (List<String> row : table.rows()) {
+                        String rest = row.get(0).startsWith(prefix + " ") ? row.get(0).substring(prefix.length() + 1) : "";
+                        if (ONLY_PERCENTILE.matcher(rest).matches() && !labels.contains(rest)) {
+                            label(rest, positions, labels);
+                            if (table.headers().stream().anyMatch(h -> h.toLowerCase().startsWith("target"))) {
+                                target(rest, table.cell(row, "target"), targets);
+                            }
                         }
                     }
                 }
-                for (int c = 1; c < table.headers().size(); c++) {
-                    if (table.headers().get(c).toLowerCase().startsWith("target")) {
-                        continue;
-                    }
-                    XYSeries series = new XYSeries(table.headers().get(c), true);
-                    for (int i = 0; i < points.size(); i++) {
-                        List<String> row = points.get(i);
-                        OptionalDouble ms = c < row.size() ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
-                        if (ms.isPresent()) {
-                            series.add(positions.get(i).doubleValue(), ms.getAsDouble());
+                for (String prefix : rowPrefixes) {
+                    for (int c = 1; c < table.headers().size(); c++) {
+                        String header = table.headers().get(c);
+                        if (header.toLowerCase().startsWith("target")) {
+                            continue;
                         }
+                        XYSeries series = new XYSeries(rowPrefixes.length == 1 ? header : prefix + ", " + header, true);
+                        for (List<String> row : table.rows()) {
+                            String rest = row.get(0).startsWith(prefix + " ") ? row.get(0).substring(prefix.length() + 1) : "";
+                            OptionalDouble ms = labels.contains(rest) && c < row.size()
+                                    ? MeasuredTable.number(row.get(c), "ms") : OptionalDouble.empty();
+                            if (ms.isPresent()) {
+                                series.add(positions.get(labels.indexOf(rest)).doubleValue(), ms.getAsDouble());
+                            }
+                        }
+                        data.addSeries(series);
                     }
-                    data.addSeries(series);
                 }
             }
             PercentileAxis x = new PercentileAxis(positions, labels);

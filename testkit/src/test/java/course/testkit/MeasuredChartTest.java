@@ -32,6 +32,8 @@ class MeasuredChartTest {
             | submit to done p99 | – | 16 ms | 2,306 ms | ≤ 250 ms
             | submit to done p50 | – | 5.0 ms | 5.9 ms | –
             | submit to done max | – | 118 ms | 2,500 ms | –
+            | submit to done p99, another way | 777 ms | 777 ms | 777 ms | –
+            | scheduled to done p99 | 888 ms | 888 ms | 888 ms | –
             <!-- end::table[] -->
             """;
 
@@ -62,8 +64,18 @@ class MeasuredChartTest {
         String before = MeasuredChart.data(new MeasuredChart(write("a.md", LATENCY), "table", drawing).chart());
         String after = MeasuredChart.data(new MeasuredChart(write("b.md", LATENCY_MERGED), "table", drawing).chart());
 
-        assertThat(after).contains(before.lines().toArray(String[]::new));
+        assertThat(after).contains(before.lines().toArray(String[]::new)).doesNotContain("777", "888");
         assertThat(before).contains("target: p99 ≤ 250 ms | 250.0");
+    }
+
+    @Test
+    void eachRowPrefixNamedIsASeriesOfItsOwn() throws IOException {
+        Charts.Drawing drawing = Charts.latency("Submit to done", "submit to done", "scheduled to done");
+
+        String data = MeasuredChart.data(new MeasuredChart(write("b.md", LATENCY_MERGED), "table", drawing).chart());
+
+        assertThat(data).contains("scheduled to done, 4 consumers per worker | 1.9999999999999996 | 888.0")
+                .contains("submit to done, 4 consumers per worker | 1.9999999999999996 | 16.0");
     }
 
     @Test
