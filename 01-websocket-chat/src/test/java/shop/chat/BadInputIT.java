@@ -272,6 +272,15 @@ class BadInputIT extends DeployedChat {
     }
 
     /**
+     * Found by fuzzing: a handshake the container refuses (no Host, a declared body, a version it does not speak)
+     * got the server's HTML page or a 500; each is a 4xx problem+json now.
+     */
+    @Test
+    void aBrokenHandshakeIsRefusedAsAProblem() {
+        ServerRefusals.assertBrokenHandshakesRefusedAsProblems(base, "/chat/support");
+    }
+
+    /**
      * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
      * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
      * naming the exception, as did a form request whose query does not decode (or ends in '%', found in 04) and a handshake to the path "//", which

@@ -294,6 +294,15 @@ class TaskApiIT extends DeployedProducer {
     }
 
     /**
+     * Found by fuzzing: a handshake the container refuses (no Host, a declared body, a version it does not speak)
+     * got the server's HTML page or a 500; each is a 4xx problem+json now.
+     */
+    @Test
+    void aBrokenHandshakeIsRefusedAsAProblem() {
+        ServerRefusals.assertBrokenHandshakesRefusedAsProblems(base, DashboardEndpoint.PATH);
+    }
+
+    /**
      * Found by FuzzIT: a method the server does not know answered 501 (a server error, for the client's mistake), and
      * a WebSocket handshake to a path next to the dashboard's got the server's HTML 404 page. A 405 problem+json and
      * a 404 problem now; the dashboard's own handshake still opens.
