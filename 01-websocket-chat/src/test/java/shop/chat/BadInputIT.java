@@ -272,13 +272,22 @@ class BadInputIT extends DeployedChat {
     }
 
     /**
+     * Found by fuzzing: a handshake the container refuses (no Host, a declared body, a version it does not speak)
+     * got the server's HTML page or a 500; each is a 4xx problem+json now.
+     */
+    @Test
+    void aBrokenHandshakeIsRefusedAsAProblem() {
+        ServerRefusals.assertBrokenHandshakesRefusedAsProblems(base, "/chat/support");
+    }
+
+    /**
      * Found by FuzzIT: a request that says "Upgrade: websocket" but is no handshake got the server's HTML page (a POST,
      * 501, "Method PoST is not defined"), or, with a query that does not decode in its Content-Type's charset, a 500
      * naming the exception, as did a form request whose query does not decode (or ends in '%', found in 04) and a handshake to the path "//", which
      * the WebSocket filter fails to parse as a URI; a sign-in that asks for any upgrade never got an answer, as the
      * container keeps its body from the application; a method no servlet knows got a 501. Each is a 4xx problem
-     * now (an OPTIONS that asks for an upgrade, with a body, too). (On a request with an
-     * Upgrade header the container drops the answer's Content-Type: testkit's ContainerDefects.)
+     * now (an OPTIONS that asks for an upgrade, with a body, too), Content-Type included: an early flush of the
+     * answer lost it, and every header a filter set, on any request with an Upgrade header.
      */
     @Test
     void requestsThatOnlyLookLikeHandshakesAndUnknownMethodsAnswerA4xxProblem() {
@@ -286,10 +295,10 @@ class BadInputIT extends DeployedChat {
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
         RawRequest.Answer utf16 = RawRequest.send(base, "GET", "/no-such-page?a=%", "", SECONDS_10,
                 concat(List.of(handshake), "Content-Type: application/json; charset=utf-16").toArray(String[]::new));
-        assertThat(utf16.status()).as(utf16.toString()).isEqualTo(400);
+        ServerRefusals.assertProblem(utf16, 400);
         assertThat(utf16.body()).as(utf16.toString()).contains("/problems/undecodable-query");
         RawRequest.Answer post = RawRequest.send(base, "PoST", "/", "", SECONDS_10, handshake);
-        assertThat(post.status()).as(post.toString()).isEqualTo(405);
+        ServerRefusals.assertProblem(post, 405);
         assertThat(post.body()).as(post.toString()).contains("/problems/http-405");
         RawRequest.Answer upgradeWithBody = RawRequest.send(base, "POST", "/api/session", "{\"name\":\"ada\"}",
                 SECONDS_10, "Content-Type: application/json", "Upgrade: foo");

@@ -294,6 +294,15 @@ class TaskApiIT extends DeployedProducer {
     }
 
     /**
+     * Found by fuzzing: a handshake the container refuses (no Host, a declared body, a version it does not speak)
+     * got the server's HTML page or a 500; each is a 4xx problem+json now.
+     */
+    @Test
+    void aBrokenHandshakeIsRefusedAsAProblem() {
+        ServerRefusals.assertBrokenHandshakesRefusedAsProblems(base, DashboardEndpoint.PATH);
+    }
+
+    /**
      * Found by FuzzIT: a method the server does not know answered 501 (a server error, for the client's mistake), and
      * a WebSocket handshake to a path next to the dashboard's got the server's HTML 404 page. A 405 problem+json and
      * a 404 problem now; the dashboard's own handshake still opens.
@@ -309,8 +318,8 @@ class TaskApiIT extends DeployedProducer {
         }
         for (String path : List.of("/dashboard/", "/dashboard/x", "/dashboards")) {
             RawRequest.Answer nearMiss = RawRequest.send(base, "GET", path, "", SECONDS_10, handshake);
-            // The problem, not the server's page; the container drops the Content-Type of any answer to a handshake.
-            assertThat(nearMiss.status()).as(nearMiss.toString()).isEqualTo(404);
+            // The problem, not the server's page, Content-Type included (an early flush of the answer lost it)
+            ServerRefusals.assertProblem(nearMiss, 404);
             assertThat(nearMiss.body()).as(nearMiss.toString()).contains("/problems/http-404", "\"status\":404");
         }
         try (course.testkit.RawWebSocket dashboard = course.testkit.RawWebSocket.open(

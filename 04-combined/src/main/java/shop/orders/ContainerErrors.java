@@ -15,10 +15,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Answers the errors the server raises itself, before or around the application (a path no endpoint has, a
  * Content-Type header JAX-RS cannot parse, a method the static pages do not know), with problem+json like every
- * other refusal, instead of the server's HTML error page, which names the server. WebSocket handshakes (a GET to
- * a path {@link Handshakes} names) pass untouched. A method no servlet knows ({@code FOO /app.js}) is a client's error: the static pages' servlet answers it
- * 501 Not Implemented, a server error that monitoring counts as an outage, so it answers 405 here, as JAX-RS does
- * under {@code /api} (found by {@code FuzzIT}).
+ * other refusal, instead of the server's HTML error page, which names the server. A WebSocket handshake (a GET to
+ * a path {@link Handshakes} names) that the container refuses (a version it does not speak, no key, no Host) gets
+ * problem+json too; one it accepts is upgraded untouched. A method no servlet knows ({@code FOO /app.js}) is a
+ * client's error: the static pages' servlet answers it 501 Not Implemented, a server error that monitoring counts as
+ * an outage, so it answers 405 here, as JAX-RS does under {@code /api} (found by {@code FuzzIT}).
  *
  * <p>The same file in every module (see the root README's copies table); what differs lives in {@link Handshakes}.
  */
@@ -32,26 +33,30 @@ public class ContainerErrors extends HttpFilter {
         // as any request is (a POST with it got the server's HTML page, found by FuzzIT)
         boolean handshake = "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
                 && Handshakes.at(request.getRequestURI().substring(request.getContextPath().length()));
-        if (handshake && !saysConnectionUpgrade(request)) {
-            // Tyrus answers a handshake without "Connection: Upgrade" with a 500 and the server's HTML page (found by
-            // FuzzIT); RFC 6455 makes it the client's error
+        if (handshake && (!saysConnectionUpgrade(request) || request.getHeader("Host") == null)) {
+            // Tyrus answers a handshake without "Connection: Upgrade", or without a Host (an HTTP/1.0 request may
+            // leave it out), with a 500 and the server's HTML page (found by FuzzIT); RFC 6455 makes both the
+            // client's error
             new AsProblem(response).answer(400, "not-a-handshake", "Not a WebSocket handshake",
-                    "A WebSocket handshake says both \"Upgrade: websocket\" and \"Connection: Upgrade\".");
+                    "A WebSocket handshake says \"Upgrade: websocket\", \"Connection: Upgrade\" and its Host.");
             return;
         }
         String upgrade = request.getHeader("Upgrade");
-        if (!handshake && upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
+        if (upgrade != null && !upgrade.equalsIgnoreCase("h2c") && hasBody(request)) {
             // The container keeps the body of a request that asks for another protocol from the application: the
             // endpoint that reads it waits forever, holding a request thread (found by FuzzIT). Nothing here upgrades
-            // but a WebSocket handshake, which has no body, and HTTP/2 (h2c), which Payara takes itself: the JDK's
-            // HttpClient asks for it on every request, a POST too.
+            // but a WebSocket handshake, which has no body (a handshake that declares one, even an empty chunked one,
+            // is refused too), and HTTP/2 (h2c), which Payara takes itself: the JDK's HttpClient asks for it on every
+            // request, a POST too.
             response.setHeader("Connection", "close"); // its body is never read: this connection ends
             new AsProblem(response).answer(400, "upgrade-with-body", "Upgrade with a body",
                     "Only a WebSocket handshake (a GET, without a body) may ask for another protocol.");
             return;
         }
         try {
-            chain.doFilter(request, handshake ? response : new AsProblem(response));
+            // a handshake's answer too: Tyrus refuses one it cannot take (version 99: 426, no key: 404) with
+            // sendError, which would be the server's HTML page; one it takes is a 101 that never calls sendError
+            chain.doFilter(request, new AsProblem(response));
         } catch (IllegalStateException | ServletException e) {
             // A query that does not decode threw out of the container: a 500 and its HTML page naming the exception
             // (found by FuzzIT). The WebSocket filter reads the parameters of a request that says "Upgrade: websocket"
@@ -136,8 +141,10 @@ public class ContainerErrors extends HttpFilter {
             setCharacterEncoding("UTF-8");
             byte[] body = Problem.json(status, code, title, detail).toString().getBytes(StandardCharsets.UTF_8);
             setContentLength(body.length);
+            // written, not flushed: the container completes the answer. A flush here commits it early, and to a
+            // request that carries an Upgrade header (of any protocol) the container then sends it without its
+            // Content-Type and without every header a filter set (found by FuzzIT, Payara Micro 7)
             getOutputStream().write(body);
-            flushBuffer();
         }
     }
 }

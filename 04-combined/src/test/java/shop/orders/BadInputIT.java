@@ -173,6 +173,15 @@ class BadInputIT extends DeployedShop {
     }
 
     /**
+     * Found by fuzzing: a handshake the container refuses (no Host, a declared body, a version it does not speak)
+     * got the server's HTML page or a 500; each is a 4xx problem+json now.
+     */
+    @Test
+    void aBrokenHandshakeIsRefusedAsAProblem() {
+        ServerRefusals.assertBrokenHandshakesRefusedAsProblems(base, "/orders");
+    }
+
+    /**
      * Found by fuzzing: a page that left while its replay ran made the replay's consumer throw; the client closed that
      * channel under the replay, the broker then closed the progress feed's whole connection ("second 'channel.open'
      * seen"), and every customer's live updates stopped until it reconnected, {@code GET /api/services} saying 503.

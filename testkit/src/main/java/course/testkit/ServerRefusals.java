@@ -3,6 +3,7 @@ package course.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -41,5 +42,29 @@ public final class ServerRefusals {
         RawRequest.Answer h2c = RawRequest.send(base, "GET", "/no-such-page", "", TIMEOUT,
                 "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__");
         assertThat(h2c.body()).as(h2c.toString()).contains("/problems/http-404", "\"status\":404");
+    }
+
+    /**
+     * Found by fuzzing, in every module with a WebSocket: a handshake to {@code path} that the container refuses got
+     * the server's HTML page, a 500 for one without a Host (HTTP/1.0 may leave it out), or lost its Content-Type
+     * (a version it does not speak). Each is a 4xx problem+json now, and a handshake that declares a body (an empty
+     * chunked one) is refused before it reaches the endpoint.
+     */
+    public static void assertBrokenHandshakesRefusedAsProblems(URL base, String path) {
+        String handshake = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        String host = "Host: " + base.getHost() + ":" + base.getPort() + "\r\n";
+        assertClientProblem(raw(base, "GET " + path + " HTTP/1.0\r\n" + handshake + "Sec-WebSocket-Version: 13\r\n\r\n"));
+        assertClientProblem(raw(base, "GET " + path + " HTTP/1.1\r\n" + host + handshake
+                + "Sec-WebSocket-Version: 13\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+        assertClientProblem(raw(base, "GET " + path + " HTTP/1.1\r\n" + host + handshake + "Sec-WebSocket-Version: 99\r\n\r\n"));
+    }
+
+    private static RawRequest.Answer raw(URL base, String request) {
+        return RawRequest.sendBytes(base, request.getBytes(StandardCharsets.ISO_8859_1), false, TIMEOUT);
+    }
+
+    private static void assertClientProblem(RawRequest.Answer answer) {
+        assertThat(answer.status()).as(answer.toString()).isBetween(400, 499);
+        assertProblem(answer, answer.status());
     }
 }
