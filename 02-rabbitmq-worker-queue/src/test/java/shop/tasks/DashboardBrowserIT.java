@@ -34,7 +34,7 @@ class DashboardBrowserIT extends DeployedProducer {
      * instead (a subclass's field hides the superclass's of the same name), and nothing boots the shared one for it.
      */
     @RegisterExtension
-    static final SharedServer PRODUCER = SharedServer.forOneClass("tasks-dashboard-producer", "tasks",
+    static final SharedServer PRODUCER = SharedServer.forOneClass("dashboard-producer", "tasks",
             () -> producerSettings("dashboard-")).afterStop(() -> BrokerUsers.deleteStartingWith("dashboard-"));
 
     @RegisterExtension

@@ -33,7 +33,7 @@ abstract class DeployedProducer {
 
     /** The producer, as a learner starts it, in this run's vhost as this run's users; their users go once it stops. */
     @RegisterExtension
-    static final SharedServer PRODUCER = SharedServer.forTheRun("tasks-producer", "tasks", () -> producerSettings(""))
+    static final SharedServer PRODUCER = SharedServer.forTheRun("shared-producer", "tasks", () -> producerSettings(""))
             .afterStop(() -> BrokerUsers.deleteStartingWith(""));
 
     /** The producer's root URL, as Arquillian's {@code @ArquillianResource URL} gave it. */
