@@ -63,7 +63,13 @@ public final class SharedServer implements BeforeAllCallback {
     }
 
     private Running boot() {
-        return new Running(PayaraProcess.start(name, finalName, settings.get()).awaitReady(), afterStop);
+        PayaraProcess process = PayaraProcess.start(name, finalName, settings.get());
+        try {
+            return new Running(process.awaitReady(), afterStop);
+        } catch (RuntimeException e) {
+            process.close(); // not in the store yet, so nothing else would stop it
+            throw e;
+        }
     }
 
     /** The server's root URL, {@code http://localhost:<port>/}, as Arquillian's {@code @ArquillianResource URL} gives it. */
