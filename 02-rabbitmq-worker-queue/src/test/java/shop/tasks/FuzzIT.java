@@ -47,7 +47,10 @@ class FuzzIT {
     /** The accepted tasks of the fuzzer wait in the queue (no worker runs): emptied this often, so it never fills. */
     private static final int PURGE_EVERY = 500;
 
-    /** The producer the black-box classes share: the same WAR and settings, so no boot of its own. */
+    /**
+     * The producer the black-box classes share, the same WAR with the same settings. The fuzz test runs in a failsafe
+     * execution of its own (a JVM with Jazzer's agent), so there it is booted once for this class.
+     */
     @RegisterExtension
     static final SharedServer server = DeployedProducer.PRODUCER;
     private static URL base;
