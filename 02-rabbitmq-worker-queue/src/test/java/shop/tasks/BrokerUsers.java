@@ -11,15 +11,15 @@ import java.util.Properties;
 
 /**
  * The broker users of this test run (the producer's, the board's, one per worker): named after the run's vhost,
- * created by the producer and the workers at start (rabbitmq.provision), and deleted after each class, since deleting
- * the vhost keeps users.
+ * created by the producer and the workers at start (rabbitmq.provision), and deleted once they are no longer used,
+ * the workers' after each class and the producer's once it stops, since deleting the vhost keeps users.
  */
 final class BrokerUsers {
 
     private BrokerUsers() {
     }
 
-    /** Must match -Drabbitmq.producer.username and the like in arquillian.xml and DeployedProducer.startWorker. */
+    /** Must match the producer's settings and the workers' (DeployedProducer.producerSettings and startWorker). */
     static String name(BrokerUser user) {
         return RabbitVhost.name() + "-" + user.key();
     }
@@ -52,9 +52,12 @@ final class BrokerUsers {
         return defaults;
     }
 
-    /** Every user of this run, workers' included: the users whose names start with the vhost's. */
-    static void deleteAll() {
+    /**
+     * The users of this run whose names start with the vhost's, a dash and {@code prefix}: {@code "worker-"} for the
+     * workers', {@code ""} for every one.
+     */
+    static void deleteStartingWith(String prefix) {
         RabbitVhost.management().getUsers().stream().map(UserInfo::getName)
-                .filter(name -> name.startsWith(RabbitVhost.name() + "-")).forEach(RabbitVhost.management()::deleteUser);
+                .filter(name -> name.startsWith(RabbitVhost.name() + "-" + prefix)).forEach(RabbitVhost.management()::deleteUser);
     }
 }

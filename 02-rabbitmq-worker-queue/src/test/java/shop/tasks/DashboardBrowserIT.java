@@ -8,6 +8,7 @@ import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import course.testkit.BrowserPage;
 import course.testkit.ClassBrowser;
 import course.testkit.PayaraProcess;
+import course.testkit.SharedServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,28 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The live dashboard in a real Chromium: tasks submitted on the page, a worker's progress pushed back
  * over the WebSocket. In order: the queue is empty at first (another site's page could not fill it), and the worker
- * started for the live test stays for the poison task.
+ * started for the live test stays for the poison task. The page shows the producer's totals since it started, so this
+ * class has a producer of its own, which no other class has used.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT extends DeployedProducer {
 
+    /**
+     * A fresh producer, stopped after this class. Named as the base class's shared one, so JUnit registers this one
+     * instead (a subclass's field hides the superclass's of the same name), and nothing boots the shared one for it.
+     */
+    @RegisterExtension
+    static final SharedServer PRODUCER = SharedServer.forOneClass("dashboard-producer", "tasks",
+            () -> producerSettings("dashboard-")).afterStop(() -> BrokerUsers.deleteStartingWith("dashboard-"));
+
     @RegisterExtension
     static final ClassBrowser browser = new ClassBrowser(20_000);
     private static PayaraProcess worker;
+
+    @Override
+    SharedServer producer() {
+        return PRODUCER;
+    }
 
     @AfterAll
     static void closeWorker() {

@@ -3,9 +3,9 @@ package shop.tasks;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 
-import course.testkit.ModuleWar;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
+import course.testkit.SharedServer;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -13,35 +13,45 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The base of the black-box tests: Arquillian runs the module's real WAR as the producer on a real
- * Payara Micro, and workers are the same WAR in Payara Micro processes of their own, started,
- * stopped and killed by the test. Everything lives in this run's own vhost; each class starts
- * with an empty queue and an empty outbox.
+ * The base of the black-box tests: the module's real WAR runs as the producer on a real Payara Micro, booted
+ * once for the whole test run and shared by every class that extends this one (they deploy the same WAR with
+ * the same settings), and workers are the same WAR in Payara Micro processes of their own, started, stopped and
+ * killed by the test. Everything lives in this run's own vhost; each class starts with an empty queue, the
+ * topology as the producer declares it, and an empty outbox.
  */
-@ExtendWith({RabbitVhost.class, ArquillianExtension.class})
-@RunAsClient
+@ExtendWith(RabbitVhost.class)
 abstract class DeployedProducer {
 
     static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"));
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("tasks");
-    }
+    /** The producer, as a learner starts it, in this run's vhost as this run's users; their users go once it stops. */
+    @RegisterExtension
+    static final SharedServer PRODUCER = SharedServer.forTheRun("shared-producer", "tasks", () -> producerSettings(""))
+            .afterStop(() -> BrokerUsers.deleteStartingWith(""));
 
-    @ArquillianResource
+    /** The producer's root URL, as Arquillian's {@code @ArquillianResource URL} gave it. */
     URL base;
+
+    /**
+     * The producer's settings: this run's vhost, effects under target/, and users named after the vhost (plus
+     * {@code prefix}, for a producer of a class's own), which {@link BrokerUsers} deletes.
+     */
+    static Map<String, String> producerSettings(String prefix) {
+        String users = RabbitVhost.name() + "-" + prefix;
+        return Map.of(
+                "tasks.role", "producer",
+                "rabbitmq.virtual-host", RabbitVhost.name(),
+                "tasks.outbox-dir", OUTBOX.toString(),
+                "rabbitmq.producer.username", users + "producer",
+                "rabbitmq.board.username", users + "board");
+    }
 
     TaskApi api() {
         return new TaskApi(base);
@@ -52,8 +62,14 @@ abstract class DeployedProducer {
         deleteOutbox();
     }
 
+    /** The producer this class drives: the shared one, unless a class has a producer of its own. */
+    SharedServer producer() {
+        return PRODUCER;
+    }
+
     @BeforeEach
     void producerHasDeclaredTheTopology() {
+        base = producer().url();
         // The producer connects to the broker in the background once it is deployed (it must start,
         // and answer 503, while the broker is down), so on a busy machine a class's first test could
         // otherwise look for the queues before the producer has declared them.
@@ -62,12 +78,13 @@ abstract class DeployedProducer {
     }
 
     @AfterAll
-    static void removeTopology() throws Exception {
-        // The next class's producer declares it again, empty.
+    static void resetBroker() throws Exception {
+        // The next class finds the topology as the producer declared it, empty, with what a lab added removed.
         try (TestBroker broker = TestBroker.connect()) {
-            broker.deleteTopology();
+            broker.resetTopology();
         }
-        BrokerUsers.deleteAll(); // the producer and the workers create them at start (rabbitmq.provision); deleting the vhost keeps users
+        // The workers create their users at start (rabbitmq.provision), and deleting the vhost keeps users.
+        BrokerUsers.deleteStartingWith("worker-");
         deleteOutbox();
     }
 

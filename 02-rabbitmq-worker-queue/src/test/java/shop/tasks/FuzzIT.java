@@ -7,10 +7,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import course.testkit.FuzzFrames;
 import course.testkit.FuzzRequests;
 import course.testkit.FuzzRun;
-import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
+import course.testkit.SharedServer;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13, item 6: every endpoint fuzzed. Jazzer generates inputs for as long as {@code -Dfuzz.duration} says (CI:
@@ -46,7 +47,12 @@ class FuzzIT {
     /** The accepted tasks of the fuzzer wait in the queue (no worker runs): emptied this often, so it never fills. */
     private static final int PURGE_EVERY = 500;
 
-    private static PayaraProcess server;
+    /**
+     * The producer the black-box classes share, the same WAR with the same settings. The fuzz test runs in a failsafe
+     * execution of its own (a JVM with Jazzer's agent), so there it is booted once for this class.
+     */
+    @RegisterExtension
+    static final SharedServer server = DeployedProducer.PRODUCER;
     private static URL base;
     private static TaskApi api;
     private static FuzzRequests requests;
@@ -58,15 +64,7 @@ class FuzzIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The producer as arquillian.xml starts it: this run's vhost and users, effects under target/.
-        String vhost = RabbitVhost.name();
-        server = PayaraProcess.start("tasks-fuzz", "tasks", Map.of(
-                "tasks.role", "producer",
-                "rabbitmq.virtual-host", vhost,
-                "tasks.outbox-dir", DeployedProducer.OUTBOX.toString(),
-                "rabbitmq.producer.username", vhost + "-producer",
-                "rabbitmq.board.username", vhost + "-board")).awaitReady();
-        base = URI.create("http://localhost:" + server.port() + "/").toURL();
+        base = server.url();
         api = new TaskApi(base);
         org.awaitility.Awaitility.await("the producer is connected to the broker").atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> TaskApi.json(api.get("/api/dashboard")).getString("broker").equals("up"));
@@ -113,16 +111,13 @@ class FuzzIT {
     @AfterAll
     static void finish() throws Exception {
         try {
-            FuzzRun.finish(run, bystanderSocket, server);
+            FuzzRun.finish(run, bystanderSocket);
         } finally {
-            try (TestBroker broker = TestBroker.connect()) {
-                broker.deleteTopology(); // the next class's producer declares it again, empty
-            }
-            BrokerUsers.deleteAll();
+            DeployedProducer.resetBroker(); // the next class finds the topology as the producer declared it, empty
         }
     }
 
     private static URI dashboard() {
-        return URI.create("ws://localhost:" + server.port() + "/dashboard");
+        return URI.create("ws://localhost:" + server.process().port() + "/dashboard");
     }
 }

@@ -143,7 +143,12 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
-    void deleteTopology() throws IOException, TimeoutException {
+    /**
+     * Puts the topology back as the producer declared it, empty: deletes the work queues and what the exercises add,
+     * then declares it again with the module's defaults. The exchanges tasks, tasks.dlx and tasks.events stay: the
+     * running producer publishes to the first, and its status feed's queue is bound to the other two.
+     */
+    void resetTopology() throws IOException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.queueDelete(TaskTopology.QUEUE);
             channel.queueDelete(TaskTopology.DEAD_LETTER_QUEUE);
@@ -154,10 +159,10 @@ final class TestBroker implements AutoCloseable {
                 channel.queueDelete("tasks.retry." + attempt);
                 channel.exchangeDelete("tasks.retry." + attempt);
             }
-            channel.exchangeDelete(TaskTopology.EXCHANGE);
-            channel.exchangeDelete(TaskTopology.DEAD_LETTER_EXCHANGE);
-            channel.exchangeDelete(TaskTopology.EVENTS_EXCHANGE);
         }
+        java.util.Properties defaults = BrokerUsers.defaults();
+        TaskTopology.declare(connection, Integer.parseInt(defaults.getProperty("tasks.max-attempts")),
+                Integer.parseInt(defaults.getProperty("tasks.max-length")));
     }
 
     Connection connection() {
