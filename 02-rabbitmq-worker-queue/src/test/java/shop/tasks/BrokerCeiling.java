@@ -98,7 +98,7 @@ final class BrokerCeiling {
             Drain drain;
             try {
                 drain = timeDrain(broker, PERF_QUEUE, timed, Duration.ofSeconds(120 + timed / 100),
-                        () -> cpuNanos(PerfTest.class.getName()), () -> 0);
+                        () -> draining.process().info().totalCpuDuration().map(Duration::toNanos).orElse(0L), () -> 0);
             } finally {
                 draining.close();
             }
@@ -204,29 +204,33 @@ final class BrokerCeiling {
      * consumer's prefetched, unacknowledged ones are outside it at both ends, and the window holds
      * exactly {@code timed} deliveries.
      */
-    static Drain timeDrain(TestBroker broker, String queue, int timed, Duration atMost, LongSupplier cpu, LongSupplier otherCpu) {
+    static Drain timeDrain(TestBroker broker, String queue, int timed, Duration atMost, LongSupplier cpu, LongSupplier otherCpu)
+            throws java.io.IOException, java.util.concurrent.TimeoutException {
         AtomicLong start = new AtomicLong();
         AtomicLong end = new AtomicLong();
         long[] cpuAt = new long[4];
         AtomicLong firstReady = new AtomicLong(-1);
-        await("queue " + queue + " drained").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
-                .until(() -> {
-                    long ready = broker.ready(queue);
-                    long now = System.nanoTime();
-                    firstReady.compareAndSet(-1, ready);
-                    if (start.get() == 0 && ready <= timed) {
-                        start.set(now);
-                        cpuAt[0] = cpu.getAsLong();
-                        cpuAt[2] = otherCpu.getAsLong();
-                    }
-                    if (ready == 0) {
-                        end.set(now);
-                        cpuAt[1] = cpu.getAsLong();
-                        cpuAt[3] = otherCpu.getAsLong();
-                        return true;
-                    }
-                    return false;
-                });
+        // One channel for all the samples, not one each (TestBroker.ready): an in-process consumer pays for the polls.
+        try (Channel channel = broker.connection().createChannel()) {
+            await("queue " + queue + " drained").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        long ready = channel.queueDeclarePassive(queue).getMessageCount();
+                        long now = System.nanoTime();
+                        firstReady.compareAndSet(-1, ready);
+                        if (start.get() == 0 && ready <= timed) {
+                            start.set(now);
+                            cpuAt[0] = cpu.getAsLong();
+                            cpuAt[2] = otherCpu.getAsLong();
+                        }
+                        if (ready == 0) {
+                            end.set(now);
+                            cpuAt[1] = cpu.getAsLong();
+                            cpuAt[3] = otherCpu.getAsLong();
+                            return true;
+                        }
+                        return false;
+                    });
+        }
         if (firstReady.get() <= timed) {
             throw new IllegalStateException("the first sample of " + queue + " already showed " + firstReady.get()
                     + " ready, so the timed window began before it; raise -Dexperiment.warmup");

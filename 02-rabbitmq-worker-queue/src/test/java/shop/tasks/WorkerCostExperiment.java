@@ -56,7 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * rows with an effect and events left one effect file and one done event per task.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=WorkerCostExperiment -Dexperiment.tasks=20000}
- * (also {@code -Dexperiment.warmup}).
+ * (also {@code -Dexperiment.warmup}, and {@code -Dexperiment.costs=LOGS} for some rows only, to profile one).
  */
 @ExtendWith(RabbitVhost.class)
 class WorkerCostExperiment {
@@ -83,10 +83,13 @@ class WorkerCostExperiment {
 
     @Test
     void eachOfTheWorkersCostsAddedInTurnShowsWhereItsTimeGoes() throws Exception {
-        int tasks = ExperimentProperties.integer("experiment.tasks", 1_000);
+        int tasks = ExperimentProperties.integer("experiment.tasks", 400);
         // Drained first and not timed: the consumer is past its set-up, the queue still holds `tasks` behind it.
-        int warmup = ExperimentProperties.integer("experiment.warmup", 300);
+        int warmup = ExperimentProperties.integer("experiment.warmup", 200);
         int total = warmup + tasks;
+        // Some rows only, for a profile of one of them: -Dexperiment.costs=LOGS
+        List<Cost> costs = Stream.of(System.getProperty("experiment.costs", "ACK,JSON,EFFECT,EVENTS,LOGS").split(","))
+                .map(name -> Cost.valueOf(name.strip())).toList();
         List<String> notes = new ArrayList<>();
         Map<Integer, BrokerCeiling.Drain> perfTest = new HashMap<>();
         Map<Cost, Map<Integer, BrokerCeiling.Drain>> rows = new EnumMap<>(Cost.class);
@@ -102,7 +105,7 @@ class WorkerCostExperiment {
             for (int prefetch : PREFETCHES) {
                 perfTest.put(prefetch, drainWithPerfTest(broker, prefetch, 1, total, tasks, notes));
             }
-            for (Cost cost : Cost.values()) {
+            for (Cost cost : costs) {
                 for (int prefetch : PREFETCHES) {
                     rows.computeIfAbsent(cost, c -> new HashMap<>()).put(prefetch, drain(broker, cost, prefetch, total, tasks));
                 }
@@ -124,7 +127,7 @@ class WorkerCostExperiment {
                 "CPU per task (1 / 100)");
         table.row("RabbitMQ PerfTest (own JVM), the ceiling", rate(perfTest.get(1).perSecond()), "100%",
                 rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1)) + " / " + micros(perfTest.get(100)));
-        for (Cost cost : Cost.values()) {
+        for (Cost cost : costs) {
             BrokerCeiling.Drain one = rows.get(cost).get(1);
             BrokerCeiling.Drain hundred = rows.get(cost).get(100);
             table.row(cost.what, rate(one.perSecond()), share(one, perfTest.get(1)),
@@ -138,7 +141,8 @@ class WorkerCostExperiment {
                         + "manual ack, its own 1,000-byte persistent messages, on a quorum queue with the tasks queue's arguments; "
                         + "its CPU per message is its own JVM's.")
                 .note("Log lines: the worker's logger to a file in target/ through JUL's FileHandler and SimpleFormatter "
-                        + "(a synchronous handler, as a console is).");
+                        + "(a synchronous handler, as a console is).")
+                .note("This JVM's CPU includes the stopwatch's own polls (a passive queue declare every 5 ms) and the JIT compiling each row's new code.");
         notes.forEach(table::note);
         table.note("Machine: " + Machine.describe()).print();
     }
