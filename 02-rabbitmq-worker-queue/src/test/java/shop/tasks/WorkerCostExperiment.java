@@ -65,6 +65,8 @@ class WorkerCostExperiment {
     /** The dashboard's stand-in: a queue bound to every event, so the broker routes them as it does for the producer. */
     private static final String EVENTS_QUEUE = "worker-cost.events";
     private static final int[] PREFETCHES = {1, 100};
+    /** What the stopwatch's own polls cost this JVM, in CPU nanoseconds per second of polling. */
+    private static double pollCpuPerSecond;
 
     /** One row: the worker's costs up to and including this one. */
     enum Cost {
@@ -102,6 +104,9 @@ class WorkerCostExperiment {
                 channel.queueDeclare(EVENTS_QUEUE, false, false, false, null);
                 channel.queueBind(EVENTS_QUEUE, TaskTopology.EVENTS_EXCHANGE, "#");
             }
+            pollCpuPerSecond = stopwatchCpuPerSecond(broker);
+            notes.add(String.format(Locale.ROOT, "The stopwatch's polls cost this JVM %.1f ms of CPU per second (measured on "
+                    + "the empty queue first); subtracted from each row's CPU.", pollCpuPerSecond / 1e6));
             for (int prefetch : PREFETCHES) {
                 perfTest.put(prefetch, drainWithPerfTest(broker, prefetch, 1, total, tasks, notes));
             }
@@ -126,12 +131,12 @@ class WorkerCostExperiment {
                 "consumer", "prefetch 1: tasks/s", "of PerfTest", "prefetch 100: tasks/s", "of PerfTest",
                 "CPU per task (1 / 100)");
         table.row("RabbitMQ PerfTest (own JVM), the ceiling", rate(perfTest.get(1).perSecond()), "100%",
-                rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1)) + " / " + micros(perfTest.get(100)));
+                rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1), false) + " / " + micros(perfTest.get(100), false));
         for (Cost cost : costs) {
             BrokerCeiling.Drain one = rows.get(cost).get(1);
             BrokerCeiling.Drain hundred = rows.get(cost).get(100);
             table.row(cost.what, rate(one.perSecond()), share(one, perfTest.get(1)),
-                    rate(hundred.perSecond()), share(hundred, perfTest.get(100)), micros(one) + " / " + micros(hundred));
+                    rate(hundred.perSecond()), share(hundred, perfTest.get(100)), micros(one, true) + " / " + micros(hundred, true));
         }
         table.note("Targets: the bare consumer >= 50% of PerfTest at prefetch 1 and 100; the real Worker >= 50% at prefetch 1, "
                         + ">= 25% at 100, with CPU per task at most half of the 1.2 ms measured before.")
@@ -142,7 +147,7 @@ class WorkerCostExperiment {
                         + "its CPU per message is its own JVM's.")
                 .note("Log lines: the worker's logger to a file in target/ through JUL's FileHandler and SimpleFormatter "
                         + "(a synchronous handler, as a console is).")
-                .note("This JVM's CPU includes the stopwatch's own polls (a passive queue declare every 5 ms) and the JIT compiling each row's new code.");
+                .note("This JVM's CPU includes its garbage collection and the JIT compiling each row's new code, as PerfTest's includes its own.");
         notes.forEach(table::note);
         table.note("Machine: " + Machine.describe()).print();
     }
@@ -306,7 +311,21 @@ class WorkerCostExperiment {
         return String.format(Locale.ROOT, "%.0f%%", 100 * consumer.perSecond() / ceiling.perSecond());
     }
 
-    private static String micros(BrokerCeiling.Drain drain) {
-        return String.format(Locale.ROOT, "%,.0f µs", drain.cpuNanos() / 1e3 / drain.messages());
+    /** CPU per message; for this JVM's consumers without the stopwatch's polls (PerfTest's are in another JVM). */
+    private static String micros(BrokerCeiling.Drain drain, boolean inProcess) {
+        double cpu = drain.cpuNanos() - (inProcess ? pollCpuPerSecond * drain.nanos() / 1e9 : 0);
+        return String.format(Locale.ROOT, "%,.0f µs", cpu / 1e3 / drain.messages());
+    }
+
+    /** Polls the empty tasks queue as {@link BrokerCeiling#timeDrain} does, for 2 s, and returns this JVM's CPU per second. */
+    private static double stopwatchCpuPerSecond(TestBroker broker) throws Exception {
+        try (Channel channel = broker.connection().createChannel()) {
+            long startCpu = CpuUsage.thisJvm();
+            long start = System.nanoTime();
+            await("2 s of polls").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> channel.queueDeclarePassive(TaskTopology.QUEUE).getMessageCount() < 0
+                            || System.nanoTime() - start > 2_000_000_000L);
+            return (CpuUsage.thisJvm() - startCpu) * 1e9 / (System.nanoTime() - start);
+        }
     }
 }
