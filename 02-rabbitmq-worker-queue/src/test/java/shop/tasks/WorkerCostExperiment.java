@@ -6,7 +6,6 @@ import static shop.tasks.BrokerCeiling.BODY_BYTES;
 import static shop.tasks.BrokerCeiling.drainWithPerfTest;
 import static shop.tasks.BrokerCeiling.preloadTasks;
 import static shop.tasks.BrokerCeiling.rate;
-import static shop.tasks.BrokerCeiling.timeDrain;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -65,8 +64,6 @@ class WorkerCostExperiment {
     /** The dashboard's stand-in: a queue bound to every event, so the broker routes them as it does for the producer. */
     private static final String EVENTS_QUEUE = "worker-cost.events";
     private static final int[] PREFETCHES = {1, 100};
-    /** What the stopwatch's own polls cost this JVM, in CPU nanoseconds per second of polling. */
-    private static double pollCpuPerSecond;
 
     /** One row: the worker's costs up to and including this one. */
     enum Cost {
@@ -104,9 +101,6 @@ class WorkerCostExperiment {
                 channel.queueDeclare(EVENTS_QUEUE, false, false, false, null);
                 channel.queueBind(EVENTS_QUEUE, TaskTopology.EVENTS_EXCHANGE, "#");
             }
-            pollCpuPerSecond = stopwatchCpuPerSecond(broker);
-            notes.add(String.format(Locale.ROOT, "The stopwatch's polls cost this JVM %.1f ms of CPU per second (measured on "
-                    + "the empty queue first); subtracted from each row's CPU.", pollCpuPerSecond / 1e6));
             for (int prefetch : PREFETCHES) {
                 perfTest.put(prefetch, drainWithPerfTest(broker, prefetch, 1, total, tasks, notes));
             }
@@ -131,20 +125,21 @@ class WorkerCostExperiment {
                 "consumer", "prefetch 1: tasks/s", "of PerfTest", "prefetch 100: tasks/s", "of PerfTest",
                 "CPU per task (1 / 100)");
         table.row("RabbitMQ PerfTest (own JVM), the ceiling", rate(perfTest.get(1).perSecond()), "100%",
-                rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1), false) + " / " + micros(perfTest.get(100), false));
+                rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1)) + " / " + micros(perfTest.get(100)));
         for (Cost cost : costs) {
             BrokerCeiling.Drain one = rows.get(cost).get(1);
             BrokerCeiling.Drain hundred = rows.get(cost).get(100);
             table.row(cost.what, rate(one.perSecond()), share(one, perfTest.get(1)),
-                    rate(hundred.perSecond()), share(hundred, perfTest.get(100)), micros(one, true) + " / " + micros(hundred, true));
+                    rate(hundred.perSecond()), share(hundred, perfTest.get(100)), micros(one) + " / " + micros(hundred));
         }
         table.note("Targets: the bare consumer >= 50% of PerfTest at prefetch 1 and 100; the real Worker >= 50% at prefetch 1, "
                         + ">= 25% at 100, with CPU per task at most half of the 1.2 ms measured before.")
                 .note("Consumers: this test's JVM, the worker's own classes on one JMS connection and session per row "
-                        + "(the worker's factory settings, the test's broker user); CPU per task is this JVM's CPU while timed.")
+                        + "(the worker's factory settings, the test's broker user); timed from inside, from the last "
+                        + "untimed task settled to the last task settled; CPU per task is this JVM's CPU in that time.")
                 .note("PerfTest " + PerfTest.class.getPackage().getImplementationVersion() + ": -x 0 -y 1 --qos <prefetch>, "
                         + "manual ack, its own 1,000-byte persistent messages, on a quorum queue with the tasks queue's arguments; "
-                        + "its CPU per message is its own JVM's.")
+                        + "timed by the queue's ready count (passive declares every 5 ms); its CPU per message is its own JVM's.")
                 .note("Log lines: the worker's logger to a file in target/ through JUL's FileHandler and SimpleFormatter "
                         + "(a synchronous handler, as a console is).")
                 .note("This JVM's CPU includes its garbage collection and the JIT compiling each row's new code, as PerfTest's includes its own.");
@@ -159,13 +154,19 @@ class WorkerCostExperiment {
         List<String> ids = preloadTasks(broker, total);
         TaskSettings settings = settings(prefetch, cost);
         Outbox outbox = new Outbox(OUTBOX);
-        AtomicLong settled = new AtomicLong();
+        Stopwatch settled = new Stopwatch(total - timed, total);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BrokerCeiling.Drain drain;
         Connection connection = connect(prefetch);
         try {
             if (cost == Cost.LOGS) {
-                Heartbeat heartbeat = new Heartbeat();
+                Heartbeat heartbeat = new Heartbeat() {
+                    @Override
+                    void done() { // Progress.done, just before the commit: the real Worker's own count
+                        super.done();
+                        settled.settle();
+                    }
+                };
                 heartbeat.settings = settings;
                 Progress progress = new Progress(connection, settings, heartbeat,
                         why -> failure.compareAndSet(null, new AssertionError("the worker broke: " + why)));
@@ -178,11 +179,10 @@ class WorkerCostExperiment {
                         .setMessageListener(partial(cost, session, settings, outbox, events, settled, failure));
             }
             connection.start();
-            drain = timeDrain(broker, TaskTopology.QUEUE, timed, Duration.ofSeconds(120 + timed / 50),
-                    CpuUsage::thisJvm, () -> 0);
-            await(cost + " at prefetch " + prefetch + ": every task settled").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> failure.get() != null || (cost.compareTo(Cost.EFFECT) >= 0 ? effects() : settled.get()) >= total);
+            await(cost + " at prefetch " + prefetch + ": every task settled").atMost(Duration.ofSeconds(120 + timed / 20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> failure.get() != null || settled.count() >= total);
+            drain = settled.drain();
         } finally {
             // Waits for a listener still in onMessage, so its commit is in before the count below.
             connection.close();
@@ -203,7 +203,7 @@ class WorkerCostExperiment {
      * running, work, effect, done, commit. The last row is Worker itself, whose Progress adds the log lines.
      */
     private static MessageListener partial(Cost cost, Session session, TaskSettings settings, Outbox outbox,
-                                           WorkerEvents events, AtomicLong settled, AtomicReference<Throwable> failure) {
+                                           WorkerEvents events, Stopwatch settled, AtomicReference<Throwable> failure) {
         return message -> {
             try {
                 if (cost.compareTo(Cost.JSON) >= 0) {
@@ -223,11 +223,49 @@ class WorkerCostExperiment {
                     }
                 }
                 session.commit();
-                settled.incrementAndGet();
+                settled.settle();
             } catch (Exception | AssertionError e) {
                 failure.compareAndSet(null, e);
             }
         };
+    }
+
+    /**
+     * Times an in-process consumer from inside: from its {@code from}th settled task to its {@code to}th, with this
+     * JVM's CPU in between. No polling, which would cost the measured JVM more than some of the rows (a passive declare
+     * every 5 ms cost 0.14 cores on a loaded box); PerfTest, in a JVM of its own, is timed by the queue's ready count.
+     */
+    private static final class Stopwatch {
+        private final long from;
+        private final long to;
+        private final AtomicLong settled = new AtomicLong();
+        private volatile long startNanos;
+        private volatile long startCpu;
+        private volatile BrokerCeiling.Drain drain;
+
+        Stopwatch(long from, long to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        void settle() {
+            long n = settled.incrementAndGet();
+            if (n == from) {
+                startNanos = System.nanoTime();
+                startCpu = CpuUsage.thisJvm();
+            } else if (n == to) {
+                drain = new BrokerCeiling.Drain((int) (to - from), System.nanoTime() - startNanos,
+                        CpuUsage.thisJvm() - startCpu, 0);
+            }
+        }
+
+        long count() {
+            return settled.get();
+        }
+
+        BrokerCeiling.Drain drain() {
+            return drain;
+        }
     }
 
     /** The worker's settings, as its config keys would set them; the id names the row in the events' routing keys. */
@@ -311,21 +349,7 @@ class WorkerCostExperiment {
         return String.format(Locale.ROOT, "%.0f%%", 100 * consumer.perSecond() / ceiling.perSecond());
     }
 
-    /** CPU per message; for this JVM's consumers without the stopwatch's polls (PerfTest's are in another JVM). */
-    private static String micros(BrokerCeiling.Drain drain, boolean inProcess) {
-        double cpu = drain.cpuNanos() - (inProcess ? pollCpuPerSecond * drain.nanos() / 1e9 : 0);
-        return String.format(Locale.ROOT, "%,.0f µs", cpu / 1e3 / drain.messages());
-    }
-
-    /** Polls the empty tasks queue as {@link BrokerCeiling#timeDrain} does, for 2 s, and returns this JVM's CPU per second. */
-    private static double stopwatchCpuPerSecond(TestBroker broker) throws Exception {
-        try (Channel channel = broker.connection().createChannel()) {
-            long startCpu = CpuUsage.thisJvm();
-            long start = System.nanoTime();
-            await("2 s of polls").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
-                    .until(() -> channel.queueDeclarePassive(TaskTopology.QUEUE).getMessageCount() < 0
-                            || System.nanoTime() - start > 2_000_000_000L);
-            return (CpuUsage.thisJvm() - startCpu) * 1e9 / (System.nanoTime() - start);
-        }
+    private static String micros(BrokerCeiling.Drain drain) {
+        return String.format(Locale.ROOT, "%,.0f µs", drain.cpuNanos() / 1e3 / drain.messages());
     }
 }
