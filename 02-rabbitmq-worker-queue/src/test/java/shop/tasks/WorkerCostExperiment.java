@@ -54,8 +54,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * PerfTest's rate, and this JVM's CPU per task; asserts only that every task was settled exactly once, and that the
  * rows with an effect and events left one effect file and one done event per task.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=WorkerCostExperiment -Dexperiment.tasks=20000}
- * (also {@code -Dexperiment.warmup}, and {@code -Dexperiment.costs=LOGS} for some rows only, to profile one).
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=WorkerCostExperiment -Dexperiment.tasks=20000 -Dexperiment.warmup=2000}
+ * (and {@code -Dexperiment.costs=LOGS} for some rows only, to profile one).
  */
 @ExtendWith(RabbitVhost.class)
 class WorkerCostExperiment {
