@@ -21,6 +21,9 @@ public final class Outbox {
     /** What happened to a task's effect. */
     public enum Outcome { APPLIED, ALREADY_APPLIED }
 
+    /** This process, in each draft's name: two processes that work on the same task write two drafts. */
+    private static final long PID = ProcessHandle.current().pid();
+
     private final Path dir;
 
     public Outbox(Path dir) {
@@ -45,9 +48,9 @@ public final class Outbox {
         // Write the whole file under a temporary name, then link it under the task's id. link(2)
         // fails when the name exists, so of two workers with the same task exactly one wins, and
         // nobody ever sees a half-written effect.
-        Path draft = Files.createTempFile(drafts(), task.id(), ".tmp");
+        Path draft = draftOf(task);
         try {
-            Files.writeString(draft, content(task), StandardCharsets.UTF_8);
+            Files.write(draft, content(task).getBytes(StandardCharsets.UTF_8));
             Files.createLink(target, draft);
             return Outcome.APPLIED;
         } catch (FileAlreadyExistsException e) {
@@ -57,6 +60,14 @@ public final class Outbox {
         }
     }
     // end::apply-once[]
+
+    /**
+     * The draft's name is this process's and this thread's own, and a thread works on one task at a time: so it is
+     * written with one open(2), where Files.createTempFile made two (and drew a random name).
+     */
+    private Path draftOf(Task task) {
+        return drafts().resolve(task.id() + "." + PID + "-" + Thread.currentThread().threadId() + ".tmp");
+    }
 
     private Path drafts() {
         return dir.resolve(".drafts");

@@ -40,7 +40,8 @@ public final class CpuUsage {
         return String.format(Locale.ROOT, "%s %.1f s CPU (%.2f cores)", name, cpu, cpu / wallSeconds);
     }
 
-    private static long thisJvm() {
+    /** CPU time this JVM has used so far, in nanoseconds (-1 when the OS does not say): for an experiment whose consumer runs in-process. */
+    public static long thisJvm() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
