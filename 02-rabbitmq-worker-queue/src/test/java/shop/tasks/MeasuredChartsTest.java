@@ -14,6 +14,8 @@ class MeasuredChartsTest implements MeasuredCharts {
                 MeasuredChart.of("LatencyExperiment.md", Charts.latency("Submit to done, at a fixed 200 tasks/s", "submit to done")),
                 MeasuredChart.of("ScalingExperiment.md", Charts.scaling("Add workers, go faster (50 ms of work per task)", "workers", "speedup", "worker")),
                 MeasuredChart.of("ThroughputExperiment.md", Charts.barsPerRow("The worker against RabbitMQ PerfTest, same run",
-                        "messages drained per second", "worker tasks/s", "PerfTest msg/s")));
+                        "messages drained per second", "worker tasks/s", "PerfTest msg/s")),
+                MeasuredChart.of("WorkerCostExperiment.md", Charts.barsPerRow("Where a worker's time goes: one cost added per row",
+                        "tasks drained per second", "prefetch 1: tasks/s", "prefetch 100: tasks/s")));
     }
 }

@@ -114,7 +114,7 @@ class WorkerCostExperiment {
         } finally {
             try (TestBroker broker = TestBroker.connect(); Channel channel = broker.connection().createChannel()) {
                 channel.queueDelete(EVENTS_QUEUE);
-                broker.deleteTopology(); // declared with this run's x-max-length: a later class declares its own
+                broker.resetTopology(); // declared with this run's x-max-length: back to the module's defaults for the next class
             }
             workerLog.removeHandler(log);
             workerLog.setUseParentHandlers(true);

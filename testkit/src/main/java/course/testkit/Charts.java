@@ -264,7 +264,9 @@ public final class Charts {
         NumberAxis values = new NumberAxis(valueAxis);
         values.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         values.setUpperMargin(0.12);
-        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis(categoryAxis), values, renderer);
+        CategoryAxis categories = new CategoryAxis(categoryAxis);
+        categories.setMaximumCategoryLabelLines(4); // a row's label is a phrase: wrapped, not cut to "a J..."
+        CategoryPlot plot = new CategoryPlot(data, categories, values, renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
         return ChartStyle.apply(new JFreeChart(title, ChartStyle.TITLE, plot, true), table);
     }
