@@ -71,7 +71,8 @@ class DashboardBrowserIT extends DeployedProducer {
         assertThat(page.byTestId("my-tasks").locator("li[data-status=QUEUED]")).hasCount(3);
 
         // A worker starts: it appears on the dashboard, holds one report at a time (prefetch 1), and drains the queue.
-        worker = startWorker("dashboard-worker", Map.of("tasks.work-ms.report", "1500"));
+        // One consumer (the default is 4), so that it visibly holds one report at a time.
+        worker = startWorker("dashboard-worker", Map.of("tasks.work-ms.report", "1500", "tasks.worker.concurrency", "1"));
         // Booting takes 12-20 s on a quiet machine and over a minute on a busy one: wait for it here,
         // so that the page's 20 s timeouts below measure the dashboard, not the boot.
         worker.awaitLog(Pattern.compile(" \\[\\*] dashboard-worker waiting for tasks"));

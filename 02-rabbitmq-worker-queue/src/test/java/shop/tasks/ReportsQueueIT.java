@@ -31,9 +31,10 @@ class ReportsQueueIT extends DeployedProducer {
 
     @Test
     void anEmailSubmittedBehindFiftySlowReportsIsDoneAtOnceWhenReportsHaveAQueueOfTheirOwn() throws Exception {
+        // One consumer each (the default is 4), so the reports go one a second and the counts below stay countable.
         PayaraProcess reportsWorker = startWorker("reports-w1",
-                Map.of("tasks.reports-queue", "true", "tasks.worker.queue", REPORTS));
-        PayaraProcess emailWorker = startWorker("emails-w1", Map.of("tasks.reports-queue", "true"));
+                Map.of("tasks.reports-queue", "true", "tasks.worker.queue", REPORTS, "tasks.worker.concurrency", "1"));
+        PayaraProcess emailWorker = startWorker("emails-w1", Map.of("tasks.reports-queue", "true", "tasks.worker.concurrency", "1"));
         WORKERS.add(reportsWorker);
         WORKERS.add(emailWorker);
         // Each worker declares the topology before it says it is waiting.

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The article's "add more consumers to process faster", measured: the same kind of batch (50 ms of work
- * per task) drained by 1, 2, 4 (and, full size, 8) worker processes, each at the default concurrency 1
- * and prefetch 1. Workers are added between phases (1, +1, +2, +4), so each boots once. Prints the
+ * per task) drained by 1, 2, 4 (and, full size, 8) worker processes, each with one consumer (concurrency 1)
+ * at prefetch 1. Workers are added between phases (1, +1, +2, +4), so each boots once. Prints the
  * speedup over one worker; asserts only that every task was done exactly once.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ScalingExperiment -Dexperiment.max-workers=8 -Dexperiment.tasks-per-worker=200}
@@ -108,7 +108,8 @@ class ScalingExperiment extends DeployedProducer {
         List<PayaraProcess> booting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = "scaling-w" + (WORKERS.size() + 1);
-            PayaraProcess worker = startWorker(id, Map.of());
+            // One consumer each, not the default 4: the lesson adds processes, so each adds exactly one consumer.
+            PayaraProcess worker = startWorker(id, Map.of("tasks.worker.concurrency", "1"));
             WORKERS.add(worker);
             booting.add(worker);
         }

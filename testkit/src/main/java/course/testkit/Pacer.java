@@ -38,13 +38,23 @@ public final class Pacer {
         return new Pacer(perSecond, new SplittableRandom(seed));
     }
 
-    /** Parks until the next scheduled send. This is pacing, not waiting for a condition. */
-    public void awaitNext() {
+    /**
+     * Parks until the next scheduled send, and returns the {@link System#nanoTime()} it was scheduled for.
+     * This is pacing, not waiting for a condition.
+     *
+     * <p>Measure latency from the returned time, as wrk2 and Gatling do, not from when the loop got round
+     * to sending: a sender that was held up (a blocking send, a GC pause, a busy CPU) sends late and then in
+     * a burst, and timing from the late send would leave out exactly the wait a user at that rate would
+     * have seen ("coordinated omission").
+     */
+    public long awaitNext() {
+        long scheduled = nextNanos;
         long now;
-        while ((now = System.nanoTime()) < nextNanos) {
-            LockSupport.parkNanos(nextNanos - now);
+        while ((now = System.nanoTime()) < scheduled) {
+            LockSupport.parkNanos(scheduled - now);
         }
         nextNanos += random == null ? (long) meanIntervalNanos
                 : (long) (-Math.log(1 - random.nextDouble()) * meanIntervalNanos);
+        return scheduled;
     }
 }

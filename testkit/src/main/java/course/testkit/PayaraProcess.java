@@ -119,10 +119,17 @@ public final class PayaraProcess implements AutoCloseable {
         return awaitLog(READY);
     }
 
+    /**
+     * How long {@link #awaitLog} waits: 180 s, ten times a quiet boot. A machine shared with other builds (load 20
+     * and more on 2 cores) can take longer to boot two processes at once; {@code -Dpayara.await-seconds} raises it
+     * there, and changes nothing that is measured.
+     */
+    private static final long AWAIT_SECONDS = Long.getLong("payara.await-seconds", 180);
+
     /** Waits for a line matching the pattern, for example a log marker such as {@code " [x] Received 'email #"}. */
     public PayaraProcess awaitLog(Pattern pattern) {
         try {
-            await(name + " to print " + pattern).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+            await(name + " to print " + pattern).atMost(Duration.ofSeconds(AWAIT_SECONDS)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         List<String> seen = lines();
                         if (seen.stream().anyMatch(l -> FAILED.matcher(l).find())) {
@@ -137,7 +144,7 @@ public final class PayaraProcess implements AutoCloseable {
                     });
         } catch (ConditionTimeoutException e) {
             // The process is alive but silent about what we wait for: its own words say why, its threads where it is.
-            throw new IllegalStateException(name + " did not print " + pattern + " within 180 s" + threadDump() + lastLines(), e);
+            throw new IllegalStateException(name + " did not print " + pattern + " within " + AWAIT_SECONDS + " s" + threadDump() + lastLines(), e);
         }
         return this;
     }
