@@ -1,5 +1,6 @@
 package shop.chat;
 
+import course.testkit.ArquillianJit;
 import course.testkit.ModuleWar;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The base of every black-box test of this module: Arquillian deploys the module's real WAR to a real
  * Payara Micro (one boot per test class), and the test drives it from outside as a user would.
  */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({ArquillianJit.class, ArquillianExtension.class})
 @RunAsClient
 abstract class DeployedChat {
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
+import course.testkit.FullJit;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
 import course.testkit.Pacer;
@@ -31,12 +32,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The article's "it scales by how many open connections a server can hold", measured: many members in
  * one room, a steady rate of broadcasts, and the latency of every single delivery. Prints a table with
  * the targets next to the measured values; asserts only that every member got every message once.
  */
+@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
 class FanOutExperiment extends DeployedChat {
 
     private static final String ROOM = "fan-out";

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
+import course.testkit.FullJit;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
 import course.testkit.Pacer;
@@ -33,12 +34,14 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The article's "smaller frames than HTTP" and "low latency" claims, measured: the same chat messages
  * reach one reader by WebSocket push and another by HTTP polling every second (the baseline), each
  * through its own byte-counting proxy. Prints a table; asserts only what is deterministic.
  */
+@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
 class WireCostExperiment extends DeployedChat {
 
     private static final String ROOM = "wire-cost";

@@ -27,13 +27,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Failure lab 4: the broker itself goes down, freezes, or drops the producer's connection. It runs on a private RabbitMQ node of its own, so
  * the shared broker stays up, with the producer and the worker as plain Payara Micro processes
- * pointed at that node.
+ * pointed at that node. In order: the worker that drains the queue after the first restart is the running worker
+ * that the second restart must not lose (one worker boot less), and the last two need no worker.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrokerRestartIT {
 
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"R-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
@@ -43,6 +48,8 @@ class BrokerRestartIT {
 
     /** The private node's AMQP port, chosen before it starts: the producer boots pointed at it meanwhile. */
     private static int port;
+
+    private static final String WORKER = "restart-worker";
 
     private static PrivateBroker broker;
     private static PayaraProcess producer;
@@ -78,6 +85,7 @@ class BrokerRestartIT {
     }
 
     @Test
+    @Order(1)
     void theProducerSays503WhileTheBrokerIsDownAndPersistentTasksSurviveTheRestart() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
         assertThat(workers).noneMatch(PayaraProcess::isAlive); // the tasks must wait for a worker
@@ -108,19 +116,18 @@ class BrokerRestartIT {
                 assertThat(api.submit(EMAIL.formatted(20)).statusCode()).isEqualTo(202));
         assertThat(ready()).as("the 20 persistent tasks survived the restart, plus the new one").isEqualTo(21);
 
-        try (PayaraProcess worker = startWorker("restart-worker-1")) {
-            await().atMost(60, SECONDS).untilAsserted(() -> assertThat(ready()).isZero());
-            await().atMost(30, SECONDS).untilAsserted(() ->
-                    assertThat(ids).allSatisfy(id -> assertThat(api.status(id).getString("status")).isEqualTo("DONE")));
-            assertThat(worker.count(Pattern.compile(" \\[x\\] Done 'email #"))).isEqualTo(21);
-            worker.stop(); // the other test needs to be sure which worker does its task
-        }
+        PayaraProcess worker = runningWorker(); // and it stays, for the next test
+        await().atMost(60, SECONDS).untilAsserted(() -> assertThat(ready()).isZero());
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertThat(ids).allSatisfy(id -> assertThat(api.status(id).getString("status")).isEqualTo("DONE")));
+        assertThat(worker.count(Pattern.compile(" \\[x\\] Done 'email #"))).isEqualTo(21);
     }
 
     @Test
+    @Order(2)
     void aRunningWorkerReconnectsByItselfAfterTheBrokerRestarts() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
-        try (PayaraProcess worker = startWorker("restart-worker-2")) {
+        try (PayaraProcess worker = runningWorker()) {
             assertThat(workers).filteredOn(PayaraProcess::isAlive).containsExactly(worker);
 
             broker.stopNode();
@@ -132,9 +139,9 @@ class BrokerRestartIT {
             await().atMost(60, SECONDS).untilAsserted(() -> {
                 JsonObject status = api.status(id);
                 assertThat(status.getString("status")).isEqualTo("DONE");
-                assertThat(status.getString("worker")).isEqualTo("restart-worker-2");
+                assertThat(status.getString("worker")).isEqualTo(WORKER);
             });
-            assertThat(worker.count(Pattern.compile(" \\[\\*\\] restart-worker-2 waiting for tasks")))
+            assertThat(worker.count(Pattern.compile(" \\[\\*\\] " + WORKER + " waiting for tasks")))
                     .as("connected, then reconnected").isEqualTo(2);
             worker.stop(); // each test starts with no worker running, whatever the order
         }
@@ -142,6 +149,7 @@ class BrokerRestartIT {
 
     // tag::frozen[]
     @Test
+    @Order(3)
     void aFrozenBrokerGets503WithinTheConfirmTimeoutAndTheProducerRecoversByItselfAfterItThaws() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
         api.accepted(EMAIL.formatted(199)); // a producer that is connected and working, until the broker freezes
@@ -184,6 +192,7 @@ class BrokerRestartIT {
 
     // tag::dropped[]
     @Test
+    @Order(4)
     void aDroppedConnectionAnswers503ToEveryWaitingRequestAndARetryWithTheSameKeyMakesNoDuplicate() throws Exception {
         TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
         Map<String, String> bodies = new ConcurrentHashMap<>();
@@ -250,11 +259,13 @@ class BrokerRestartIT {
         }
     }
 
-    private static PayaraProcess startWorker(String id) {
-        Map<String, String> settings = settings("worker", id);
-        PayaraProcess worker = PayaraProcess.start(id, "tasks", settings);
-        workers.add(worker);
-        return worker.awaitLog(Pattern.compile(" \\[\\*\\] " + id + " waiting for tasks"));
+    /** The class's one worker: the running one, or a new one if none runs (the first test, or it failed before it). */
+    private static PayaraProcess runningWorker() {
+        return workers.stream().filter(PayaraProcess::isAlive).findFirst().orElseGet(() -> {
+            PayaraProcess worker = PayaraProcess.start(WORKER, "tasks", settings("worker", WORKER));
+            workers.add(worker);
+            return worker.awaitLog(Pattern.compile(" \\[\\*\\] " + WORKER + " waiting for tasks"));
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import course.testkit.ExperimentProperties;
+import course.testkit.FullJit;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
 import course.testkit.Pacer;
@@ -33,12 +34,13 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Latency from submit to done at a fixed rate: tasks are POSTed to the producer's REST API at a steady
  * 200 per second (an unthrottled sender would only measure how long the queue gets), two workers with
- * prefetch 1, first with one consumer each and then with four (the default), do 0-5 ms of work per task, and the
- * test's tap on tasks.events sees each task.done. Each latency is timed from the moment its POST was scheduled,
+ * prefetch 1, first with one consumer each and then with four (the default; the CI size runs four only), do 0-5 ms
+ * of work per task, and the test's tap on tasks.events sees each task.done. Each latency is timed from the moment its POST was scheduled,
  * as load tools do, and the p99 also from the moment it was really sent, to show the difference once. Prints
  * the percentiles and the deepest queue seen; asserts only that every accepted task was done exactly once.
  *
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * (also {@code -Dexperiment.rate}, {@code -Dexperiment.workers}, {@code -Dexperiment.max-work-ms},
  * {@code -Dexperiment.concurrency=1,4}).
  */
+@ExtendWith(FullJit.class) // its servers boot with the full JIT: their speed is what it measures
 class LatencyExperiment extends DeployedProducer {
 
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();
@@ -54,8 +57,12 @@ class LatencyExperiment extends DeployedProducer {
     /**
      * Consumers per worker, one run each: 1, then the default 4. At prefetch 1 every task costs a round
      * trip to the quorum queue besides its work, so one consumer does far fewer than 1000/workMs a second.
+     * The CI size (5 s) runs the default only: each run boots its own workers, and 5 s shows no steady state.
      */
-    private static final String CONCURRENCY = "1,4";
+    private static final String FULL_SIZE_CONCURRENCY = "1,4";
+    private static final String CI_CONCURRENCY = "4";
+    /** From this many seconds on, a run compares both: the full size is 60. */
+    private static final int FULL_SIZE_FROM_SECONDS = 30;
 
     @AfterAll
     static void stopWorkers() {
@@ -69,7 +76,8 @@ class LatencyExperiment extends DeployedProducer {
         int seconds = ExperimentProperties.integer("experiment.seconds", 5);
         int workerCount = ExperimentProperties.integer("experiment.workers", 2);
         int maxWorkMs = ExperimentProperties.integer("experiment.max-work-ms", 5);
-        List<Integer> concurrencies = Arrays.stream(System.getProperty("experiment.concurrency", CONCURRENCY).split(","))
+        String sized = seconds >= FULL_SIZE_FROM_SECONDS ? FULL_SIZE_CONCURRENCY : CI_CONCURRENCY;
+        List<Integer> concurrencies = Arrays.stream(System.getProperty("experiment.concurrency", sized).split(","))
                 .map(c -> Integer.parseInt(c.strip())).toList();
 
         List<Run> runs = new ArrayList<>();

@@ -1,5 +1,6 @@
 package shop.routing;
 
+import course.testkit.ArquillianJit;
 import course.testkit.ModuleWar;
 import course.testkit.RabbitVhost;
 import java.net.URL;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The base of every black-box test of this module: a vhost of this run's own on the real RabbitMQ, then
  * Arquillian deploys the module's real WAR to a real Payara Micro (one boot per test class) that uses it.
  */
-@ExtendWith({RabbitVhost.class, ArquillianExtension.class})
+@ExtendWith({RabbitVhost.class, ArquillianJit.class, ArquillianExtension.class})
 @RunAsClient
 public abstract class DeployedRouting {
 

@@ -3,6 +3,7 @@ package shop.orders;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import course.testkit.ExperimentProperties;
+import course.testkit.FullJit;
 import course.testkit.Machine;
 import course.testkit.RabbitVhost;
 import course.testkit.ResultTable;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * CI size 50 sessions; -Dexperiment.board-connections=500 for more.
  */
 @NeedsWebStomp
+@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
 class BoardConnectionsExperiment extends DeployedShop {
 
     @Test

@@ -1,5 +1,6 @@
 package shop.orders;
 
+import course.testkit.ArquillianJit;
 import course.testkit.ModuleWar;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and all three step services) on a real Payara Micro, in this run's own vhost. Each class starts
  * with an empty workflow and empty service stores.
  */
-@ExtendWith({RabbitVhost.class, WebStompCheck.class, ArquillianExtension.class})
+@ExtendWith({RabbitVhost.class, WebStompCheck.class, ArquillianJit.class, ArquillianExtension.class})
 @RunAsClient
 abstract class DeployedShop {
 

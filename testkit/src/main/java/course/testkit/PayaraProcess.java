@@ -102,6 +102,7 @@ public final class PayaraProcess implements AutoCloseable {
         // Its runtime folder goes into a temp folder of its own, which close() deletes, even after kill -9.
         Path tempFolder = tempFolderFor(name);
         command.add("-Djava.io.tmpdir=" + tempFolder);
+        command.addAll(FullJit.jvmOptions()); // C1 only, unless an experiment measures this process
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar, "--deploy", war.getAbsolutePath(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster", "--nohazelcast"));

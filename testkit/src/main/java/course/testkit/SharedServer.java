@@ -63,7 +63,9 @@ public final class SharedServer implements BeforeAllCallback {
     }
 
     private Running boot() {
-        PayaraProcess process = PayaraProcess.start(name, finalName, settings.get());
+        // A server for the whole run may serve experiments too: it boots once, with the full JIT they measure with.
+        PayaraProcess process = wholeRun ? FullJit.during(() -> PayaraProcess.start(name, finalName, settings.get()))
+                : PayaraProcess.start(name, finalName, settings.get());
         try {
             return new Running(process.awaitReady(), afterStop);
         } catch (RuntimeException e) {
