@@ -96,16 +96,19 @@ public final class PrivateCluster implements AutoCloseable {
     }
 
     /**
-     * The node that leads a quorum queue now, as a live node sees it
-     * ({@code rabbitmqctl list_queues -p vhost name leader}).
+     * The node that leads a quorum queue now, as a live node sees it ({@code rabbitmqctl list_queues -p vhost name
+     * leader pid}); for a classic queue, which has no leader, the node its process runs on.
      */
     public PrivateBroker leaderOf(String vhost, String queue) {
-        String listing = live().rabbitmqctl("list_queues", "-p", vhost, "name", "leader", "--quiet", "--no-table-headers");
-        for (String line : listing.strip().split("\n")) {
-            String[] columns = line.strip().split("\\s+");
-            if (columns.length == 2 && columns[0].equals(queue)) {
-                return nodes.stream().filter(node -> node.nodeName().equals(columns[1])).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("The queue " + queue + " is led by " + columns[1]
+        String listing = live().rabbitmqctl("list_queues", "-p", vhost, "name", "leader", "pid", "--quiet", "--no-table-headers");
+        for (String line : listing.split("\n")) {
+            String[] columns = line.split("\t");
+            if (columns.length == 3 && columns[0].equals(queue)) {
+                // a pid prints as <node.1.2.3>: the node is all before its three numbers
+                String node = !columns[1].isBlank() ? columns[1].strip()
+                        : columns[2].strip().replaceAll("^<(.*)\\.\\d+\\.\\d+\\.\\d+>$", "$1");
+                return nodes.stream().filter(n -> n.nodeName().equals(node)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("The queue " + queue + " is led by " + node
                                 + ", which is not a node of this cluster."));
             }
         }
