@@ -37,11 +37,19 @@ public final class PrivateCluster implements AutoCloseable {
      * installation, the calling test is skipped with one sentence saying what it needs ({@link PrivateBroker#NEEDS}).
      */
     public static PrivateCluster start(String name) {
+        return start(name, freePorts());
+    }
+
+    /**
+     * As {@link #start(String)}, on AMQP ports chosen before ({@link #freePorts()}): a test can boot the clients,
+     * pointed at {@link #addresses(List)}, while the nodes start.
+     */
+    public static PrivateCluster start(String name, List<Integer> ports) {
         PrivateBroker.requireScripts(PrivateBroker.scripts());
         List<CompletableFuture<PrivateBroker>> starting = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= ports.size(); i++) {
             String node = name + "-" + i;
-            int port = freePort();
+            int port = ports.get(i - 1);
             // Each on a thread of its own: a node boots in 5-10 s, most of it waiting, so three take little longer than one.
             starting.add(CompletableFuture.supplyAsync(() -> PrivateBroker.start(node, port), runnable -> {
                 Thread thread = new Thread(runnable, node + "-start");
@@ -81,7 +89,17 @@ public final class PrivateCluster implements AutoCloseable {
 
     /** Every node's AMQP address, {@code localhost:p1,localhost:p2,localhost:p3}: the clients' rabbitmq.addresses. */
     public String addresses() {
-        return nodes.stream().map(node -> "localhost:" + node.port()).collect(Collectors.joining(","));
+        return addresses(nodes.stream().map(PrivateBroker::port).toList());
+    }
+
+    /** The addresses of nodes on these AMQP ports, as {@link #addresses()} gives them once they run. */
+    public static String addresses(List<Integer> ports) {
+        return ports.stream().map(port -> "localhost:" + port).collect(Collectors.joining(","));
+    }
+
+    /** Three free AMQP ports for {@link #start(String, List)}, each with its Erlang distribution port free too. */
+    public static List<Integer> freePorts() {
+        return List.of(freePort(), freePort(), freePort());
     }
 
     /** The three nodes, in the order they were started; the first is the one the others joined. */
