@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>{@code probe.client=amqp|jms}: the publisher is a plain AMQP channel with confirms, or 02's own
  * {@link ConfirmedPublisher} on the RabbitMQ JMS client, which reconnects as the producer does (probe.on-nack does not
  * apply to it);</li>
+ * <li>{@code probe.restart-after}: seconds after the kill at which the killed node starts again (default: never);</li>
  * <li>{@code probe.seconds}: how long to watch after the kill (default 150).</li>
  * </ul>
  */
@@ -50,6 +51,7 @@ public final class ClusterFailoverProbe {
     private final String publisherOn = System.getProperty("probe.publisher", "leader");
     private final int watchSeconds = Integer.getInteger("probe.seconds", 150);
     private final boolean jms = System.getProperty("probe.client", "amqp").equals("jms");
+    private final int restartAfter = Integer.getInteger("probe.restart-after", -1);
     private final boolean newChannelOnNack = System.getProperty("probe.on-nack", "keep").equals("new-channel");
     /** Set by a nack when {@link #newChannelOnNack}: the publisher's next message goes out on a new channel. */
     private volatile boolean reopen;
@@ -120,6 +122,12 @@ public final class ClusterFailoverProbe {
             cluster.kill(leader);
             phase.set(1);
             for (int s = 0; s < watchSeconds; s++) {
+                if (s == restartAfter) {
+                    daemon("restart", () -> {
+                        leader.startNode();
+                        System.out.printf("t=%ds %s runs again%n", (System.nanoTime() - start) / 1_000_000_000L, leader.nodeName());
+                    }).start();
+                }
                 sleepSeconds(1);
                 long t = (System.nanoTime() - start) / 1_000_000_000L - 1;
                 int[] c = seconds.getOrDefault(t, new int[7]);
