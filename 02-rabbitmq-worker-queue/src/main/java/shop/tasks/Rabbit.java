@@ -1,12 +1,20 @@
 package shop.tasks;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.jms.admin.RMQConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -28,6 +36,9 @@ public class Rabbit {
     String host;
     @Inject @ConfigProperty(name = "rabbitmq.port")
     int port;
+    /** A cluster's nodes, {@code host:port,host:port,...}; absent or empty: the one node at rabbitmq.host and .port. */
+    @Inject @ConfigProperty(name = "rabbitmq.addresses")
+    Optional<String> addresses = Optional.empty(); // until injected: a Rabbit made by a unit test has one node
     @Inject @ConfigProperty(name = "rabbitmq.username")
     String username;
     @Inject @ConfigProperty(name = "rabbitmq.password")
@@ -52,8 +63,7 @@ public class Rabbit {
     public RMQConnectionFactory jms(User role, int prefetch, MetricsCollector watch) {
         Login login = login(role);
         RMQConnectionFactory factory = new RMQConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
+        nodes(factory); // one node, or a cluster's: before the login, which setting a cluster's nodes overwrites
         factory.setUsername(login.username());
         factory.setPassword(login.password());
         factory.setVirtualHost(virtualHost);
@@ -82,6 +92,43 @@ public class Rabbit {
         return factory;
     }
     // end::jms-factory[]
+
+    // tag::nodes[]
+    /**
+     * Where a JMS connection goes: with rabbitmq.addresses, a new connection tries the cluster's nodes one after the
+     * other and takes the first that answers, so a reconnect after a node died lands on a survivor. The client does not
+     * move a live connection itself: our own reconnect (Reconnecting) opens a new one.
+     */
+    private void nodes(RMQConnectionFactory factory) {
+        List<Address> cluster = cluster();
+        if (cluster.isEmpty()) {
+            factory.setHost(host);
+            factory.setPort(port);
+            return;
+        }
+        try {
+            // setUris also takes user, password and vhost from the first URI: the caller sets ours after it.
+            factory.setUris(cluster.stream().map(node -> options.scheme() + "://" + node.getHost() + ":" + node.getPort()).toList());
+        } catch (JMSException e) {
+            throw new IllegalArgumentException("rabbitmq.addresses: " + e.getMessage(), e);
+        }
+    }
+    // end::nodes[]
+
+    /**
+     * The nodes of rabbitmq.addresses, in a new random order each time (empty without the key): the client tries them
+     * in the order given, so the same order everywhere would put every connection on the first node.
+     */
+    List<Address> cluster() {
+        List<Address> nodes = new ArrayList<>(configuredNodes());
+        Collections.shuffle(nodes);
+        return nodes;
+    }
+
+    private List<Address> configuredNodes() {
+        return addresses.map(String::strip).filter(list -> !list.isEmpty())
+                .map(list -> Arrays.asList(Address.parseAddresses(list))).orElse(List.of());
+    }
 
     /** A plain AMQP connection factory for a role's own user, for what JMS cannot express. */
     public ConnectionFactory amqp(User role) {
@@ -117,7 +164,18 @@ public class Rabbit {
     }
 
     private ConnectionFactory amqp(String user, String secret) {
-        ConnectionFactory factory = new ConnectionFactory();
+        ConnectionFactory factory = cluster().isEmpty() ? new ConnectionFactory() : new ConnectionFactory() {
+            // A cluster: every new connection tries its nodes one after the other; the first that answers wins.
+            @Override
+            public com.rabbitmq.client.Connection newConnection(String clientProvidedName) throws IOException, TimeoutException {
+                return newConnection(cluster(), clientProvidedName);
+            }
+
+            @Override
+            public com.rabbitmq.client.Connection newConnection() throws IOException, TimeoutException {
+                return newConnection((String) null);
+            }
+        };
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(user);
@@ -130,6 +188,9 @@ public class Rabbit {
     }
 
     public String describe() {
-        return options.scheme() + "://" + host + ":" + port + (virtualHost.equals("/") ? "" : "/" + virtualHost);
+        List<Address> cluster = configuredNodes();
+        String nodes = cluster.isEmpty() ? host + ":" + port
+                : cluster.stream().map(node -> node.getHost() + ":" + node.getPort()).collect(Collectors.joining(","));
+        return options.scheme() + "://" + nodes + (virtualHost.equals("/") ? "" : "/" + virtualHost);
     }
 }

@@ -25,6 +25,8 @@ public final class ConfirmedPublisher {
     private static final Logger LOG = Logger.getLogger(ConfirmedPublisher.class.getName());
     /** After a failed connect, publishes fail at once for this long instead of each trying again. */
     private static final long RECONNECT_PAUSE_MS = 500;
+    /** After a nack, a new session at most this often: a full queue nacks every publish, and need not cost more. */
+    private static final long NEW_SESSION_PAUSE_MS = 1_000;
 
     /** The broker does not have the message: it is down, refused it, or did not confirm in time. */
     public static final class BrokerUnavailable extends Exception {
@@ -56,6 +58,9 @@ public final class ConfirmedPublisher {
     private long nextConnectAttempt;
     /** Set on the client's thread when the connection dies; the next publish starts over on a new one. */
     private volatile boolean broken;
+    /** Set by a nack: the next publish goes out on a new session (see {@link #newSessionAfterNack()}). */
+    private volatile boolean refused;
+    private long nextNewSession;
     /**
      * Messages published whose confirm may still come. Each one leaves the set when it ends: a confirm,
      * a nack, or the death of the connection it was sent on, which fails them all at once.
@@ -99,6 +104,7 @@ public final class ConfirmedPublisher {
                 public void onException(Message message, Exception e) {
                     // A nack: the queue is at its x-max-length (reject-publish), or the broker failed to store it.
                     LOG.warning(" [!] Refused '" + label + "': " + e.getMessage());
+                    refused = true; // the next publish takes a new session: see newSessionAfterNack
                     confirmed.completeExceptionally(new BrokerUnavailable("The broker refused the " + what + " ("
                             + e.getMessage() + "): the queue is full, or the broker could not store it.", e));
                 }
@@ -167,6 +173,7 @@ public final class ConfirmedPublisher {
             close();
         }
         if (connection != null) {
+            newSessionAfterNack();
             return;
         }
         if (System.currentTimeMillis() < nextConnectAttempt) {
@@ -189,6 +196,31 @@ public final class ConfirmedPublisher {
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         producer = session.createProducer(null);
     }
+
+    // tag::new-session[]
+    /**
+     * After a nack, the next message goes out on a new session (a new AMQP channel), at most once a second. On RabbitMQ
+     * before 3.12.5, a channel that first publishes to a quorum queue while the queue's record still names a leader
+     * that just died keeps that dead leader for its whole life: it nacks every message, although a new leader runs
+     * (measured/ClusterFailover.md). A new channel reads the record again. A full queue (reject-publish) nacks too; a
+     * new session a second costs it little. What the old session still waited for fails, as on a lost connection.
+     */
+    private void newSessionAfterNack() throws JMSException {
+        if (!refused || System.currentTimeMillis() < nextNewSession) {
+            return;
+        }
+        refused = false;
+        nextNewSession = System.currentTimeMillis() + NEW_SESSION_PAUSE_MS;
+        failUnconfirmed(new JMSException("session replaced after a nack"));
+        try {
+            session.close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.fine("closing the refused session: " + e);
+        }
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        producer = session.createProducer(null);
+    }
+    // end::new-session[]
 
     // tag::connection-lost[]
     /**

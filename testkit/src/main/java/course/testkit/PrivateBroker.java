@@ -30,6 +30,8 @@ public final class PrivateBroker implements AutoCloseable {
     private final Path dir;
     /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
     private volatile boolean frozen;
+    /** Set once the node's VM is killed ({@link #kill()}): close() has nothing left to stop, and must not wait for it. */
+    private volatile boolean killed;
 
     private PrivateBroker(Path scripts, String node, int port, Path dir) {
         this.scripts = scripts;
@@ -104,7 +106,12 @@ public final class PrivateBroker implements AutoCloseable {
             // The node runs detached, outside the test JVM's process tree: if a test's clean-up fails before
             // close(), this still stops it when the JVM ends, so no node outlives the run.
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, name + "-stop"));
-            broker.startNode();
+            try {
+                broker.startNode();
+            } catch (RuntimeException notStarted) {
+                broker.close(); // a half-started node goes now, not at the JVM's end
+                throw notStarted;
+            }
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,6 +120,37 @@ public final class PrivateBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The Erlang node name, {@code <name>@localhost}: what rabbitmqctl and the queue's leader and members name. */
+    public String nodeName() {
+        return node;
+    }
+
+    /** Whether {@link #kill()} killed the node (and it was not started again since). */
+    public boolean isKilled() {
+        return killed;
+    }
+
+    /** The process id of the node's Erlang VM, from the pid file the node writes at start. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("pid")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("The node " + node + " wrote no pid file", e);
+        }
+    }
+
+    /**
+     * Kills the node's Erlang VM with SIGKILL, as a machine that loses power would: no goodbye to its clients or
+     * to the other nodes, whose connections simply break. Returns once the process is gone.
+     */
+    public void kill() {
+        long pid = pid();
+        run(List.of("kill", "-KILL", String.valueOf(pid)), Map.of(), 10);
+        killed = true;
+        frozen = false;
+        ProcessHandle.of(pid).ifPresent(vm -> vm.onExit().orTimeout(10, TimeUnit.SECONDS).join());
     }
 
     /** Stops the whole node, as a crash or a maintenance stop would; persistent messages stay on disk. */
@@ -136,16 +174,12 @@ public final class PrivateBroker implements AutoCloseable {
     }
 
     private void signal(String name) {
-        try {
-            String pid = Files.readString(dir.resolve("pid")).strip();
-            run(List.of("kill", "-" + name, pid), Map.of(), 10);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The node wrote no pid file to send SIG" + name + " to", e);
-        }
+        run(List.of("kill", "-" + name, String.valueOf(pid())), Map.of(), 10);
     }
 
     /** Starts the node again on the same folder, and waits until it accepts connections. */
     public void startNode() {
+        killed = false;
         Map<String, String> env = Map.of(
                 "RABBITMQ_NODENAME", node,
                 "RABBITMQ_NODE_PORT", String.valueOf(port),
@@ -200,7 +234,9 @@ public final class PrivateBroker implements AutoCloseable {
             if (frozen) {
                 thaw();
             }
-            rabbitmqctl("stop");
+            if (!killed) {
+                rabbitmqctl("stop");
+            }
         } catch (RuntimeException alreadyStopped) {
             // stopped by the test, or never started: the folder still goes
         }

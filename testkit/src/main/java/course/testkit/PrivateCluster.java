@@ -1,0 +1,185 @@
+package course.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Three {@link PrivateBroker} nodes joined into one RabbitMQ cluster, for the lessons where a broker machine dies: a
+ * test starts it, kills a node ({@link #kill(PrivateBroker)}, SIGKILL) and closes it, while the shared broker on 5672
+ * stays up. Clients get every node in {@link #addresses()}. {@link #close()} stops the nodes left and deletes their
+ * folders, also after a failed test.
+ */
+public final class PrivateCluster implements AutoCloseable {
+
+    /** The nodes' AMQP ports are looked for here, each with its Erlang distribution port (+20000) free too. */
+    private static final int PORTS_FROM = 5700;
+    private static final int PORTS_TO = 6000;
+    /** Every port handed out in this JVM: two clusters of one run never share one. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    private final List<PrivateBroker> nodes;
+
+    private PrivateCluster(List<PrivateBroker> nodes) {
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * Starts three nodes named {@code <name>-1@localhost} … {@code <name>-3@localhost} at the same time, joins the
+     * second and third to the first, and returns once all three run as one cluster. Without a local RabbitMQ
+     * installation, the calling test is skipped with one sentence saying what it needs ({@link PrivateBroker#NEEDS}).
+     */
+    public static PrivateCluster start(String name) {
+        return start(name, freePorts());
+    }
+
+    /**
+     * As {@link #start(String)}, on AMQP ports chosen before ({@link #freePorts()}): a test can boot the clients,
+     * pointed at {@link #addresses(List)}, while the nodes start.
+     */
+    public static PrivateCluster start(String name, List<Integer> ports) {
+        PrivateBroker.requireScripts(PrivateBroker.scripts());
+        List<CompletableFuture<PrivateBroker>> starting = new ArrayList<>();
+        for (int i = 1; i <= ports.size(); i++) {
+            String node = name + "-" + i;
+            int port = ports.get(i - 1);
+            // Each on a thread of its own: a node boots in 5-10 s, most of it waiting, so three take little longer than one.
+            starting.add(CompletableFuture.supplyAsync(() -> PrivateBroker.start(node, port), runnable -> {
+                Thread thread = new Thread(runnable, node + "-start");
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        List<PrivateBroker> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<PrivateBroker> node : starting) {
+            try {
+                started.add(node.join());
+            } catch (CompletionException e) {
+                failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        PrivateCluster cluster = new PrivateCluster(started);
+        if (failure != null) {
+            cluster.close(); // the nodes that did start go too; one that failed has closed itself
+            throw failure;
+        }
+        try {
+            PrivateBroker first = started.get(0);
+            // One after the other: two nodes joining at once can race on the cluster's membership.
+            for (PrivateBroker node : started.subList(1, started.size())) {
+                node.rabbitmqctl("stop_app");
+                node.rabbitmqctl("join_cluster", first.nodeName());
+                node.rabbitmqctl("start_app");
+                node.rabbitmqctl("await_startup", "--timeout", "120");
+            }
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Every node's AMQP address, {@code localhost:p1,localhost:p2,localhost:p3}: the clients' rabbitmq.addresses. */
+    public String addresses() {
+        return addresses(nodes.stream().map(PrivateBroker::port).toList());
+    }
+
+    /** The addresses of nodes on these AMQP ports, as {@link #addresses()} gives them once they run. */
+    public static String addresses(List<Integer> ports) {
+        return ports.stream().map(port -> "localhost:" + port).collect(Collectors.joining(","));
+    }
+
+    /** Three free AMQP ports for {@link #start(String, List)}, each with its Erlang distribution port free too. */
+    public static List<Integer> freePorts() {
+        return List.of(freePort(), freePort(), freePort());
+    }
+
+    /** The three nodes, in the order they were started; the first is the one the others joined. */
+    public List<PrivateBroker> nodes() {
+        return nodes;
+    }
+
+    /** A node that was not killed, to ask the cluster something with rabbitmqctl. */
+    public PrivateBroker live() {
+        return nodes.stream().filter(node -> !node.isKilled()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("Every node of the cluster was killed."));
+    }
+
+    /**
+     * The node that leads a quorum queue now, as a live node sees it ({@code rabbitmqctl list_queues -p vhost name
+     * leader pid}); for a classic queue, which has no leader, the node its process runs on.
+     */
+    public PrivateBroker leaderOf(String vhost, String queue) {
+        String listing = live().rabbitmqctl("list_queues", "-p", vhost, "name", "leader", "pid", "--quiet", "--no-table-headers");
+        for (String line : listing.split("\n")) {
+            String[] columns = line.split("\t");
+            if (columns.length == 3 && columns[0].equals(queue)) {
+                // a pid prints as <node.1.2.3>: the node is all before its three numbers
+                String node = !columns[1].isBlank() ? columns[1].strip()
+                        : columns[2].strip().replaceAll("^<(.*)\\.\\d+\\.\\d+\\.\\d+>$", "$1");
+                return nodes.stream().filter(n -> n.nodeName().equals(node)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("The queue " + queue + " is led by " + node
+                                + ", which is not a node of this cluster."));
+            }
+        }
+        throw new IllegalStateException("No queue " + queue + " with a leader in vhost " + vhost + ":\n" + listing);
+    }
+
+    /** Kills a node's Erlang VM with SIGKILL (see {@link PrivateBroker#kill()}); the other two carry on as the cluster. */
+    public void kill(PrivateBroker node) {
+        node.kill();
+    }
+
+    /** Stops every node left, all at once, and deletes their folders; a killed node is only deleted. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stopping = nodes.stream()
+                .map(node -> CompletableFuture.runAsync(node::close, runnable -> {
+                    Thread thread = new Thread(runnable, node.nodeName() + "-stop");
+                    thread.setDaemon(true);
+                    thread.start();
+                }))
+                .toList();
+        RuntimeException failure = null;
+        for (CompletableFuture<Void> node : stopping) {
+            try {
+                node.join();
+            } catch (CompletionException e) {
+                failure = e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A port from 5700 up, free now, whose Erlang distribution port (port + 20000) is free too. */
+    static int freePort() {
+        int span = PORTS_TO - PORTS_FROM;
+        int offset = ThreadLocalRandom.current().nextInt(span); // two runs at once rarely try the same ports first
+        for (int i = 0; i < span; i++) {
+            int port = PORTS_FROM + (offset + i) % span;
+            if (free(port) && free(port + 20000) && HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free port pair between " + PORTS_FROM + " and " + PORTS_TO
+                + " (each with port + 20000 free for Erlang distribution).");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+}
