@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one room, a steady rate of broadcasts, and the latency of every single delivery. Prints a table with
  * the targets next to the measured values; asserts only that every member got every message once.
  */
-@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
+@ExtendWith(FullJit.class) // at full size its server boots with the full JIT: its speed is what it measures
 class FanOutExperiment extends DeployedChat {
 
     private static final String ROOM = "fan-out";

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reach one reader by WebSocket push and another by HTTP polling every second (the baseline), each
  * through its own byte-counting proxy. Prints a table; asserts only what is deterministic.
  */
-@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
+@ExtendWith(FullJit.class) // at full size its server boots with the full JIT: its speed is what it measures
 class WireCostExperiment extends DeployedChat {
 
     private static final String ROOM = "wire-cost";

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (also {@code -Dexperiment.rate}, {@code -Dexperiment.workers}, {@code -Dexperiment.max-work-ms},
  * {@code -Dexperiment.concurrency=1,4}).
  */
-@ExtendWith(FullJit.class) // its servers boot with the full JIT: their speed is what it measures
+@ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
 class LatencyExperiment extends DeployedProducer {
 
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ScalingExperiment -Dexperiment.max-workers=8 -Dexperiment.tasks-per-worker=200}
  * (also {@code -Dexperiment.work-ms}).
  */
-@ExtendWith(FullJit.class) // its servers boot with the full JIT: their speed is what it measures
+@ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
 class ScalingExperiment extends DeployedProducer {
 
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();

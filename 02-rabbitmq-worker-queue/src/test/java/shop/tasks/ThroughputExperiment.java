@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000 -Dexperiment.settings=1x1,100x1,100x4}
  * (also {@code -Dexperiment.warmup}, and for example {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
  */
-@ExtendWith(FullJit.class) // its servers boot with the full JIT: their speed is what it measures
+@ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
 class ThroughputExperiment extends DeployedProducer {
 
     /**

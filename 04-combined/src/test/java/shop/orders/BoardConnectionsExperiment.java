@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * CI size 50 sessions; -Dexperiment.board-connections=500 for more.
  */
 @NeedsWebStomp
-@ExtendWith(FullJit.class) // its server boots with the full JIT: its speed is what it measures
+@ExtendWith(FullJit.class) // at full size its server boots with the full JIT: its speed is what it measures
 class BoardConnectionsExperiment extends DeployedShop {
 
     @Test

@@ -72,7 +72,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code -Dexperiment.sync-timeout-ms}).
  */
 @ExtendWith(RabbitVhost.class)
-@ExtendWith(FullJit.class) // its servers boot with the full JIT: their speed is what it measures
+@ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
 class EndToEndLatencyExperiment {
 
     private static final Path DATA = Path.of(System.getProperty("shop.test-data"));

@@ -8,11 +8,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Chooses the JIT of the Payara Micro that Arquillian boots, as {@link FullJit} does for {@link PayaraProcess}: the
- * full JIT for an experiment (a class registering {@link FullJit}), C1 only for a test. Register it before
+ * full JIT for a sized experiment (a class registering {@link FullJit}, in a run with {@code -Dexperiment.*}), C1
+ * only for a test or an experiment at its CI size. Register it before
  * {@code ArquillianExtension}: it sets {@code payara.jit-options}, which arquillian.xml's {@code cmdOptions} names,
  * before Arquillian reads that file. Arquillian reads it once per test run, so the run's first class chooses for the
- * whole run: an experiment run alone measures with the full JIT, and an experiment that runs after tests in
- * {@code mvn verify} (its CI size, invariants only) says that its server has C1 only.
+ * whole run: a sized experiment run alone measures with the full JIT, and one that runs after a test says that its
+ * server has C1 only.
  */
 public final class ArquillianJit implements BeforeAllCallback {
 
@@ -20,12 +21,12 @@ public final class ArquillianJit implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        boolean experiment = AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(), ExtendWith.class)
-                .stream().anyMatch(e -> Arrays.asList(e.value()).contains(FullJit.class));
+        boolean measured = FullJit.sized() && AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(),
+                ExtendWith.class).stream().anyMatch(e -> Arrays.asList(e.value()).contains(FullJit.class));
         String chosen = System.getProperty(PROPERTY);
         if (chosen == null) {
-            System.setProperty(PROPERTY, experiment ? "" : String.join(" ", FullJit.QUICK_BOOT));
-        } else if (experiment && !chosen.isEmpty()) {
+            System.setProperty(PROPERTY, measured ? "" : String.join(" ", FullJit.QUICK_BOOT));
+        } else if (measured && !chosen.isEmpty()) {
             System.out.println("[ArquillianJit] " + context.getRequiredTestClass().getSimpleName() + " measures a server "
                     + "that boots with " + chosen + " (the C1 compiler only): this run's first class was a test. Run the "
                     + "experiment alone (-Dit.test) for numbers to compare.");

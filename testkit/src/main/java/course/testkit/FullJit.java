@@ -7,10 +7,12 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Marks an experiment: the Payara Micro processes it starts boot with the JVM's full JIT, because their speed is
- * what it measures. Every other {@link PayaraProcess} boots with the quick C1 compiler only
- * ({@code -XX:TieredStopAtLevel=1}): measured here, that halves the CPU a boot takes (about 31 s to 17 s of CPU on
- * 2 AMD EPYC cores), and a test's few requests never reach the code C2 would compile.
+ * Marks an experiment: when a run sizes it (any {@code -Dexperiment.*} property, as every full-size command in the
+ * READMEs has), the Payara Micro processes it starts boot with the JVM's full JIT, because their speed is what it
+ * measures. Every other {@link PayaraProcess} boots with the quick C1 compiler only ({@code -XX:TieredStopAtLevel=1}):
+ * measured here, that halves the CPU a boot takes (about 31 s to 17 s of CPU on 2 AMD EPYC cores), and a test's few
+ * requests never reach the code C2 would compile. So does an experiment at its CI size, in {@code mvn verify}: it
+ * checks its invariants only, and says so.
  *
  * <p>Register it on the experiment class: {@code @ExtendWith(FullJit.class)}. Test classes run one after another.
  * Arquillian's server chooses by {@link ArquillianJit}.
@@ -24,7 +26,17 @@ public final class FullJit implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        measuring = true;
+        measuring = sized();
+        if (!measuring) {
+            System.out.println("[FullJit] " + context.getRequiredTestClass().getSimpleName() + " runs at its CI size: its "
+                    + "servers boot with the C1 compiler only, as the tests' do, so its numbers are no measurement; a "
+                    + "full-size command (-Dexperiment.*) boots them with the full JIT.");
+        }
+    }
+
+    /** Whether this run sizes an experiment: any {@code -Dexperiment.*} property. */
+    static boolean sized() {
+        return System.getProperties().stringPropertyNames().stream().anyMatch(key -> key.startsWith("experiment."));
     }
 
     @Override
@@ -37,10 +49,10 @@ public final class FullJit implements BeforeAllCallback, AfterAllCallback {
         return measuring ? List.of() : QUICK_BOOT;
     }
 
-    /** Runs {@code start} as an experiment would: for a server that experiments share with tests. */
+    /** Runs {@code start} as a sized experiment would: for a server that experiments share with tests. */
     static <T> T during(Supplier<T> start) {
         boolean before = measuring;
-        measuring = true;
+        measuring = sized();
         try {
             return start.get();
         } finally {
