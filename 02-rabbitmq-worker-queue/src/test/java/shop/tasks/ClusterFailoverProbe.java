@@ -311,7 +311,7 @@ public final class ClusterFailoverProbe {
         byte[] body = "{\"type\":\"email\"}".getBytes(StandardCharsets.UTF_8);
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(1_000);
+                Thread.sleep(1_000); // the probe's pace, not a wait for a condition: one fresh connection a second
             } catch (InterruptedException e) {
                 return;
             }
@@ -348,13 +348,13 @@ public final class ClusterFailoverProbe {
                 };
                 channel.basicConsume(TaskTopology.QUEUE, false, onTask, tag -> { });
                 while (connection.isOpen() && channel.isOpen()) {
-                    Thread.sleep(200);
+                    Thread.sleep(200); // the consumer lives as long as its connection: checked 5 times a second
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(500); // a pause before the next reconnect, as a client's back-off would
                 } catch (InterruptedException interrupted) {
                     return;
                 }
