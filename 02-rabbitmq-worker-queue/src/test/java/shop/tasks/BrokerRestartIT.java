@@ -65,23 +65,12 @@ class BrokerRestartIT {
         broker = PrivateBroker.start("course-tasks-" + ProcessHandle.current().pid(), port);
         operatorSetsUp();
         producer.awaitReady();
-        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
-        await("the producer sees the private node and its topology").atMost(60, SECONDS)
-                .until(() -> TaskApi.json(api.get("/api/dashboard")).getString("broker").equals("up"));
+        PrivateBrokerLab.connected(producer, "the private node");
     }
 
     @AfterAll
-    static void stopEverything() {
-        try {
-            workers.forEach(PayaraProcess::close);
-            if (producer != null) {
-                producer.close();
-            }
-        } finally {
-            if (broker != null) {
-                broker.close(); // whatever failed before: the private node must not outlive the test
-            }
-        }
+    static void stopEverything() throws Exception {
+        PrivateBrokerLab.stop(workers, producer, broker);
     }
 
     @Test

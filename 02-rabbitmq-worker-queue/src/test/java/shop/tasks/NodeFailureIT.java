@@ -79,23 +79,12 @@ class NodeFailureIT {
         operatorSetsUp();
         producer.awaitReady();
         workers.forEach(worker -> worker.awaitLog(Pattern.compile(" \\[\\*\\] node-failure-w\\d waiting for tasks")));
-        TaskApi api = new TaskApi(URI.create("http://localhost:" + producer.port() + "/"));
-        await("the producer sees the cluster and its topology").atMost(60, SECONDS)
-                .until(() -> TaskApi.json(api.get("/api/dashboard")).getString("broker").equals("up"));
+        PrivateBrokerLab.connected(producer, "the cluster");
     }
 
     @AfterAll
-    static void stopEverything() {
-        try {
-            workers.forEach(PayaraProcess::close);
-            if (producer != null) {
-                producer.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close(); // whatever failed before: the private nodes must not outlive the test
-            }
-        }
+    static void stopEverything() throws Exception {
+        PrivateBrokerLab.stop(workers, producer, cluster);
     }
 
     // tag::node-dies[]
