@@ -55,7 +55,7 @@ class FuzzIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // the tests' own address is a trusted proxy, left out of the per-address limits, as in arquillian.xml
+        // the tests' own address is a trusted proxy, left out of the per-address limits, as in DeployedChat.settings
         server = PayaraProcess.start("chat-fuzz", "chat", Map.of(
                 "chat.data-dir", Path.of("target", "fuzz-data-" + UUID.randomUUID()).toAbsolutePath().toString(),
                 "chat.trusted-proxies", "127.0.0.1,0:0:0:0:0:0:0:1",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import course.testkit.RecordingWebSocket;
+import course.testkit.SharedServer;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server holds a bounded number of rooms, each name and address a bounded number of them, and empty rooms
@@ -30,11 +32,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoomLimitIT extends DeployedChat {
 
+    /** A server of this class's own, stopped after it: filling it would break the classes that share the other. */
+    @RegisterExtension
+    static final SharedServer CHAT = SharedServer.forOneClass("chat-room-limit", "chat", DeployedChat::settings);
+
+    @Override
+    SharedServer server() {
+        return CHAT;
+    }
+
     @Test
     @Order(1)
     void pastTheRoomLimitANewRoomIsRefusedWith1013TheBuiltInRoomStillOpensAndEmptyRoomsAreEvicted() {
         ChatApi chat = new ChatApi(base);
-        // the test server allows 40 rooms (arquillian.xml), and a name may open 10: four names fill it
+        // the test server allows 40 rooms (DeployedChat.settings), and a name may open 10: four names fill it
         List<RecordingWebSocket> visitors = new ArrayList<>();
         try {
             for (int i = 1; i <= 40; i++) {
@@ -121,7 +132,7 @@ class RoomLimitIT extends DeployedChat {
         try (RecordingWebSocket wendy = chat.join("wendy", "cap-watch")) {
             wendy.awaitFrame(f -> isPresence(f, "joined", "wendy"));
 
-            // the test server holds 1,500 sign-ins (arquillian.xml); fill it, eight at a time
+            // the test server holds 1,500 sign-ins (DeployedChat.settings); fill it, eight at a time
             List<String> cookies = new CopyOnWriteArrayList<>();
             HttpResponse<String> refused = null;
             try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
