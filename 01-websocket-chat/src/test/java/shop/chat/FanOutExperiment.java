@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
+import course.testkit.FlightRecording;
 import course.testkit.FullJit;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
@@ -88,16 +89,22 @@ class FanOutExperiment extends DeployedChat {
 
             long pingsBefore = sum(room, TimedMember::pings);
             CpuUsage cpuBefore = CpuUsage.now();
-            Broadcast broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
-            try {
-                await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
-            } catch (ConditionTimeoutException e) {
-                // a stretch size the server cannot keep up with: print what did arrive, then fail on the deliveries
+            Broadcast broadcast;
+            double deliverSeconds;
+            String cpu;
+            // -Dexperiment.profile=true: where each side's CPU went while broadcasting (testkit FlightRecording)
+            try (FlightRecording profile = FlightRecording.ifAsked("FanOutExperiment", server().process())) {
+                broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
+                try {
+                    await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+                } catch (ConditionTimeoutException e) {
+                    // a stretch size the server cannot keep up with: print what did arrive, then fail on the deliveries
+                }
+                deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
+                cpu = CpuUsage.now().since(cpuBefore);
             }
-            double deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
-            String cpu = CpuUsage.now().since(cpuBefore);
             double pingsPerMember = (double) (sum(room, TimedMember::pings) - pingsBefore) / members;
 
             long expected = (long) total * members;
