@@ -149,8 +149,9 @@ class FanOutExperiment extends DeployedChat {
                     .note("Machine: " + Machine.describe());
             if (distinct(room, NioMember::closeReason).contains("No answer to ping")) {
                 table.note("Closed for a missing pong: the server's ping waits behind its own backlog to that member, "
-                        + "so a heartbeat shorter than the backlog closes healthy clients. Try the production heartbeat: "
-                        + "-Dchat.heartbeat-seconds=20");
+                        + "so a heartbeat shorter than the backlog closes healthy clients. " + (Integer.getInteger(
+                        "chat.heartbeat-seconds", 2) < 20 ? "Try the production heartbeat: -Dchat.heartbeat-seconds=20"
+                        : "The backlog outgrew even the production heartbeat: the server fell behind this room."));
             }
             table.print();
             joinCostTable(joinCosts).print();
