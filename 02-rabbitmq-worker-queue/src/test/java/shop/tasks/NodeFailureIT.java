@@ -73,7 +73,7 @@ class NodeFailureIT {
      * HTTP/1.1: the JDK client's default, HTTP/2 over an upgrade of a plain connection, lost answers under this load.
      * Its own threads: the test's answers are counted on them.
      */
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private static final HttpClient HTTP_OLD = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(16, work -> {
                 Thread thread = new Thread(work, "node-failure-http");
                 thread.setDaemon(true);
