@@ -28,13 +28,21 @@ public final class PrivateBroker implements AutoCloseable {
     /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
     private final int distPort;
     private final Path dir;
+    /**
+     * What its CLI tools run with: a node configured with a shorter {@code net_ticktime} than Erlang's 60 s expects its
+     * peers, rabbitmqctl too, to tick as often, or it drops a command that waits longer than that.
+     */
+    private final Map<String, String> cliEnv;
     /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
     private volatile boolean frozen;
     /** Set once the node's VM is killed ({@link #kill()}): close() has nothing left to stop, and must not wait for it. */
     private volatile boolean killed;
 
-    private PrivateBroker(Path scripts, String node, int port, Path dir) {
+    private PrivateBroker(Path scripts, String node, int port, Path dir, List<String> configLines) {
         this.scripts = scripts;
+        this.cliEnv = configLines.stream().filter(line -> line.matches("net_ticktime\\s*=\\s*\\d+")).findFirst()
+                .map(line -> Map.of("RABBITMQ_CTL_ERL_ARGS", "-kernel net_ticktime " + line.replaceAll("\\D", "")))
+                .orElse(Map.of());
         this.node = node;
         this.port = port;
         this.distPort = port + 20000 <= 65535 ? port + 20000 : PayaraProcess.freePort();
@@ -102,7 +110,7 @@ public final class PrivateBroker implements AutoCloseable {
             config.addAll(configLines);
             Files.write(dir.resolve("rabbitmq.conf"), config);
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-            PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir);
+            PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir, configLines);
             // The node runs detached, outside the test JVM's process tree: if a test's clean-up fails before
             // close(), this still stops it when the JVM ends, so no node outlives the run.
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, name + "-stop"));
@@ -125,6 +133,11 @@ public final class PrivateBroker implements AutoCloseable {
     /** The Erlang node name, {@code <name>@localhost}: what rabbitmqctl and the queue's leader and members name. */
     public String nodeName() {
         return node;
+    }
+
+    /** Whether {@link #freeze()} froze the node and {@link #thaw()} has not woken it yet. */
+    public boolean isFrozen() {
+        return frozen;
     }
 
     /** Whether {@link #kill()} killed the node (and it was not started again since). */
@@ -222,7 +235,17 @@ public final class PrivateBroker implements AutoCloseable {
     public String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>(List.of(scripts.resolve("rabbitmqctl").toString(), "-n", node));
         command.addAll(List.of(args));
-        return run(command, Map.of(), 150);
+        return run(command, cliEnv, 150);
+    }
+
+    /**
+     * Runs {@code rabbitmq-queues -n <node> <args>}, for example {@code grow} or {@code quorum_status}; fails unless
+     * it succeeds, and returns what it printed.
+     */
+    public String rabbitmqQueues(String... args) {
+        List<String> command = new ArrayList<>(List.of(scripts.resolve("rabbitmq-queues").toString(), "-n", node));
+        command.addAll(List.of(args));
+        return run(command, cliEnv, 150);
     }
 
     @Override
