@@ -74,6 +74,22 @@ public final class SharedServer implements BeforeAllCallback {
         }
     }
 
+    /**
+     * For a class whose own servers must be alone in the run's vhost, as the only consumers of its queues: stops this
+     * server before the class starts, if an earlier class booted it, and runs its clean-up; a later class that
+     * registers it boots it again. Register it after {@link RabbitVhost}, as a static field:
+     * {@code @RegisterExtension static final BeforeAllCallback alone = SHOP.stopFirst();}
+     */
+    public BeforeAllCallback stopFirst() {
+        return context -> {
+            Running running = context.getRoot().getStore(NAMESPACE).remove(name, Running.class);
+            if (running != null) {
+                current = null;
+                running.close();
+            }
+        };
+    }
+
     /** The server's root URL, {@code http://localhost:<port>/}, as Arquillian's {@code @ArquillianResource URL} gives it. */
     public URL url() {
         try {
