@@ -49,12 +49,12 @@ public final class Member {
             return;
         }
         try {
-            session.getAsyncRemote().sendText(json, result -> {
+            LeanSends.run(() -> session.getAsyncRemote().sendText(json, result -> {
                 pending.decrementAndGet();
                 if (!result.isOK()) {
                     LOG.log(Level.FINE, "send to " + name() + " failed", result.getException());
                 }
-            });
+            }));
         } catch (IllegalStateException closed) {
             pending.decrementAndGet(); // the connection closed under us; its leave() is on the way
         }
@@ -62,7 +62,7 @@ public final class Member {
 
     void ping() {
         try {
-            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+            LeanSends.run(() -> session.getAsyncRemote().sendPing(ByteBuffer.allocate(0)));
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "ping to " + name() + " failed", e);
         }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import course.testkit.CpuUsage;
 import course.testkit.ExperimentProperties;
+import course.testkit.FlightRecording;
 import course.testkit.FullJit;
 import course.testkit.LatencyRecorder;
 import course.testkit.Machine;
@@ -15,7 +16,6 @@ import course.testkit.ResultTable;
 import course.testkit.SendTimes;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.spi.JsonProvider;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +44,11 @@ class FanOutExperiment extends DeployedChat {
 
     private static final String ROOM = "fan-out";
     private static final JsonProvider JSON = JsonProvider.provider();
-    /** Each JDK HttpClient reads all its sockets on one selector thread; a few spread a big room's reading. */
-    private static final int MEMBERS_PER_CLIENT = 250;
+    /**
+     * Members per reader thread ({@link NioReaders}): one thread reads a room of 1,000 with CPU to spare; a second
+     * spreads a bigger room's reading when the box has the cores.
+     */
+    private static final int MEMBERS_PER_READER = 2_500;
     /**
      * Handshakes in flight. Kept below the server's HTTP worker count on purpose: every join sends presence
      * under the room's lock, and a worker waiting for that lock reads no pongs meanwhile, so a wide join storm
@@ -77,33 +80,39 @@ class FanOutExperiment extends DeployedChat {
         SendTimes sendTimes = new SendTimes(total);
         LatencyRecorder latencies = new LatencyRecorder();
         ChatApi chat = new ChatApi(base);
-        List<HttpClient> clients = IntStream.range(0, (members + MEMBERS_PER_CLIENT - 1) / MEMBERS_PER_CLIENT)
-                .mapToObj(i -> HttpClient.newHttpClient()).toList();
-        List<TimedMember> room = new ArrayList<>();
+        Client client = new Client(Executors.newFixedThreadPool(JOINS_IN_FLIGHT),
+                new NioReaders((members + MEMBERS_PER_READER - 1) / MEMBERS_PER_READER));
+        List<NioMember> room = new ArrayList<>();
         try {
             long joinStart = System.nanoTime();
-            List<JoinCost> joinCosts = join(chat, clients, signIn(chat, members), sendTimes, latencies, room);
-            Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, TimedMember::presenceChars),
+            List<JoinCost> joinCosts = join(chat, client, signIn(chat, members), sendTimes, latencies, room);
+            Joined joined = new Joined((System.nanoTime() - joinStart) / 1e9, sum(room, NioMember::presenceChars),
                     room.stream().filter(m -> m.closeCode() != -1).count());
 
-            long pingsBefore = sum(room, TimedMember::pings);
+            long pingsBefore = sum(room, NioMember::pings);
             CpuUsage cpuBefore = CpuUsage.now();
-            Broadcast broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
-            try {
-                await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
-            } catch (ConditionTimeoutException e) {
-                // a stretch size the server cannot keep up with: print what did arrive, then fail on the deliveries
+            Broadcast broadcast;
+            double deliverSeconds;
+            String cpu;
+            // -Dexperiment.profile=true: where each side's CPU went while broadcasting (testkit FlightRecording)
+            try (FlightRecording profile = FlightRecording.ifAsked("FanOutExperiment", server().process())) {
+                broadcast = broadcast(new RoomSenders(room.subList(0, senderCount)), total, rate);
+                try {
+                    await("every member receives every message sent").atMost(Duration.ofSeconds(30 + seconds))
+                            .pollInterval(Duration.ofMillis(100))
+                            .until(() -> room.stream().allMatch(m -> m.isDone(broadcast.sent())));
+                } catch (ConditionTimeoutException e) {
+                    // a stretch size the server cannot keep up with: print what did arrive, then fail on the deliveries
+                }
+                deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
+                cpu = CpuUsage.now().since(cpuBefore);
             }
-            double deliverSeconds = (System.nanoTime() - broadcast.startNanos()) / 1e9;
-            String cpu = CpuUsage.now().since(cpuBefore);
-            double pingsPerMember = (double) (sum(room, TimedMember::pings) - pingsBefore) / members;
+            double pingsPerMember = (double) (sum(room, NioMember::pings) - pingsBefore) / members;
 
             long expected = (long) total * members;
-            long delivered = sum(room, TimedMember::distinctReceived);
-            long duplicates = sum(room, TimedMember::duplicates);
-            long errors = sum(room, TimedMember::errors);
+            long delivered = sum(room, NioMember::distinctReceived);
+            long duplicates = sum(room, NioMember::duplicates);
+            long errors = sum(room, NioMember::errors);
             long closed = room.stream().filter(m -> m.closeCode() != -1).count();
             Percentiles latency = latencies.percentiles();
             ResultTable table = ResultTable.of(String.format(Locale.ROOT, "FanOutExperiment: one room, %d members, "
@@ -115,9 +124,9 @@ class FanOutExperiment extends DeployedChat {
                     .row("deliveries", String.format(Locale.ROOT, "%d / %d (%.3f%%)", delivered, expected,
                             100.0 * delivered / expected), "100%")
                     .row("duplicates", duplicates, "0")
-                    .row("error frames", errors == 0 ? "0" : errors + " (" + distinct(room, TimedMember::lastError) + ")", "0")
+                    .row("error frames", errors == 0 ? "0" : errors + " (" + distinct(room, NioMember::lastError) + ")", "0")
                     .row("connections closed by the server", closed == 0 ? "0" : closed + ", " + joined.closed()
-                            + " of them while joining (" + distinct(room, TimedMember::closeReason) + ")", "0")
+                            + " of them while joining (" + distinct(room, NioMember::closeReason) + ")", "0")
                     .row("latency p50, send to member", latency.formatMillis(50), "")
                     .row("latency p95", latency.formatMillis(95), "")
                     .row("latency p99", latency.formatMillis(99), "<= 500 ms")
@@ -129,15 +138,16 @@ class FanOutExperiment extends DeployedChat {
                     .row("sign in + join + presence settled", String.format(Locale.ROOT, "%.1f s", joined.seconds()), "")
                     .row("presence frames received while joining",
                             String.format(Locale.ROOT, "%.1f MB", joined.presenceChars() / 1e6), "")
-                    .note("Latency: System.nanoTime in one JVM, from just before a sender's sendText to the first "
-                            + "chunk of the frame reaching each member's listener; every delivery is one sample.")
+                    .note("Latency: System.nanoTime in one JVM, from just before a sender writes its frame to the "
+                            + "socket read that brought each member the frame's first byte; every delivery is one sample.")
                     .note("CPU while broadcasting: " + cpu + ". The test JVM's clients compete with the server "
                             + "for the same cores.")
-                    .note(String.format(Locale.ROOT, "Clients: %d java.net.http WebSockets on %d HttpClient(s). "
+                    .note(String.format(Locale.ROOT, "Clients: %d WebSockets on java.nio, read by %d thread(s) "
+                            + "(NioMember, NioReaders). "
                             + "Heartbeat pings received per member while broadcasting: %.1f in %.0f s (pings and "
-                            + "pongs are part of the load).", members, clients.size(), pingsPerMember, deliverSeconds))
+                            + "pongs are part of the load).", members, client.readers().threads(), pingsPerMember, deliverSeconds))
                     .note("Machine: " + Machine.describe());
-            if (distinct(room, TimedMember::closeReason).contains("No answer to ping")) {
+            if (distinct(room, NioMember::closeReason).contains("No answer to ping")) {
                 table.note("Closed for a missing pong: the server's ping waits behind its own backlog to that member, "
                         + "so a heartbeat shorter than the backlog closes healthy clients. Try the production heartbeat: "
                         + "-Dchat.heartbeat-seconds=20");
@@ -145,15 +155,24 @@ class FanOutExperiment extends DeployedChat {
             table.print();
             joinCostTable(joinCosts).print();
 
-            room.forEach(TimedMember::assertHealthy);
+            room.forEach(NioMember::assertHealthy);
             assertThat(closed).as("connections the server closed").isZero();
             assertThat(errors).as("error frames").isZero();
             assertThat(duplicates).as("duplicate deliveries").isZero();
             assertThat(broadcast.failure()).as("a sender failed").isNull();
             assertThat(delivered).as("deliveries").isEqualTo(expected);
         } finally {
-            room.forEach(TimedMember::close);
-            clients.forEach(HttpClient::shutdownNow);
+            room.forEach(NioMember::close);
+            client.close();
+        }
+    }
+
+    /** The test JVM's side: a few threads for the blocking handshakes, a few to read every member's socket. */
+    private record Client(ExecutorService handshakes, NioReaders readers) implements AutoCloseable {
+        @Override
+        public void close() {
+            handshakes.shutdownNow();
+            readers.close();
         }
     }
 
@@ -214,25 +233,25 @@ class FanOutExperiment extends DeployedChat {
      * handshakes at a time, and lets each wave's presence settle before the next. The joins that make the room
      * {@link #JOIN_COST_AT} members are made alone, into a settled room, and measured.
      */
-    private static List<JoinCost> join(ChatApi chat, List<HttpClient> clients, List<String> cookies, SendTimes sendTimes,
-                                       LatencyRecorder latencies, List<TimedMember> room) throws Exception {
+    private static List<JoinCost> join(ChatApi chat, Client client, List<String> cookies, SendTimes sendTimes,
+                                       LatencyRecorder latencies, List<NioMember> room) throws Exception {
         Semaphore inFlight = new Semaphore(JOINS_IN_FLIGHT);
         List<JoinCost> costs = new ArrayList<>();
         int from = 0;
         while (from < cookies.size()) {
             if (JOIN_COST_AT.contains(from + 1)) {
-                costs.add(joinAlone(chat, clients.get(from % clients.size()), cookies.get(from), sendTimes, latencies, room));
+                costs.add(joinAlone(chat, client, cookies.get(from), sendTimes, latencies, room));
                 from++;
                 continue;
             }
             int to = Math.min(Math.min(from + JOIN_WAVE, cookies.size()), nextMeasuredJoin(from));
-            List<CompletableFuture<TimedMember>> wave = new ArrayList<>();
+            List<CompletableFuture<NioMember>> wave = new ArrayList<>();
             for (int i = from; i < to; i++) {
                 inFlight.acquire();
-                wave.add(TimedMember.join(clients.get(i % clients.size()), chat.ws(ROOM), cookies.get(i), chat.origin(),
+                wave.add(NioMember.join(client.handshakes(), client.readers(), chat.ws(ROOM), cookies.get(i), chat.origin(),
                         sendTimes, latencies).whenComplete((member, error) -> inFlight.release()));
             }
-            for (CompletableFuture<TimedMember> member : wave) {
+            for (CompletableFuture<NioMember> member : wave) {
                 room.add(member.get(60, SECONDS));
             }
             awaitPresenceSettled(room);
@@ -247,17 +266,17 @@ class FanOutExperiment extends DeployedChat {
     }
 
     /** Joins member {@code f<k>} into a settled room of k and measures what telling the room cost. */
-    private static JoinCost joinAlone(ChatApi chat, HttpClient client, String cookie, SendTimes sendTimes,
-                                      LatencyRecorder latencies, List<TimedMember> room) throws Exception {
-        long framesBefore = sum(room, TimedMember::presenceFrames);
-        long charsBefore = sum(room, TimedMember::presenceChars);
+    private static JoinCost joinAlone(ChatApi chat, Client client, String cookie, SendTimes sendTimes,
+                                      LatencyRecorder latencies, List<NioMember> room) throws Exception {
+        long framesBefore = sum(room, NioMember::presenceFrames);
+        long charsBefore = sum(room, NioMember::presenceChars);
         long start = System.nanoTime();
-        room.add(TimedMember.join(client, chat.ws(ROOM), cookie, chat.origin(), sendTimes, latencies).get(60, SECONDS));
+        room.add(NioMember.join(client.handshakes(), client.readers(), chat.ws(ROOM), cookie, chat.origin(), sendTimes, latencies).get(60, SECONDS));
         awaitPresenceSettled(room);
-        long lastHeard = room.stream().mapToLong(TimedMember::lastPresenceNanos).max().orElseThrow();
+        long lastHeard = room.stream().mapToLong(NioMember::lastPresenceNanos).max().orElseThrow();
         int members = room.size();
-        return new JoinCost(members, sum(room, TimedMember::presenceFrames) - framesBefore,
-                sum(room, TimedMember::presenceChars) - charsBefore,
+        return new JoinCost(members, sum(room, NioMember::presenceFrames) - framesBefore,
+                sum(room, NioMember::presenceChars) - charsBefore,
                 (long) members * fullListFrame(members).length(), (lastHeard - start) / 1e6);
     }
 
@@ -297,25 +316,25 @@ class FanOutExperiment extends DeployedChat {
      * backlog left in any outbox) at k(k+1)/2 presence frames in all. The full-list contract sent as many
      * frames, each with the whole list, so the bound also leaves time for its k^3 bytes.
      */
-    private static void awaitPresenceSettled(List<TimedMember> room) {
+    private static void awaitPresenceSettled(List<NioMember> room) {
         long k = room.size();
         await("every member hears of every join so far (" + k + " members)")
                 .atMost(Duration.ofSeconds(60 + k * k / 10_000))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> sum(room, TimedMember::presenceFrames) >= k * (k + 1) / 2 || anyClosed(room));
+                .until(() -> sum(room, NioMember::presenceFrames) >= k * (k + 1) / 2 || anyClosed(room));
     }
 
-    private static long sum(List<TimedMember> room, ToLongFunction<TimedMember> count) {
+    private static long sum(List<NioMember> room, ToLongFunction<NioMember> count) {
         return room.stream().mapToLong(count).sum();
     }
 
     /** Up to three distinct non-null values, for a table cell. */
-    private static String distinct(List<TimedMember> room, Function<TimedMember, String> value) {
+    private static String distinct(List<NioMember> room, Function<NioMember, String> value) {
         return room.stream().map(value).filter(Objects::nonNull).distinct()
                 .limit(3).collect(Collectors.joining("; "));
     }
 
-    private static boolean anyClosed(List<TimedMember> room) {
+    private static boolean anyClosed(List<NioMember> room) {
         return room.stream().anyMatch(m -> m.closeCode() != -1);
     }
 }

@@ -8,9 +8,15 @@ import java.util.List;
  */
 final class RoomSenders {
 
-    private final List<TimedMember> senders;
+    /** A member that can say the experiments' numbered test messages. */
+    interface Speaker {
+        /** Says test message {@code seq}, marking its send time just before the client library gets it. */
+        void say(int seq);
+    }
 
-    RoomSenders(List<TimedMember> senders) {
+    private final List<Speaker> senders;
+
+    RoomSenders(List<? extends Speaker> senders) {
         if (senders.isEmpty()) {
             throw new IllegalArgumentException("at least one sender");
         }

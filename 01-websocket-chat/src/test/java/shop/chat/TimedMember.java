@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * is found with {@code indexOf}, presence lists are skipped unread), so a thousand of them in the test
  * JVM measure the server rather than the client.
  */
-final class TimedMember implements WebSocket.Listener, AutoCloseable {
+final class TimedMember implements WebSocket.Listener, RoomSenders.Speaker, AutoCloseable {
 
     static final String TEXT_PREFIX = "seq-";
     private static final String MESSAGE = "{\"type\":\"message\"";
@@ -64,7 +64,8 @@ final class TimedMember implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Says test message {@code seq}; its send time is marked just before the client library gets it. */
-    void say(int seq) {
+    @Override
+    public void say(int seq) {
         sendTimes.markSent(seq);
         socket.sendText("{\"type\":\"say\",\"text\":\"" + TEXT_PREFIX + seq + "\"}", true)
                 .orTimeout(10, TimeUnit.SECONDS).join();

@@ -195,6 +195,11 @@ public final class PayaraProcess implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException(name + " has not said its HTTP port yet: awaitReady() first"));
     }
 
+    /** The process id, for the JDK's tools: {@code jcmd <pid> Thread.print}, a flight recording. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
