@@ -2,6 +2,10 @@ package course.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,24 +195,56 @@ public final class PrivateBroker implements AutoCloseable {
                 "RABBITMQ_PID_FILE", dir.resolve("pid").toString());
         run(List.of(scripts.resolve("rabbitmq-server").toString(), "-detached"), env, 60);
         // -detached returns at once, before the node is even known to epmd, and await_startup
-        // fails at once on a node that is not known yet: so ask until it is.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // fails at once on a node that is not known yet: so ask until it is. Each rabbitmqctl is an Erlang VM of its
+        // own (about 1 s of CPU here), so while epmd does not list the node yet, this JVM asks epmd itself, which
+        // costs nothing; that kept several nodes starting at once (PrivateCluster) from spending their cores on
+        // rabbitmqctl VMs that could only fail. After EPMD_GRACE without epmd's answer (epmd elsewhere), it asks
+        // rabbitmqctl anyway.
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            try {
-                rabbitmqctl("await_startup", "--timeout", "120");
-                return;
-            } catch (IllegalStateException notYetKnown) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetKnown;
+            boolean ask = listedByEpmd() || System.nanoTime() - started > EPMD_GRACE_NANOS;
+            if (ask) {
+                try {
+                    rabbitmqctl("await_startup", "--timeout", "120");
+                    return;
+                } catch (IllegalStateException notYetKnown) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYetKnown;
+                    }
                 }
-                pause();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The node " + node + " did not register with epmd within 120 s.");
             }
+            pause(ask ? 500 : 100); // between two polls of rabbitmqctl or epmd, each of which is the condition
         }
     }
 
-    private static void pause() {
+    /** How long {@link #startNode()} waits for epmd to list the node before it asks rabbitmqctl regardless. */
+    private static final long EPMD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Whether epmd, the Erlang port mapper on this machine, lists the node: then rabbitmqctl can reach it. Asked as
+     * {@code epmd -names} does (NAMES_REQ on its port, ERL_EPMD_PORT or 4369); false while epmd does not answer.
+     */
+    private boolean listedByEpmd() {
+        String shortName = node.substring(0, node.indexOf('@'));
+        int epmdPort = Integer.parseInt(System.getenv().getOrDefault("ERL_EPMD_PORT", "4369"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort), 1_000);
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(new byte[] {0, 1, 'n'}); // length 1, NAMES_REQ
+            byte[] answer = socket.getInputStream().readAllBytes(); // epmd's port (4 bytes), then "name N at port P" lines
+            return answer.length > 4 && new String(answer, 4, answer.length - 4, StandardCharsets.US_ASCII).lines()
+                    .anyMatch(line -> line.startsWith("name " + shortName + " at port "));
+        } catch (IOException notAnswering) {
+            return false;
+        }
+    }
+
+    private static void pause(long ms) {
         try {
-            Thread.sleep(500); // between two polls of rabbitmqctl, which itself is the condition
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
