@@ -32,8 +32,6 @@ public final class PrivateBroker implements AutoCloseable {
     /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
     private final int distPort;
     private final Path dir;
-    /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
-    private volatile boolean frozen;
     /** Set once the node's VM is killed ({@link #kill()}): close() has nothing left to stop, and must not wait for it. */
     private volatile boolean killed;
 
@@ -153,7 +151,6 @@ public final class PrivateBroker implements AutoCloseable {
         long pid = pid();
         run(List.of("kill", "-KILL", String.valueOf(pid)), Map.of(), 10);
         killed = true;
-        frozen = false;
         ProcessHandle.of(pid).ifPresent(vm -> vm.onExit().orTimeout(10, TimeUnit.SECONDS).join());
     }
 
@@ -168,13 +165,11 @@ public final class PrivateBroker implements AutoCloseable {
      */
     public void freeze() {
         signal("STOP");
-        frozen = true;
     }
 
     /** Wakes a frozen node with SIGCONT; it goes on where it stopped. */
     public void thaw() {
         signal("CONT");
-        frozen = false;
     }
 
     private void signal(String name) {
@@ -267,14 +262,23 @@ public final class PrivateBroker implements AutoCloseable {
             return; // closed already: by the test, or by the shutdown hook
         }
         try {
-            if (frozen) {
-                thaw();
-            }
             if (!killed) {
-                rabbitmqctl("stop");
+                // SIGKILL, not rabbitmqctl stop: the node and its folder are thrown away, so a graceful stop (a
+                // rabbitmqctl VM, and a cluster member's goodbye to the others) would only cost seconds. Frozen or not.
+                // Only while epmd lists the node (then its pid file is this start's) and that pid is an Erlang VM:
+                // after a stopNode() the file names a process that is gone, and its pid may be someone else's by now.
+                long pid = pid();
+                if (!listedByEpmd() || !ProcessHandle.of(pid).flatMap(vm -> vm.info().command()).filter(c -> c.contains("beam")).isPresent()) {
+                    throw new IllegalStateException("The node " + node + " does not run as process " + pid);
+                }
+                kill();
             }
-        } catch (RuntimeException alreadyStopped) {
-            // stopped by the test, or never started: the folder still goes
+        } catch (RuntimeException notRunningAsItsPidFileSays) {
+            try {
+                rabbitmqctl("stop"); // never wrote its pid file: ask it, if it is there at all
+            } catch (RuntimeException alreadyStopped) {
+                // stopped by the test, or never started: the folder still goes
+            }
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
