@@ -419,6 +419,10 @@ class NodeFailureIT {
                 "rabbitmq.addresses", addresses,
                 "rabbitmq.virtual-host", "/",
                 "tasks.outbox-dir", OUTBOX.toString(),
+                // 1 s between attempts to reach the cluster, not up to 10 s: the processes boot while the nodes start,
+                // and then connect within a second of the cluster being up. The failover it measures is the same:
+                // after the kill each attempt tries every node's address, and a survivor answers the first one.
+                "tasks.reconnect-max-ms", "1000",
                 "rabbitmq.provision", "false"));
         for (BrokerUser user : BrokerUser.values()) {
             settings.put("rabbitmq." + user.key() + ".username", "guest");

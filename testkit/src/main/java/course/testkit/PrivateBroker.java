@@ -2,6 +2,10 @@ package course.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +37,7 @@ public final class PrivateBroker implements AutoCloseable {
      * peers, rabbitmqctl too, to tick as often, or it drops a command that waits longer than that.
      */
     private final Map<String, String> cliEnv;
-    /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
+    /** Set while the node is stopped by SIGSTOP: {@link PrivateCluster#live()} asks another node. */
     private volatile boolean frozen;
     /** Set once the node's VM is killed ({@link #kill()}): close() has nothing left to stop, and must not wait for it. */
     private volatile boolean killed;
@@ -204,24 +208,56 @@ public final class PrivateBroker implements AutoCloseable {
                 "RABBITMQ_PID_FILE", dir.resolve("pid").toString());
         run(List.of(scripts.resolve("rabbitmq-server").toString(), "-detached"), env, 60);
         // -detached returns at once, before the node is even known to epmd, and await_startup
-        // fails at once on a node that is not known yet: so ask until it is.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // fails at once on a node that is not known yet: so ask until it is. Each rabbitmqctl is an Erlang VM of its
+        // own (about 1 s of CPU here), so while epmd does not list the node yet, this JVM asks epmd itself, which
+        // costs nothing; that kept several nodes starting at once (PrivateCluster) from spending their cores on
+        // rabbitmqctl VMs that could only fail. After EPMD_GRACE without epmd's answer (epmd elsewhere), it asks
+        // rabbitmqctl anyway.
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            try {
-                rabbitmqctl("await_startup", "--timeout", "120");
-                return;
-            } catch (IllegalStateException notYetKnown) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetKnown;
+            boolean ask = listedByEpmd() || System.nanoTime() - started > EPMD_GRACE_NANOS;
+            if (ask) {
+                try {
+                    rabbitmqctl("await_startup", "--timeout", "120");
+                    return;
+                } catch (IllegalStateException notYetKnown) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYetKnown;
+                    }
                 }
-                pause();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The node " + node + " did not register with epmd within 120 s.");
             }
+            pause(ask ? 500 : 100); // between two polls of rabbitmqctl or epmd, each of which is the condition
         }
     }
 
-    private static void pause() {
+    /** How long {@link #startNode()} waits for epmd to list the node before it asks rabbitmqctl regardless. */
+    private static final long EPMD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Whether epmd, the Erlang port mapper on this machine, lists the node: then rabbitmqctl can reach it. Asked as
+     * {@code epmd -names} does (NAMES_REQ on its port, ERL_EPMD_PORT or 4369); false while epmd does not answer.
+     */
+    private boolean listedByEpmd() {
+        String shortName = node.substring(0, node.indexOf('@'));
+        int epmdPort = Integer.parseInt(System.getenv().getOrDefault("ERL_EPMD_PORT", "4369"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort), 1_000);
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(new byte[] {0, 1, 'n'}); // length 1, NAMES_REQ
+            byte[] answer = socket.getInputStream().readAllBytes(); // epmd's port (4 bytes), then "name N at port P" lines
+            return answer.length > 4 && new String(answer, 4, answer.length - 4, StandardCharsets.US_ASCII).lines()
+                    .anyMatch(line -> line.startsWith("name " + shortName + " at port "));
+        } catch (IOException notAnswering) {
+            return false;
+        }
+    }
+
+    private static void pause(long ms) {
         try {
-            Thread.sleep(500); // between two polls of rabbitmqctl, which itself is the condition
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -254,14 +290,23 @@ public final class PrivateBroker implements AutoCloseable {
             return; // closed already: by the test, or by the shutdown hook
         }
         try {
-            if (frozen) {
-                thaw();
-            }
             if (!killed) {
-                rabbitmqctl("stop");
+                // SIGKILL, not rabbitmqctl stop: the node and its folder are thrown away, so a graceful stop (a
+                // rabbitmqctl VM, and a cluster member's goodbye to the others) would only cost seconds. Frozen or not.
+                // Only while epmd lists the node (then its pid file is this start's) and that pid is an Erlang VM:
+                // after a stopNode() the file names a process that is gone, and its pid may be someone else's by now.
+                long pid = pid();
+                if (!listedByEpmd() || !ProcessHandle.of(pid).flatMap(vm -> vm.info().command()).filter(c -> c.contains("beam")).isPresent()) {
+                    throw new IllegalStateException("The node " + node + " does not run as process " + pid);
+                }
+                kill();
             }
-        } catch (RuntimeException alreadyStopped) {
-            // stopped by the test, or never started: the folder still goes
+        } catch (RuntimeException notRunningAsItsPidFileSays) {
+            try {
+                rabbitmqctl("stop"); // never wrote its pid file: ask it, if it is there at all
+            } catch (RuntimeException alreadyStopped) {
+                // stopped by the test, or never started: the folder still goes
+            }
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
