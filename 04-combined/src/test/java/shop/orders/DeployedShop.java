@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a real Payara Micro, in this run's own vhost, driven as a client over HTTP, WebSocket and a browser. It is booted
  * once for the whole test run and shared by every class that extends this one: they all deploy the same unmodified
  * WAR with the same settings, so one boot (12-20 s) instead of one per class. That is why these tests no longer use
- * Arquillian, as the other modules' do: Arquillian 1.10's Payara Micro container boots a server for every class, and
+ * Arquillian, as 03's do (01's and 02's share a server too): Arquillian 1.10's Payara Micro container boots a server for every class, and
  * these six classes spent more time in those boots than in their tests. The classes share the shop as customers
  * share one: each test signs in as customers of its own and checks its own orders' effects (their ids are UUIDs),
  * never that the shop is empty; the shop's stores, topology and broker users go once it stops. Classes that start
