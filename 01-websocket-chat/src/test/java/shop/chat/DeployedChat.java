@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The base of every black-box test of this module: the module's real WAR runs on a real Payara Micro, and the test
  * drives it from outside as a user would. The server boots once for the whole test run and every class that extends
  * this one shares it, as the tests of one class always did: each test signs in its own names and uses its own rooms,
- * and closes its sockets. That saves a boot (12-20 s on two cores) per class, which Arquillian's Payara Micro
+ * and closes its sockets. The server's limits per name (frames per 10 s, rooms per name) count across classes too,
+ * so a class that sends bursts signs in names no other class uses (RoomNoteIT). That saves a boot (12-20 s on two cores) per class, which Arquillian's Payara Micro
  * container pays because it boots a server per deployment. A class whose lesson needs a server nobody used before
  * it (RoomLimitIT fills the server) registers one of its own under the same field name.
  */

@@ -28,24 +28,24 @@ class RoomNoteIT extends DeployedChat {
     @Test
     void twoEditorsRacingOnTheSameVersionExactlyOneWinsAndTheOtherMergesAndRetries() {
         ChatApi chat = new ChatApi(base);
-        try (RecordingWebSocket alice = chat.join("alice", "note-race");
-             RecordingWebSocket bob = chat.join("bob", "note-race");
-             RecordingWebSocket carol = chat.join("carol", "note-race")) {
-            for (RecordingWebSocket member : List.of(alice, bob, carol)) {
+        try (RecordingWebSocket noor = chat.join("noor", "note-race");
+             RecordingWebSocket nils = chat.join("nils", "note-race");
+             RecordingWebSocket nina = chat.join("nina", "note-race")) {
+            for (RecordingWebSocket member : List.of(noor, nils, nina)) {
                 assertThat(member.awaitFrame(RoomNoteIT::isNote).getJsonNumber("version").longValue()).isZero();
             }
-            alice.awaitFrame(f -> isPresence(f, "joined", "carol"));
+            noor.awaitFrame(f -> isPresence(f, "joined", "nina"));
 
             // both edit version 0 at the same time
             CompletableFuture.allOf(
-                    CompletableFuture.runAsync(() -> alice.send(edit(0, "Order #42: refund approved"))),
-                    CompletableFuture.runAsync(() -> bob.send(edit(0, "Order #42: waiting for the courier")))
+                    CompletableFuture.runAsync(() -> noor.send(edit(0, "Order #42: refund approved"))),
+                    CompletableFuture.runAsync(() -> nils.send(edit(0, "Order #42: waiting for the courier")))
             ).join();
 
-            JsonObject version1 = carol.awaitFrame(f -> isNote(f, 1));
-            boolean aliceWon = version1.getString("by").equals("alice");
-            RecordingWebSocket winner = aliceWon ? alice : bob;
-            RecordingWebSocket loser = aliceWon ? bob : alice;
+            JsonObject version1 = nina.awaitFrame(f -> isNote(f, 1));
+            boolean aliceWon = version1.getString("by").equals("noor");
+            RecordingWebSocket winner = aliceWon ? noor : nils;
+            RecordingWebSocket loser = aliceWon ? nils : noor;
             assertThat(version1.getString("text"))
                     .isEqualTo(aliceWon ? "Order #42: refund approved" : "Order #42: waiting for the courier");
 
@@ -59,38 +59,38 @@ class RoomNoteIT extends DeployedChat {
             String merged = "Order #42: refund approved, waiting for the courier";
             loser.send(edit(1, merged));
 
-            for (RecordingWebSocket member : List.of(alice, bob, carol)) {
+            for (RecordingWebSocket member : List.of(noor, nils, nina)) {
                 JsonObject version2 = member.awaitFrame(f -> isNote(f, 2));
                 assertThat(version2.getString("text")).isEqualTo(merged);
-                assertThat(version2.getString("by")).isEqualTo(aliceWon ? "bob" : "alice");
+                assertThat(version2.getString("by")).isEqualTo(aliceWon ? "nils" : "noor");
             }
             // Version 2 went out after any answer to the conflict, so by now everything is in:
             // the conflict answer went to the loser alone, and every version reached everyone once.
-            assertThat(notes(carol)).containsExactly(0L, 1L, 2L);
+            assertThat(notes(nina)).containsExactly(0L, 1L, 2L);
             assertThat(notes(winner)).containsExactly(0L, 1L, 2L);
             assertThat(notes(loser)).containsExactly(0L, 1L, 1L, 2L);
             assertThat(winner.json()).noneMatch(f -> "error".equals(f.getString("type")));
-            assertThat(carol.json()).noneMatch(f -> "error".equals(f.getString("type")));
+            assertThat(nina.json()).noneMatch(f -> "error".equals(f.getString("type")));
         }
     }
 
     @Test
     void aLateJoinerGetsTheCurrentNoteAfterTheHistoryAndPresence() {
         ChatApi chat = new ChatApi(base);
-        try (RecordingWebSocket alice = chat.join("alice", "note-late")) {
-            alice.send("{\"type\":\"say\",\"text\":\"hello\"}");
-            alice.awaitFrame(DeployedChat::isMessage);
-            alice.send(edit(0, "first draft"));
-            alice.awaitFrame(f -> isNote(f, 1));
-            alice.send(edit(1, "Customer prefers e-mail."));
-            alice.awaitFrame(f -> isNote(f, 2));
+        try (RecordingWebSocket noor = chat.join("noor", "note-late")) {
+            noor.send("{\"type\":\"say\",\"text\":\"hello\"}");
+            noor.awaitFrame(DeployedChat::isMessage);
+            noor.send(edit(0, "first draft"));
+            noor.awaitFrame(f -> isNote(f, 1));
+            noor.send(edit(1, "Customer prefers e-mail."));
+            noor.awaitFrame(f -> isNote(f, 2));
 
-            try (RecordingWebSocket dave = chat.join("dave", "note-late")) {
-                JsonObject note = dave.awaitFrame(RoomNoteIT::isNote);
+            try (RecordingWebSocket ned = chat.join("ned", "note-late")) {
+                JsonObject note = ned.awaitFrame(RoomNoteIT::isNote);
                 assertThat(note.getJsonNumber("version").longValue()).isEqualTo(2);
                 assertThat(note.getString("text")).isEqualTo("Customer prefers e-mail.");
-                assertThat(note.getString("by")).isEqualTo("alice");
-                assertThat(dave.json()).extracting(f -> f.getString("type"))
+                assertThat(note.getString("by")).isEqualTo("noor");
+                assertThat(ned.json()).extracting(f -> f.getString("type"))
                         .containsExactly("message", "presence", "note");
             }
         }
@@ -99,30 +99,30 @@ class RoomNoteIT extends DeployedChat {
     @Test
     void anInvalidOrStaleEditGetsAClearErrorAndChangesNothing() {
         ChatApi chat = new ChatApi(base);
-        try (RecordingWebSocket erin = chat.join("erin", "note-invalid");
-             RecordingWebSocket frank = chat.join("frank", "note-invalid")) {
-            erin.awaitFrame(f -> isPresence(f, "joined", "frank"));
-            frank.awaitFrame(RoomNoteIT::isNote);
+        try (RecordingWebSocket nell = chat.join("nell", "note-invalid");
+             RecordingWebSocket noah = chat.join("noah", "note-invalid")) {
+            nell.awaitFrame(f -> isPresence(f, "joined", "noah"));
+            noah.awaitFrame(RoomNoteIT::isNote);
 
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":\"0\",\"text\":\"x\"}")).isEqualTo("invalid-version");
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":0.5,\"text\":\"x\"}")).isEqualTo("invalid-version");
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":-1,\"text\":\"x\"}")).isEqualTo("invalid-version");
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"text\":\"x\"}")).isEqualTo("invalid-version");
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":0}")).isEqualTo("missing-field");
-            assertThat(errorAfter(erin, "{\"type\":\"note-edit\",\"version\":0,\"text\":\"x\",\"title\":\"y\"}"))
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"version\":\"0\",\"text\":\"x\"}")).isEqualTo("invalid-version");
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"version\":0.5,\"text\":\"x\"}")).isEqualTo("invalid-version");
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"version\":-1,\"text\":\"x\"}")).isEqualTo("invalid-version");
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"text\":\"x\"}")).isEqualTo("invalid-version");
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"version\":0}")).isEqualTo("missing-field");
+            assertThat(errorAfter(nell, "{\"type\":\"note-edit\",\"version\":0,\"text\":\"x\",\"title\":\"y\"}"))
                     .isEqualTo("unknown-field");
-            assertThat(errorAfter(erin, edit(0, "z".repeat(10_001)))).isEqualTo("text-too-long");
+            assertThat(errorAfter(nell, edit(0, "z".repeat(10_001)))).isEqualTo("text-too-long");
             // a version from the future is as stale as one from the past
-            assertThat(errorAfter(erin, edit(7, "x"))).isEqualTo("note-conflict");
-            JsonObject current = erin.awaitFrames(RoomNoteIT::isNote, 2).get(1);
+            assertThat(errorAfter(nell, edit(7, "x"))).isEqualTo("note-conflict");
+            JsonObject current = nell.awaitFrames(RoomNoteIT::isNote, 2).get(1);
             assertThat(current.getJsonNumber("version").longValue()).isZero();
 
             // nothing changed: the longest allowed note still applies on version 0
-            erin.send(edit(0, "z".repeat(10_000)));
-            JsonObject atFrank = frank.awaitFrame(f -> isNote(f, 1));
+            nell.send(edit(0, "z".repeat(10_000)));
+            JsonObject atFrank = noah.awaitFrame(f -> isNote(f, 1));
             assertThat(atFrank.getString("text")).hasSize(10_000);
-            assertThat(notes(frank)).containsExactly(0L, 1L);
-            assertThat(frank.json()).noneMatch(f -> "error".equals(f.getString("type")));
+            assertThat(notes(noah)).containsExactly(0L, 1L);
+            assertThat(noah.json()).noneMatch(f -> "error".equals(f.getString("type")));
         }
     }
 
@@ -130,25 +130,25 @@ class RoomNoteIT extends DeployedChat {
     void onThePageTheNoteTypedInOneTabAppearsInTheOtherAndBackAgain() {
         PlaywrightAssertions.setDefaultAssertionTimeout(15_000); // bounded; other builds share the machine
         try (Browser browser = Browser.launch()) {
-            BrowserPage alice = ChatPages.signIn(browser, base.toString(), "alice");
-            ChatPages.join(alice, "note-page");
-            BrowserPage bob = ChatPages.signIn(browser, base.toString(), "bob");
-            ChatPages.join(bob, "note-page");
-            expect(bob.byTestId("note-status")).hasText("nobody has written yet");
+            BrowserPage noor = ChatPages.signIn(browser, base.toString(), "noor");
+            ChatPages.join(noor, "note-page");
+            BrowserPage nils = ChatPages.signIn(browser, base.toString(), "nils");
+            ChatPages.join(nils, "note-page");
+            expect(nils.byTestId("note-status")).hasText("nobody has written yet");
 
-            alice.byTestId("note").fill("Order #42: refund approved");
+            noor.byTestId("note").fill("Order #42: refund approved");
 
-            expect(bob.byTestId("note")).hasValue("Order #42: refund approved");
-            expect(bob.byTestId("note-status")).hasText("version 1 by alice");
+            expect(nils.byTestId("note")).hasValue("Order #42: refund approved");
+            expect(nils.byTestId("note-status")).hasText("version 1 by noor");
 
-            bob.byTestId("note").fill("Order #42: refund approved, courier booked");
+            nils.byTestId("note").fill("Order #42: refund approved, courier booked");
 
-            expect(alice.byTestId("note")).hasValue("Order #42: refund approved, courier booked");
-            expect(alice.byTestId("note-status")).hasText("version 2 by bob");
-            expect(bob.byTestId("note-status")).hasText("version 2 by bob");
-            expect(alice.byTestId("note-draft")).isHidden(); // nothing was in conflict
-            ChatPages.assertNoProblems(alice);
-            ChatPages.assertNoProblems(bob);
+            expect(noor.byTestId("note")).hasValue("Order #42: refund approved, courier booked");
+            expect(noor.byTestId("note-status")).hasText("version 2 by nils");
+            expect(nils.byTestId("note-status")).hasText("version 2 by nils");
+            expect(noor.byTestId("note-draft")).isHidden(); // nothing was in conflict
+            ChatPages.assertNoProblems(noor);
+            ChatPages.assertNoProblems(nils);
         }
     }
 

@@ -33,6 +33,7 @@ public final class Reconnecting<C> {
 
     private static final Logger LOG = Logger.getLogger(Reconnecting.class.getName());
     private static final long FIRST_BACKOFF_MS = 1_000;
+    /** The longest wait between two attempts, unless the owner gives its own. */
     private static final long LONGEST_BACKOFF_MS = 10_000;
 
     private final String name;
@@ -40,6 +41,7 @@ public final class Reconnecting<C> {
     private final ScheduledExecutorService loops;
     private final Opener<C> opener;
     private final Closer<C> closer;
+    private final long longestBackoffMs;
     /** Everything scheduled for this owner, so that stop() can cancel it: an application never shuts a managed executor down. */
     private final Set<Future<?>> scheduled = ConcurrentHashMap.newKeySet();
     private volatile C current;
@@ -49,11 +51,18 @@ public final class Reconnecting<C> {
 
     /** {@code name} says whose connection it is in log lines, {@code broker} where it goes (never with a password). */
     public Reconnecting(String name, String broker, ScheduledExecutorService loops, Opener<C> opener, Closer<C> closer) {
+        this(name, broker, loops, opener, closer, LONGEST_BACKOFF_MS);
+    }
+
+    /** As above, waiting at most {@code longestBackoffMs} between two attempts (the wait doubles from 1 s up to it). */
+    public Reconnecting(String name, String broker, ScheduledExecutorService loops, Opener<C> opener, Closer<C> closer,
+                        long longestBackoffMs) {
         this.name = name;
         this.broker = broker;
         this.loops = loops;
         this.opener = opener;
         this.closer = closer;
+        this.longestBackoffMs = longestBackoffMs;
     }
 
     /** Connects in the background: the application starts even while the broker is down. */
@@ -119,7 +128,7 @@ public final class Reconnecting<C> {
             LOG.warning(" [!] " + name + " cannot reach the broker at " + broker + " (" + e.getMessage() + "); retrying in "
                     + backoffMs + " ms");
             later(this::connect, backoffMs);
-            backoffMs = Math.min(backoffMs * 2, LONGEST_BACKOFF_MS);
+            backoffMs = Math.min(backoffMs * 2, longestBackoffMs);
             return;
         }
         backoffMs = FIRST_BACKOFF_MS;

@@ -56,7 +56,8 @@ public class StatusFeed {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.runs(TaskSettings.Role.PRODUCER)) {
-            connection = new Reconnecting<>("Status feed", rabbit.describe(), loops, this::connect, Connection::close);
+            connection = new Reconnecting<>("Status feed", rabbit.describe(), loops, this::connect, Connection::close,
+                    settings.reconnectMaxMs());
             connection.start();
         }
     }

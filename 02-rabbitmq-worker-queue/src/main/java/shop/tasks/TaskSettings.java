@@ -36,6 +36,8 @@ public class TaskSettings {
     long reportWorkMs;
     @Inject @ConfigProperty(name = "tasks.outbox-dir")
     String outboxDir;
+    @Inject @ConfigProperty(name = "tasks.reconnect-max-ms")
+    long reconnectMaxMs;
 
     /** Whether this process runs {@code role}: the one question every part that belongs to one role asks. */
     public boolean runs(Role role) {
@@ -73,6 +75,11 @@ public class TaskSettings {
             throw new IllegalArgumentException("tasks.worker.id '" + id + "' must be 1-64 letters, digits, dashes or underscores.");
         }
         return id;
+    }
+
+    /** The longest wait between two attempts to reach the broker (see {@link Reconnecting}). */
+    public long reconnectMaxMs() {
+        return reconnectMaxMs;
     }
 
     public long workMs(TaskType type) {

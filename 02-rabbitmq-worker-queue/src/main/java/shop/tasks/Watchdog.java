@@ -47,7 +47,8 @@ public class Watchdog {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
         if (settings.runs(TaskSettings.Role.WORKER)) {
-            connection = new Reconnecting<>(settings.workerId(), rabbit.describe(), loops, this::connect, this::close);
+            connection = new Reconnecting<>(settings.workerId(), rabbit.describe(), loops, this::connect, this::close,
+                    settings.reconnectMaxMs());
             connection.start();
             connection.every(1_000, () -> heartbeat.beat(consuming(), restarts.get()));
             connection.every(5_000, this::watch);

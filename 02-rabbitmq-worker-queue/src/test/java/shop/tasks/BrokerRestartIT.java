@@ -278,6 +278,10 @@ class BrokerRestartIT {
                 "rabbitmq.virtual-host", "/",
                 "tasks.outbox-dir", OUTBOX.toString(),
                 "tasks.confirm-timeout-ms", String.valueOf(CONFIRM_TIMEOUT_MS),
+                // 1 s between attempts to reach the node, not up to 10 s: a worker that lost the stopped node then
+                // reconnects within a second of its restart, not up to 8 s later. That it reconnects by itself is
+                // the lesson, not how long it waits between attempts.
+                "tasks.reconnect-max-ms", "1000",
                 "rabbitmq.provision", "false"));
         for (BrokerUser user : BrokerUser.values()) {
             settings.put("rabbitmq." + user.key() + ".username", "guest");

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * queue of zero-work 1,000-byte tasks at prefetch 1 and at prefetch 100 (with one consumer, and at the full size
  * also with four through tasks.worker.concurrency), and RabbitMQ PerfTest drains the same amount from a quorum
  * queue with the same arguments, message size, persistence, manual acks and number of consumers. Prints the
- * ratio; asserts only that every task was done exactly once.
+ * ratio; asserts only that every task was done exactly once. The CI size runs 1 x 1 and no PerfTest.
  *
  * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ThroughputExperiment -Dexperiment.tasks=20000 -Dexperiment.settings=1x1,100x1,100x4}
  * (also {@code -Dexperiment.warmup}, and for example {@code -Dexperiment.settings=100x2} for other prefetch x consumer settings).
@@ -43,6 +43,13 @@ class ThroughputExperiment extends DeployedProducer {
      * comparison with prefetch 100 is left to the full size.
      */
     private static final String SETTINGS = "1x1";
+    /**
+     * From this many timed tasks on, a run drains PerfTest's queue too: the full size is 20,000. The CI size leaves it
+     * out: it asserts nothing about PerfTest, and WorkerCostExperiment's CI size runs the same PerfTest drain (one
+     * consumer, prefetch 1, the same message size and queue arguments) in the same build; its two JVMs and its drain
+     * were a fifth of this class's time.
+     */
+    private static final int PERF_TEST_FROM_TASKS = 5_000;
     private static final List<PayaraProcess> WORKERS = new ArrayList<>();
 
     @AfterAll
@@ -71,7 +78,8 @@ class ThroughputExperiment extends DeployedProducer {
                 int prefetch = Integer.parseInt(setting.strip().split("x")[0]);
                 int concurrency = Integer.parseInt(setting.strip().split("x")[1]);
                 String name = "throughput-p" + prefetch + "-c" + concurrency;
-                double perfTest = drainWithPerfTest(broker, prefetch, concurrency, warmup + tasks, tasks, notes).perSecond();
+                double perfTest = tasks >= PERF_TEST_FROM_TASKS
+                        ? drainWithPerfTest(broker, prefetch, concurrency, warmup + tasks, tasks, notes).perSecond() : Double.NaN;
 
                 List<String> ids = preloadTasks(broker, warmup + tasks);
                 PayaraProcess worker = startWorker(name, Map.of(
@@ -88,8 +96,9 @@ class ThroughputExperiment extends DeployedProducer {
                 expectedEffects += ids.size();
 
                 double workers = drain.perSecond();
-                table.row(prefetch + " x " + concurrency, rate(workers), rate(perfTest),
-                        String.format(Locale.ROOT, "%.0f%%", 100 * workers / perfTest), ">= 50% (stretch 80%)");
+                table.row(prefetch + " x " + concurrency, rate(workers), Double.isNaN(perfTest) ? "(full size only)" : rate(perfTest),
+                        Double.isNaN(perfTest) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * workers / perfTest),
+                        ">= 50% (stretch 80%)");
                 notes.add(String.format(Locale.ROOT, "%d x %d: the worker process used %.2f cores while timed, "
                         + "the producer (which reads every event) %.2f", prefetch, concurrency, drain.cores(), drain.otherCores()));
                 tap.assertHealthy();

@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.FileHandler;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Where a worker's time goes: the same preloaded queue of zero-work 1,000-byte tasks drained by one in-process
  * consumer that adds one of the worker's costs at a time, from a JMS consumer that only acks up to the real
- * {@link Worker}, each at prefetch 1 and 100, against RabbitMQ PerfTest in the same run. Prints tasks/s, the share of
+ * {@link Worker}, each at prefetch 1 and 100 (the CI size: 1), against RabbitMQ PerfTest in the same run. Prints tasks/s, the share of
  * PerfTest's rate, and this JVM's CPU per task; asserts only that every task was settled exactly once, and that the
  * rows with an effect and events left one effect file and one done event per task.
  *
@@ -63,7 +64,15 @@ class WorkerCostExperiment {
     private static final Path OUTBOX = Path.of("target", "worker-cost-outbox");
     /** The dashboard's stand-in: a queue bound to every event, so the broker routes them as it does for the producer. */
     private static final String EVENTS_QUEUE = "worker-cost.events";
-    private static final int[] PREFETCHES = {1, 100};
+    /**
+     * One column each. The CI size runs the worker's default, 1, only: the invariants it asserts (every task settled
+     * once, one effect and one done event each) are the same in the prefetch-100 column, which costs two more PerfTest
+     * JVMs and five more drains; the full size compares both.
+     */
+    private static final List<Integer> FULL_SIZE_PREFETCHES = List.of(1, 100);
+    private static final List<Integer> CI_PREFETCHES = List.of(1);
+    /** From this many timed tasks on, a run compares both: the full size is 20,000. */
+    private static final int FULL_SIZE_FROM_TASKS = 2_000;
 
     /** One row: the worker's costs up to and including this one. */
     enum Cost {
@@ -86,6 +95,7 @@ class WorkerCostExperiment {
         // Drained first and not timed: the consumer is past its set-up, the queue still holds `tasks` behind it.
         int warmup = ExperimentProperties.integer("experiment.warmup", 200);
         int total = warmup + tasks;
+        List<Integer> prefetches = tasks >= FULL_SIZE_FROM_TASKS ? FULL_SIZE_PREFETCHES : CI_PREFETCHES;
         // Some rows only, for a profile of one of them: -Dexperiment.costs=LOGS
         List<Cost> costs = Stream.of(System.getProperty("experiment.costs", "ACK,JSON,EFFECT,EVENTS,LOGS").split(","))
                 .map(name -> Cost.valueOf(name.strip())).toList();
@@ -101,13 +111,13 @@ class WorkerCostExperiment {
                 channel.queueDeclare(EVENTS_QUEUE, false, false, false, null);
                 channel.queueBind(EVENTS_QUEUE, TaskTopology.EVENTS_EXCHANGE, "#");
             }
-            for (int prefetch : PREFETCHES) {
+            for (int prefetch : prefetches) {
                 perfTest.put(prefetch, drainWithPerfTest(broker, prefetch, 1, total, tasks, notes));
             }
             // Not timed: the JIT compiles the JMS client's and the worker's code before the first row, not during it.
             drain(broker, Cost.LOGS, 100, warmup, warmup / 2);
             for (Cost cost : costs) {
-                for (int prefetch : PREFETCHES) {
+                for (int prefetch : prefetches) {
                     rows.computeIfAbsent(cost, c -> new HashMap<>()).put(prefetch, drain(broker, cost, prefetch, total, tasks));
                 }
             }
@@ -121,18 +131,16 @@ class WorkerCostExperiment {
             log.close();
         }
 
+        List<String> header = new ArrayList<>(List.of("consumer"));
+        prefetches.forEach(prefetch -> header.addAll(List.of("prefetch " + prefetch + ": tasks/s", "of PerfTest")));
+        header.add("CPU per task (" + prefetches.stream().map(String::valueOf).collect(Collectors.joining(" / ")) + ")");
         ResultTable table = ResultTable.of(String.format(Locale.ROOT, "WorkerCostExperiment: drain %,d preloaded zero-work "
                         + "%,d-byte persistent tasks (after %,d untimed) with one in-process consumer, one cost added per row",
                         tasks, BODY_BYTES, warmup),
-                "consumer", "prefetch 1: tasks/s", "of PerfTest", "prefetch 100: tasks/s", "of PerfTest",
-                "CPU per task (1 / 100)");
-        table.row("RabbitMQ PerfTest (own JVM), the ceiling", rate(perfTest.get(1).perSecond()), "100%",
-                rate(perfTest.get(100).perSecond()), "100%", micros(perfTest.get(1)) + " / " + micros(perfTest.get(100)));
+                header.toArray(String[]::new));
+        table.row(row("RabbitMQ PerfTest (own JVM), the ceiling", prefetches, perfTest, perfTest));
         for (Cost cost : costs) {
-            BrokerCeiling.Drain one = rows.get(cost).get(1);
-            BrokerCeiling.Drain hundred = rows.get(cost).get(100);
-            table.row(cost.what, rate(one.perSecond()), share(one, perfTest.get(1)),
-                    rate(hundred.perSecond()), share(hundred, perfTest.get(100)), micros(one) + " / " + micros(hundred));
+            table.row(row(cost.what, prefetches, rows.get(cost), perfTest));
         }
         table.note("Targets: the bare consumer >= 50% of PerfTest at prefetch 1 and 100; the real Worker >= 50% at prefetch 1, "
                         + ">= 25% at 100, with CPU per task at most half of the 1.2 ms measured before.")
@@ -345,6 +353,18 @@ class WorkerCostExperiment {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+    }
+
+    /** A row's cells: per prefetch its rate and its share of PerfTest's, then its CPU per task at each prefetch. */
+    private static Object[] row(String consumer, List<Integer> prefetches, Map<Integer, BrokerCeiling.Drain> drains,
+                                Map<Integer, BrokerCeiling.Drain> perfTest) {
+        List<Object> cells = new ArrayList<>(List.of(consumer));
+        for (int prefetch : prefetches) {
+            cells.add(rate(drains.get(prefetch).perSecond()));
+            cells.add(share(drains.get(prefetch), perfTest.get(prefetch)));
+        }
+        cells.add(prefetches.stream().map(prefetch -> micros(drains.get(prefetch))).collect(Collectors.joining(" / ")));
+        return cells.toArray();
     }
 
     private static String share(BrokerCeiling.Drain consumer, BrokerCeiling.Drain ceiling) {

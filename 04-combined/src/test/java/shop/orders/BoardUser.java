@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * The board's RabbitMQ user of this test run: arquillian.xml names it after the run's vhost, the shop creates
- * it at start (board.provision), and the tests delete it after each class, since deleting the vhost keeps users.
+ * The board's RabbitMQ user of this test run: the shared shop (DeployedShop) is started with a name after the run's
+ * vhost, creates it at start (board.provision), and the tests delete it once that shop stops, since deleting the
+ * vhost keeps users.
  */
 final class BoardUser {
 
@@ -21,7 +22,7 @@ final class BoardUser {
     private BoardUser() {
     }
 
-    /** Must match -Dboard.username in arquillian.xml. */
+    /** The shared shop's -Dboard.username (DeployedShop). */
     static String name() {
         return RabbitVhost.name() + "-board";
     }

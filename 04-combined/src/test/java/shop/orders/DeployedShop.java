@@ -1,10 +1,10 @@
 package shop.orders;
 
-import course.testkit.ArquillianJit;
-import course.testkit.ModuleWar;
 import course.testkit.PayaraProcess;
 import course.testkit.RabbitVhost;
+import course.testkit.SharedServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,47 +13,77 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The base of the single-instance black-box tests: Arquillian runs the module's real WAR (web tier
- * and all three step services) on a real Payara Micro, in this run's own vhost. Each class starts
- * with an empty workflow and empty service stores.
+ * The base of the single-instance black-box tests: the module's real WAR (web tier and all three step services) on
+ * a real Payara Micro, in this run's own vhost, driven as a client over HTTP, WebSocket and a browser. It is booted
+ * once for the whole test run and shared by every class that extends this one: they all deploy the same unmodified
+ * WAR with the same settings, so one boot (12-20 s) instead of one per class. That is why these tests no longer use
+ * Arquillian, as 03's do (01's and 02's share a server too): Arquillian 1.10's Payara Micro container boots a server for every class, and
+ * these six classes spent more time in those boots than in their tests. The classes share the shop as customers
+ * share one: each test signs in as customers of its own and checks its own orders' effects (their ids are UUIDs),
+ * never that the shop is empty; the shop's stores, topology and broker users go once it stops. Classes that start
+ * shops of their own in the same vhost (ScaleOutIT, ShippingDownIT, EndToEndLatencyExperiment) stop this one first
+ * ({@link #SHOP}{@code .stopFirst()}), since it would be one more consumer of their queues, and run after these
+ * classes ({@link SharedShopFirst}), so that it boots once.
  */
-@ExtendWith({RabbitVhost.class, WebStompCheck.class, ArquillianJit.class, ArquillianExtension.class})
-@RunAsClient
+@ExtendWith({RabbitVhost.class, WebStompCheck.class})
 abstract class DeployedShop {
 
     static final Path DATA = Path.of(System.getProperty("shop.test-data"));
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ModuleWar.asRoot("orders");
-    }
+    /** The shop, as {@link #shopSettings()} starts it. Its users, topology and stores go once it stops. */
+    @RegisterExtension
+    static final SharedServer SHOP = SharedServer.forTheRun("shop", "orders", DeployedShop::shopSettings)
+            .afterStop(DeployedShop::removeShopState);
 
-    @ArquillianResource
+    /** The shop's root URL, {@code http://localhost:<port>/}. */
     URL base;
 
-    @BeforeAll
-    static void emptyStores() throws IOException {
-        deleteData();
+    @BeforeEach
+    void shopUrl() {
+        base = SHOP.url();
     }
 
-    @AfterAll
-    static void removeTopology() throws Exception {
-        try (ShopBroker broker = ShopBroker.connect()) {
-            broker.deleteTopology();
-        }
-        BoardUser.delete(); // the shop creates it at start (board.provision); deleting the vhost keeps users
-        RoleUsers.deleteAll(); // likewise (rabbitmq.provision)
+    /**
+     * The shop's settings, the same as when Arquillian started it: this run's vhost, broker users named after the
+     * vhost, stores under target/, 50 ms of work per step, the run's session secret, and the run's customers with the
+     * tests' address as a trusted proxy. {@link PayaraProcess} adds the JIT (testkit FullJit: C1 only, unless the run
+     * sizes an experiment) and a temp folder under target/tmp. The shop boots with empty stores: what a run before
+     * this one left is deleted first.
+     */
+    private static Map<String, String> shopSettings() {
         deleteData();
+        String vhost = RabbitVhost.name();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "rabbitmq.virtual-host", vhost,
+                "shop.data-dir", DATA.toString(),
+                "shop.work-ms", "50",
+                "shop.session-secret", System.getProperty("shop.test-secret"),
+                "board.username", BoardUser.name()));
+        settings.putAll(RoleUsers.properties()); // rabbitmq.<role>.username: the vhost's name and the role's
+        settings.putAll(TestCustomers.serverProperties()); // the customers file, the trusted proxies, the unlimited addresses
+        return Map.copyOf(settings);
+    }
+
+    /**
+     * What the shop leaves once it stops: the topology, the users it created at start (board.provision and
+     * rabbitmq.provision; deleting the vhost keeps users) and the stores.
+     */
+    private static void removeShopState() {
+        try {
+            try (ShopBroker broker = ShopBroker.connect()) {
+                broker.deleteTopology();
+            }
+            BoardUser.delete();
+            RoleUsers.deleteAll();
+            deleteData();
+        } catch (IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Removing what the shared shop left: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -85,17 +115,6 @@ abstract class DeployedShop {
         deleteData();
     }
 
-    /** The effects a service recorded, for example charges: one file per effect and order. */
-    static long effects(String service, String effect) throws IOException {
-        Path dir = DATA.resolve(service);
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(effect + "-")).count();
-        }
-    }
-
     static boolean effect(String service, String effect, String orderId) {
         return Files.exists(DATA.resolve(service).resolve(effect + "-" + orderId));
     }
@@ -110,10 +129,12 @@ abstract class DeployedShop {
         return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.contains(orderId)).count() : 0;
     }
 
-    static void deleteData() throws IOException {
+    static void deleteData() {
         if (Files.isDirectory(DATA)) {
             try (Stream<Path> files = Files.walk(DATA)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }

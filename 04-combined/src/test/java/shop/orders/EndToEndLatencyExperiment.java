@@ -45,7 +45,9 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End-to-end latency from the customer's click to the "shipped" push, at a fixed order rate spread
@@ -74,6 +76,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RabbitVhost.class)
 @ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
 class EndToEndLatencyExperiment {
+
+    /** The shop the DeployedShop classes share would be one more consumer of this class's queues: stopped first. */
+    @RegisterExtension
+    static final BeforeAllCallback alone = DeployedShop.SHOP.stopFirst();
 
     private static final Path DATA = Path.of(System.getProperty("shop.test-data"));
     private static final JsonProvider JSON = JsonProvider.provider();

@@ -33,6 +33,13 @@ class MeasuredNumbersTest {
     }
 
     @Test
+    void theSizingOnPaperQuotesEachInputFromTheMeasuredFileItNames() {
+        // Sizing.md's inputs come from 01, 02 and 04's measured files: its numbers marker names them, from this folder.
+        assertThat(DocNumbers.assertNumbersMatchSources(Path.of("src/test/resources/measured/Sizing.md"), Path.of("")))
+                .isPositive();
+    }
+
+    @Test
     void theReadmeAndTheExperimentPageQuoteTheirNumbersFromTheMeasuredFiles() {
         assertThat(DocNumbers.assertNumbersMatchSources(Path.of("README.md"), Path.of(""))).isPositive();
         assertThat(DocNumbers.assertNumbersMatchSources(Path.of("docs/experiment.md"), Path.of(""))).isPositive();

@@ -19,7 +19,8 @@ import java.util.Properties;
 
 /**
  * The role users of this test run (one per step service and the web tier): named after the run's vhost, created
- * by the shop at start (rabbitmq.provision), and deleted after each class, since deleting the vhost keeps users.
+ * by the shop at start (rabbitmq.provision), and deleted once the shops that use them stop, since deleting the
+ * vhost keeps users.
  */
 final class RoleUsers {
 
@@ -28,7 +29,7 @@ final class RoleUsers {
     private RoleUsers() {
     }
 
-    /** Must match -Drabbitmq.<role>.username in arquillian.xml. */
+    /** The -Drabbitmq.<role>.username every shop of the run is started with ({@link #properties()}). */
     static String name(Role role) {
         return RabbitVhost.name() + "-" + role.key();
     }

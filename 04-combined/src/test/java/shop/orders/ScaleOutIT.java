@@ -25,7 +25,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(RabbitVhost.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
+
+    /** The shop the DeployedShop classes share would be one more consumer of this class's queues: stopped first. */
+    @RegisterExtension
+    static final BeforeAllCallback alone = DeployedShop.SHOP.stopFirst();
 
     private static final Duration WORKFLOW = Duration.ofSeconds(30);
     private static final Pattern DONE = Pattern.compile(" \\[x] Done '");

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +23,10 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(RabbitVhost.class)
 class ShippingDownIT {
+
+    /** The shop the DeployedShop classes share would be one more consumer of this class's queues: stopped first. */
+    @RegisterExtension
+    static final BeforeAllCallback alone = DeployedShop.SHOP.stopFirst();
 
     private static final Duration WORKFLOW = Duration.ofSeconds(30);
     private static Map<String, String> common;

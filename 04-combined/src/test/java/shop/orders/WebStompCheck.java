@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a {@link NeedsWebStomp} test class at once, before any server starts, when the broker has no Web-STOMP
  * listener: one sentence saying what to enable, instead of a page that waits for a connection until it times out.
- * Registered between {@link RabbitVhost} (which checks the broker is there) and Arquillian (which starts Payara).
+ * Registered after {@link RabbitVhost} (which checks the broker is there), before the shop boots (DeployedShop.SHOP).
  */
 final class WebStompCheck implements BeforeAllCallback {
 

@@ -2,6 +2,10 @@ package course.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +32,21 @@ public final class PrivateBroker implements AutoCloseable {
     /** Erlang distribution (rabbitmqctl talks to the node here): port + 20000 if that is a port, else a free one. */
     private final int distPort;
     private final Path dir;
-    /** Set while the node is stopped by SIGSTOP: close() must wake it first, or its own stop would wait forever. */
+    /**
+     * What its CLI tools run with: a node configured with a shorter {@code net_ticktime} than Erlang's 60 s expects its
+     * peers, rabbitmqctl too, to tick as often, or it drops a command that waits longer than that.
+     */
+    private final Map<String, String> cliEnv;
+    /** Set while the node is stopped by SIGSTOP: {@link PrivateCluster#live()} asks another node. */
     private volatile boolean frozen;
     /** Set once the node's VM is killed ({@link #kill()}): close() has nothing left to stop, and must not wait for it. */
     private volatile boolean killed;
 
-    private PrivateBroker(Path scripts, String node, int port, Path dir) {
+    private PrivateBroker(Path scripts, String node, int port, Path dir, List<String> configLines) {
         this.scripts = scripts;
+        this.cliEnv = configLines.stream().filter(line -> line.matches("net_ticktime\\s*=\\s*\\d+")).findFirst()
+                .map(line -> Map.of("RABBITMQ_CTL_ERL_ARGS", "-kernel net_ticktime " + line.replaceAll("\\D", "")))
+                .orElse(Map.of());
         this.node = node;
         this.port = port;
         this.distPort = port + 20000 <= 65535 ? port + 20000 : PayaraProcess.freePort();
@@ -102,7 +114,7 @@ public final class PrivateBroker implements AutoCloseable {
             config.addAll(configLines);
             Files.write(dir.resolve("rabbitmq.conf"), config);
             Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-            PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir);
+            PrivateBroker broker = new PrivateBroker(scripts, name + "@localhost", port, dir, configLines);
             // The node runs detached, outside the test JVM's process tree: if a test's clean-up fails before
             // close(), this still stops it when the JVM ends, so no node outlives the run.
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, name + "-stop"));
@@ -125,6 +137,11 @@ public final class PrivateBroker implements AutoCloseable {
     /** The Erlang node name, {@code <name>@localhost}: what rabbitmqctl and the queue's leader and members name. */
     public String nodeName() {
         return node;
+    }
+
+    /** Whether {@link #freeze()} froze the node and {@link #thaw()} has not woken it yet. */
+    public boolean isFrozen() {
+        return frozen;
     }
 
     /** Whether {@link #kill()} killed the node (and it was not started again since). */
@@ -191,24 +208,56 @@ public final class PrivateBroker implements AutoCloseable {
                 "RABBITMQ_PID_FILE", dir.resolve("pid").toString());
         run(List.of(scripts.resolve("rabbitmq-server").toString(), "-detached"), env, 60);
         // -detached returns at once, before the node is even known to epmd, and await_startup
-        // fails at once on a node that is not known yet: so ask until it is.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // fails at once on a node that is not known yet: so ask until it is. Each rabbitmqctl is an Erlang VM of its
+        // own (about 1 s of CPU here), so while epmd does not list the node yet, this JVM asks epmd itself, which
+        // costs nothing; that kept several nodes starting at once (PrivateCluster) from spending their cores on
+        // rabbitmqctl VMs that could only fail. After EPMD_GRACE without epmd's answer (epmd elsewhere), it asks
+        // rabbitmqctl anyway.
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            try {
-                rabbitmqctl("await_startup", "--timeout", "120");
-                return;
-            } catch (IllegalStateException notYetKnown) {
-                if (System.nanoTime() > deadline) {
-                    throw notYetKnown;
+            boolean ask = listedByEpmd() || System.nanoTime() - started > EPMD_GRACE_NANOS;
+            if (ask) {
+                try {
+                    rabbitmqctl("await_startup", "--timeout", "120");
+                    return;
+                } catch (IllegalStateException notYetKnown) {
+                    if (System.nanoTime() > deadline) {
+                        throw notYetKnown;
+                    }
                 }
-                pause();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The node " + node + " did not register with epmd within 120 s.");
             }
+            pause(ask ? 500 : 100); // between two polls of rabbitmqctl or epmd, each of which is the condition
         }
     }
 
-    private static void pause() {
+    /** How long {@link #startNode()} waits for epmd to list the node before it asks rabbitmqctl regardless. */
+    private static final long EPMD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Whether epmd, the Erlang port mapper on this machine, lists the node: then rabbitmqctl can reach it. Asked as
+     * {@code epmd -names} does (NAMES_REQ on its port, ERL_EPMD_PORT or 4369); false while epmd does not answer.
+     */
+    private boolean listedByEpmd() {
+        String shortName = node.substring(0, node.indexOf('@'));
+        int epmdPort = Integer.parseInt(System.getenv().getOrDefault("ERL_EPMD_PORT", "4369"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort), 1_000);
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(new byte[] {0, 1, 'n'}); // length 1, NAMES_REQ
+            byte[] answer = socket.getInputStream().readAllBytes(); // epmd's port (4 bytes), then "name N at port P" lines
+            return answer.length > 4 && new String(answer, 4, answer.length - 4, StandardCharsets.US_ASCII).lines()
+                    .anyMatch(line -> line.startsWith("name " + shortName + " at port "));
+        } catch (IOException notAnswering) {
+            return false;
+        }
+    }
+
+    private static void pause(long ms) {
         try {
-            Thread.sleep(500); // between two polls of rabbitmqctl, which itself is the condition
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -222,7 +271,17 @@ public final class PrivateBroker implements AutoCloseable {
     public String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>(List.of(scripts.resolve("rabbitmqctl").toString(), "-n", node));
         command.addAll(List.of(args));
-        return run(command, Map.of(), 150);
+        return run(command, cliEnv, 150);
+    }
+
+    /**
+     * Runs {@code rabbitmq-queues -n <node> <args>}, for example {@code grow} or {@code quorum_status}; fails unless
+     * it succeeds, and returns what it printed.
+     */
+    public String rabbitmqQueues(String... args) {
+        List<String> command = new ArrayList<>(List.of(scripts.resolve("rabbitmq-queues").toString(), "-n", node));
+        command.addAll(List.of(args));
+        return run(command, cliEnv, 150);
     }
 
     @Override
@@ -231,14 +290,23 @@ public final class PrivateBroker implements AutoCloseable {
             return; // closed already: by the test, or by the shutdown hook
         }
         try {
-            if (frozen) {
-                thaw();
-            }
             if (!killed) {
-                rabbitmqctl("stop");
+                // SIGKILL, not rabbitmqctl stop: the node and its folder are thrown away, so a graceful stop (a
+                // rabbitmqctl VM, and a cluster member's goodbye to the others) would only cost seconds. Frozen or not.
+                // Only while epmd lists the node (then its pid file is this start's) and that pid is an Erlang VM:
+                // after a stopNode() the file names a process that is gone, and its pid may be someone else's by now.
+                long pid = pid();
+                if (!listedByEpmd() || !ProcessHandle.of(pid).flatMap(vm -> vm.info().command()).filter(c -> c.contains("beam")).isPresent()) {
+                    throw new IllegalStateException("The node " + node + " does not run as process " + pid);
+                }
+                kill();
             }
-        } catch (RuntimeException alreadyStopped) {
-            // stopped by the test, or never started: the folder still goes
+        } catch (RuntimeException notRunningAsItsPidFileSays) {
+            try {
+                rabbitmqctl("stop"); // never wrote its pid file: ask it, if it is there at all
+            } catch (RuntimeException alreadyStopped) {
+                // stopped by the test, or never started: the folder still goes
+            }
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

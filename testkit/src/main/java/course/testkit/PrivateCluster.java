@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -25,10 +26,15 @@ public final class PrivateCluster implements AutoCloseable {
     /** Every port handed out in this JVM: two clusters of one run never share one. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
+    private final String name;
+    /** The nodes started or added, in that order: {@link #close()} stops each, also one added by {@link #add()}. */
     private final List<PrivateBroker> nodes;
+    private final List<String> configLines;
 
-    private PrivateCluster(List<PrivateBroker> nodes) {
-        this.nodes = List.copyOf(nodes);
+    private PrivateCluster(String name, List<PrivateBroker> nodes, List<String> configLines) {
+        this.name = name;
+        this.nodes = new CopyOnWriteArrayList<>(nodes);
+        this.configLines = List.copyOf(configLines);
     }
 
     /**
@@ -45,13 +51,21 @@ public final class PrivateCluster implements AutoCloseable {
      * pointed at {@link #addresses(List)}, while the nodes start.
      */
     public static PrivateCluster start(String name, List<Integer> ports) {
+        return start(name, ports, List.of());
+    }
+
+    /**
+     * As {@link #start(String, List)}, with more rabbitmq.conf lines on every node, for example
+     * {@code cluster_partition_handling = pause_minority}.
+     */
+    public static PrivateCluster start(String name, List<Integer> ports, List<String> configLines) {
         PrivateBroker.requireScripts(PrivateBroker.scripts());
         List<CompletableFuture<PrivateBroker>> starting = new ArrayList<>();
         for (int i = 1; i <= ports.size(); i++) {
             String node = name + "-" + i;
             int port = ports.get(i - 1);
             // Each on a thread of its own: a node boots in 5-10 s, most of it waiting, so three take little longer than one.
-            starting.add(CompletableFuture.supplyAsync(() -> PrivateBroker.start(node, port), runnable -> {
+            starting.add(CompletableFuture.supplyAsync(() -> PrivateBroker.start(node, port, configLines), runnable -> {
                 Thread thread = new Thread(runnable, node + "-start");
                 thread.setDaemon(true);
                 thread.start();
@@ -66,7 +80,7 @@ public final class PrivateCluster implements AutoCloseable {
                 failure = e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
-        PrivateCluster cluster = new PrivateCluster(started);
+        PrivateCluster cluster = new PrivateCluster(name, started, configLines);
         if (failure != null) {
             cluster.close(); // the nodes that did start go too; one that failed has closed itself
             throw failure;
@@ -75,16 +89,41 @@ public final class PrivateCluster implements AutoCloseable {
             PrivateBroker first = started.get(0);
             // One after the other: two nodes joining at once can race on the cluster's membership.
             for (PrivateBroker node : started.subList(1, started.size())) {
-                node.rabbitmqctl("stop_app");
-                node.rabbitmqctl("join_cluster", first.nodeName());
-                node.rabbitmqctl("start_app");
-                node.rabbitmqctl("await_startup", "--timeout", "120");
+                join(node, first);
             }
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
         }
+    }
+
+    private static void join(PrivateBroker node, PrivateBroker member) {
+        node.rabbitmqctl("stop_app");
+        node.rabbitmqctl("join_cluster", member.nodeName());
+        // returns once the node runs again (rabbit:start/0 waits until it is ready or stopped): no await_startup
+        // after it, which would be one more rabbitmqctl VM (about 1 s of CPU) for nothing
+        node.rabbitmqctl("start_app");
+    }
+
+    /**
+     * Starts a fresh node, {@code <name>-<n>@localhost} on a free port with the cluster's settings, and joins it to a
+     * live node: what an operator does to replace a machine lost for good. The new node holds no replica until a
+     * queue grows onto it ({@code rabbitmq-queues grow}).
+     */
+    public PrivateBroker add() {
+        PrivateBroker node = PrivateBroker.start(name + "-" + (nodes.size() + 1), freePort(), configLines);
+        nodes.add(node); // before joining: close() stops it even if the join fails
+        join(node, live());
+        return node;
+    }
+
+    /**
+     * Removes a dead node from the cluster for good ({@code rabbitmqctl forget_cluster_node}, asked of a live node):
+     * the others stop waiting for it, and the quorum queues drop its replica.
+     */
+    public void forget(PrivateBroker dead) {
+        live().rabbitmqctl("forget_cluster_node", dead.nodeName());
     }
 
     /** Every node's AMQP address, {@code localhost:p1,localhost:p2,localhost:p3}: the clients' rabbitmq.addresses. */
@@ -102,14 +141,14 @@ public final class PrivateCluster implements AutoCloseable {
         return List.of(freePort(), freePort(), freePort());
     }
 
-    /** The three nodes, in the order they were started; the first is the one the others joined. */
+    /** The nodes, in the order they were started or added; the first is the one the others joined at start. */
     public List<PrivateBroker> nodes() {
         return nodes;
     }
 
-    /** A node that was not killed, to ask the cluster something with rabbitmqctl. */
+    /** A node that was not killed nor frozen, to ask the cluster something with rabbitmqctl. */
     public PrivateBroker live() {
-        return nodes.stream().filter(node -> !node.isKilled()).findFirst()
+        return nodes.stream().filter(node -> !node.isKilled() && !node.isFrozen()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("Every node of the cluster was killed."));
     }
 

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * share a server by registering the same instance (a static field of their common base class, or of one another).
  * It lives in JUnit's root store, which closes its values in reverse order at the end of the run: the server stops
  * before {@link RabbitVhost} deletes the vhost it used.
+ *
+ * <p>It boots in the background: {@link #url()} and {@link #process()} wait until it is ready, so a class's own
+ * {@code @BeforeAll} can start the workers it needs while the server boots (two boots at once on two cores take
+ * less time than one after the other).
  */
 public final class SharedServer implements BeforeAllCallback {
 
@@ -62,16 +66,28 @@ public final class SharedServer implements BeforeAllCallback {
         current = owner.getStore(NAMESPACE).getOrComputeIfAbsent(name, key -> boot(), Running.class);
     }
 
+    /** Starts the process and returns at once; {@link Running#ready()} waits for it. */
     private Running boot() {
         // A server for the whole run may serve experiments too: it boots once, with the full JIT they measure with.
         PayaraProcess process = wholeRun ? FullJit.during(() -> PayaraProcess.start(name, finalName, settings.get()))
                 : PayaraProcess.start(name, finalName, settings.get());
-        try {
-            return new Running(process.awaitReady(), afterStop);
-        } catch (RuntimeException e) {
-            process.close(); // not in the store yet, so nothing else would stop it
-            throw e;
-        }
+        return new Running(process, afterStop);
+    }
+
+    /**
+     * For a class whose own servers must be alone in the run's vhost, as the only consumers of its queues: stops this
+     * server before the class starts, if an earlier class booted it, and runs its clean-up; a later class that
+     * registers it boots it again. Register it after {@link RabbitVhost}, as a static field:
+     * {@code @RegisterExtension static final BeforeAllCallback alone = SHOP.stopFirst();}
+     */
+    public BeforeAllCallback stopFirst() {
+        return context -> {
+            Running running = context.getRoot().getStore(NAMESPACE).remove(name, Running.class);
+            if (running != null) {
+                current = null;
+                running.close();
+            }
+        };
     }
 
     /** The server's root URL, {@code http://localhost:<port>/}, as Arquillian's {@code @ArquillianResource URL} gives it. */
@@ -83,17 +99,46 @@ public final class SharedServer implements BeforeAllCallback {
         }
     }
 
-    /** The process, for its log lines and its port. */
+    /** The process, for its log lines and its port, once it is ready (it boots in the background). */
     public PayaraProcess process() {
         Running running = current;
         if (running == null) {
             throw new IllegalStateException(name + " is not running: register it with @RegisterExtension on the test class.");
         }
-        return running.process();
+        return running.ready();
     }
 
     /** Stops the process when its store closes (the run's end, or the class's), then runs the clean-up. */
-    private record Running(PayaraProcess process, Runnable afterStop) implements AutoCloseable {
+    private static final class Running implements AutoCloseable {
+        private final PayaraProcess process;
+        private final Runnable afterStop;
+        /** Set once the process said it is ready, or why it never will be: every later caller gets the same answer. */
+        private boolean ready;
+        private RuntimeException failed;
+
+        Running(PayaraProcess process, Runnable afterStop) {
+            this.process = process;
+            this.afterStop = afterStop;
+        }
+
+        /** Waits until the process is ready, the first time; fails, then and every time after, if it cannot boot. */
+        synchronized PayaraProcess ready() {
+            if (failed != null) {
+                throw failed;
+            }
+            if (!ready) {
+                try {
+                    process.awaitReady();
+                    ready = true;
+                } catch (RuntimeException e) {
+                    failed = e;
+                    process.close(); // its output stays in target/NAME.log
+                    throw e;
+                }
+            }
+            return process;
+        }
+
         @Override
         public void close() {
             try {
