@@ -122,6 +122,9 @@ class BrokerRestartIT {
             broker.stopNode();
             worker.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
             broker.startNode();
+            // The producer's status feed listens again before the task goes in: a done event sent while it reconnects
+            // reaches nobody (the feed's queue is its own, declared as it connects), and the task would stay QUEUED.
+            PrivateBrokerLab.connected(producer, "the restarted node");
 
             String id = await().atMost(30, SECONDS).pollInterval(1, SECONDS)
                     .ignoreExceptions().until(() -> api.accepted(EMAIL.formatted(100)), accepted -> accepted != null);

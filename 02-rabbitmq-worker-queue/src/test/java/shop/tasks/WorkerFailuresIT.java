@@ -99,7 +99,8 @@ class WorkerFailuresIT extends DeployedProducer {
         Pattern received = Pattern.compile(" \\[x\\] Received 'report #" + id.substring(0, 8) + "' \\(attempt 1 ");
         await().atMost(10, SECONDS).until(() -> WORKERS.stream().anyMatch(w -> w.count(received) == 1));
         PayaraProcess victim = WORKERS.stream().filter(w -> w.count(received) == 1).findFirst().orElseThrow();
-        assertThat(api().status(id).getString("status")).isEqualTo("RUNNING");
+        // The worker's "running" event reaches the producer's board a moment after its log line.
+        await().atMost(10, SECONDS).untilAsserted(() -> assertThat(api().status(id).getString("status")).isEqualTo("RUNNING"));
 
         // kill -9: no goodbye, no ack; the broker sees the connection drop
         assertThat(lab("kill-worker.sh", IDS.get(victim))).startsWith("Killed worker " + IDS.get(victim) + " (process ");
