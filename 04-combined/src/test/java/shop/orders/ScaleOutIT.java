@@ -364,6 +364,9 @@ class ScaleOutIT {
         page.byTestId("name").fill(name);
         page.byTestId("password").fill(TestCustomers.PASSWORD);
         page.byTestId("sign-in-button").click();
+        // The page reloads once signed in; until then the signed-out page still says it was on A. Signing out
+        // before the new page's socket is open would only refuse its handshake: the page would show reconnecting.
+        assertThat(page.byTestId("connection")).hasAttribute("data-state", "connected");
         assertThat(page.byTestId("connection")).hasAttribute("data-instance", a.getAuthority());
         page.byTestId("sign-out").click();
         assertThat(page.byTestId("connection")).hasText("signed out");
