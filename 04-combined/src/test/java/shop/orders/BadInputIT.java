@@ -1,5 +1,6 @@
 package shop.orders;
 
+import course.testkit.ContainerDefects;
 import course.testkit.RawRequest;
 import course.testkit.RawWebSocket;
 import course.testkit.RecordingWebSocket;
@@ -250,7 +251,8 @@ class BadInputIT extends DeployedShop {
     /**
      * A text frame that is not UTF-8 is refused with 1007 (invalid payload data), by the container, before the shop's
      * code sees it, and nothing is started. The fuzz test sometimes sees a close 1000 with the container's idle-timeout
-     * reason instead, after this and other frames; it tolerates that as a container defect (testkit's ContainerDefects).
+     * reason instead, after this and other frames; it tolerates that as a container defect (testkit's ContainerDefects),
+     * and so does this test, once, loudly, with a second attempt (a clean-clone CI run met it here, 0.2 s into the socket).
      */
     @ParameterizedTest(name = "{0} then 0xC3 0x{1}")
     @CsvSource(delimiter = '|', value = {"{\"type\":\"ping\"} | 28", "{\"type\":\"ping\"} | FF", "{} | 28", "{} | 00"})
@@ -259,6 +261,20 @@ class BadInputIT extends DeployedShop {
         byte[] bad = java.util.Arrays.copyOf(text, text.length + 2);
         bad[text.length] = (byte) 0xC3;
         bad[text.length + 1] = (byte) Integer.parseInt(secondByte, 16);
+        List<RawWebSocket.Frame> frames = framesAfter(bad);
+        // One container defect is met once, loudly, with a second attempt: its sign is exact (ContainerDefects).
+        if (!frames.isEmpty() && ContainerDefects.EARLY_IDLE_TIMEOUT_CLOSE.matcher().test(frames.get(frames.size() - 1))) {
+            System.out.println("[container defect] " + ContainerDefects.EARLY_IDLE_TIMEOUT_CLOSE.name() + ": " + frames
+                    + "; sending the frame once more");
+            frames = framesAfter(bad);
+        }
+        List<RawWebSocket.Frame> answer = frames;
+        assertThat(answer).as(answer.toString()).last().satisfies(f -> assertThat(f.closeCode()).isEqualTo(1007));
+        assertStartedNothingAndStillWorks();
+    }
+
+    /** The frames the server sends after a text frame of these bytes and a ping, up to its close frame. */
+    private List<RawWebSocket.Frame> framesAfter(byte[] bad) {
         URI channel = URI.create("ws" + Customer.at(base, "orders").toString().substring(4));
         try (RawWebSocket socket = RawWebSocket.open(channel, carol.headers(base))) {
             socket.write(RawWebSocket.clientFrame(0x81, bad));
@@ -269,9 +285,8 @@ class BadInputIT extends DeployedShop {
                 frame = socket.nextFrame(SECONDS_10);
                 frame.ifPresent(frames::add);
             } while (frame.isPresent() && frame.get().opcode() != RawWebSocket.Frame.CLOSE);
-            assertThat(frames).as(frames.toString()).last().satisfies(f -> assertThat(f.closeCode()).isEqualTo(1007));
+            return frames;
         }
-        assertStartedNothingAndStillWorks();
     }
 
     private static final Duration SECONDS_10 = Duration.ofSeconds(10);
