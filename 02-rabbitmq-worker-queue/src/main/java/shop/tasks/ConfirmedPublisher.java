@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /**
@@ -27,6 +28,8 @@ public final class ConfirmedPublisher {
     private static final long RECONNECT_PAUSE_MS = 500;
     /** After a nack, a new session at most this often: a full queue nacks every publish, and need not cost more. */
     private static final long NEW_SESSION_PAUSE_MS = 1_000;
+    /** A send the broker has held this long is stuck, not slow: the callers behind it answer at once. */
+    private static final long HELD_SEND_MS = 1_000;
 
     /** The broker does not have the message: it is down, refused it, or did not confirm in time. */
     public static final class BrokerUnavailable extends Exception {
@@ -52,6 +55,10 @@ public final class ConfirmedPublisher {
     private final long confirmTimeoutMs;
     private final Connector connector;
 
+    /** One send at a time: a JMS session belongs to one thread at a time (see {@link #lockToSend()}). */
+    private final ReentrantLock sending = new ReentrantLock();
+    /** When the send in progress began (System.nanoTime), or 0 while none is. */
+    private volatile long sendingSince;
     private Connection connection;
     private Session session;
     private MessageProducer producer;
@@ -116,13 +123,15 @@ public final class ConfirmedPublisher {
     }
     // end::confirm[]
 
-    private synchronized void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
-                                   CompletionListener listener) throws BrokerUnavailable {
+    private void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
+                      CompletionListener listener) throws BrokerUnavailable {
+        lockToSend();
         try {
             connectIfNeeded();
             Message message = writer.write(session);
             // Added only now, on the connection it is sent on: a reconnect above fails the old connection's set.
             unconfirmed.add(confirmed);
+            sendingSince = System.nanoTime();
             // PERSISTENT: written to disk, so the message survives a broker restart. The CompletionListener
             // makes this an async send, which the RabbitMQ JMS client maps to a publisher confirm.
             producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
@@ -130,9 +139,47 @@ public final class ConfirmedPublisher {
         } catch (JMSException | RuntimeException e) {
             close();
             throw new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e);
+        } finally {
+            long since = sendingSince;
+            sendingSince = 0;
+            sending.unlock();
+            if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(HELD_SEND_MS)) {
+                LOG.warning(" [!] A send was held " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)
+                        + " ms by the broker; the " + what + "s behind it answered at once");
+            }
         }
     }
     // end::publish[]
+
+    // tag::held[]
+    /**
+     * Takes the turn to send, or says why not. A send blocks in its socket write when the broker stops reading the
+     * connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
+     * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). Nobody queues
+     * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once, and
+     * nobody waits for a turn longer than the confirm timeout. Threads that wait would pile up until the server
+     * had none left to answer with.
+     */
+    private void lockToSend() throws BrokerUnavailable {
+        long since = sendingSince;
+        if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(HELD_SEND_MS)) {
+            throw held(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+        }
+        try {
+            if (!sending.tryLock(confirmTimeoutMs, TimeUnit.MILLISECONDS)) {
+                throw held(confirmTimeoutMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailable("Interrupted while waiting to send.", e);
+        }
+    }
+
+    private BrokerUnavailable held(long ms) {
+        return new BrokerUnavailable("The broker at " + broker + " is not taking messages: a send has waited " + ms
+                + " ms for it. The " + what + " was not sent.", null);
+    }
+    // end::held[]
 
     // tag::await[]
     /** Waits until the deadline for the confirm of a message published before, by this caller or an earlier one. */
@@ -161,6 +208,12 @@ public final class ConfirmedPublisher {
     /** The deadline for a confirm awaited from now. */
     public long deadline() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMs);
+    }
+
+    /** How long the send in progress has been held so far, in ms, or 0 while none is; for teaching and the tests. */
+    public long heldForMs() {
+        long since = sendingSince;
+        return since == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
     }
 
     /** How many published messages still wait for their confirm; for teaching and the tests. */
@@ -235,17 +288,22 @@ public final class ConfirmedPublisher {
     // end::connection-lost[]
 
     /** Closes the connection; a confirm cannot come on a closed connection, so nothing may wait for one. */
-    public synchronized void close() {
-        if (connection != null) {
-            failUnconfirmed(new JMSException("connection closed"));
-            try {
-                connection.close();
-            } catch (JMSException | RuntimeException e) {
-                LOG.fine("closing a dead connection: " + e);
+    public void close() {
+        sending.lock(); // after a send in progress; send's own call holds it already (the lock is reentrant)
+        try {
+            if (connection != null) {
+                failUnconfirmed(new JMSException("connection closed"));
+                try {
+                    connection.close();
+                } catch (JMSException | RuntimeException e) {
+                    LOG.fine("closing a dead connection: " + e);
+                }
             }
+            connection = null;
+            session = null;
+            producer = null;
+        } finally {
+            sending.unlock();
         }
-        connection = null;
-        session = null;
-        producer = null;
     }
 }

@@ -54,6 +54,8 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
     private volatile boolean accepting = true;
+    private final Object holdLock = new Object();
+    private boolean holding;
 
     private TcpProxy(InetSocketAddress target, boolean recording) throws IOException {
         this.target = target;
@@ -117,6 +119,25 @@ public final class TcpProxy implements AutoCloseable {
         accepting = !refuse;
     }
 
+    /**
+     * While holding, what clients send is neither read nor passed on: once the socket buffers are full their writes
+     * block, as when a server stops reading a connection (RabbitMQ's flow control does). Answers still flow back.
+     */
+    public void holdClientBytes(boolean hold) {
+        synchronized (holdLock) {
+            holding = hold;
+            holdLock.notifyAll();
+        }
+    }
+
+    private void awaitRelease() throws InterruptedException {
+        synchronized (holdLock) {
+            while (holding) {
+                holdLock.wait();
+            }
+        }
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -135,8 +156,8 @@ public final class TcpProxy implements AutoCloseable {
                 if (exchange != null) {
                     exchanges.add(exchange);
                 }
-                pump(client, upstream, bytesUp, exchange == null ? null : exchange.sent());
-                pump(upstream, client, bytesDown, exchange == null ? null : exchange.received());
+                pump(client, upstream, bytesUp, exchange == null ? null : exchange.sent(), true);
+                pump(upstream, client, bytesDown, exchange == null ? null : exchange.received(), false);
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     continue; // one failed connection must not stop the proxy
@@ -145,12 +166,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong counter, ByteArrayOutputStream record) {
+    private void pump(Socket from, Socket to, AtomicLong counter, ByteArrayOutputStream record, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) != -1) {
+                    if (fromClient) {
+                        awaitRelease(); // what was read waits too: a held connection passes nothing on
+                    }
                     if (record != null) {
                         synchronized (record) {
                             record.write(buffer, 0, Math.max(0, Math.min(n, KEPT_BYTES - record.size())));
@@ -164,6 +188,8 @@ public final class TcpProxy implements AutoCloseable {
                 // severed or closed by either side
             } catch (IOException e) {
                 // the same: the pair is torn down below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // a daemon thread: the pair is torn down below
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
@@ -185,6 +211,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        holdClientBytes(false);
         try {
             server.close();
         } catch (IOException ignored) {
