@@ -28,6 +28,14 @@ public final class ConfirmedPublisher {
     private static final long RECONNECT_PAUSE_MS = 500;
     /** After a nack, a new session at most this often: a full queue nacks every publish, and need not cost more. */
     private static final long NEW_SESSION_PAUSE_MS = 1_000;
+    /**
+     * At most this many messages wait for their confirm at once; past it, a publish answers at once instead of
+     * sending (RabbitMQ PerfTest's {@code --confirm} window). A broker that stops confirming would otherwise hold
+     * one waiting request per message for the whole confirm timeout: at 200 a second and 5 s, a thousand threads,
+     * more than the server has (measured/ClusterFailover.md). Here confirms take milliseconds, so a hundred at once
+     * means the broker has stopped, not slowed.
+     */
+    private static final int MAX_UNCONFIRMED = 100;
     /** A send the broker has held this long is stuck, not slow: the callers behind it answer at once. */
     private static final long HELD_SEND_MS = 1_000;
 
@@ -55,7 +63,7 @@ public final class ConfirmedPublisher {
     private final long confirmTimeoutMs;
     private final Connector connector;
 
-    /** One send at a time: a JMS session belongs to one thread at a time (see {@link #lockToSend()}). */
+    /** One send at a time: a JMS session belongs to one thread at a time (see {@link #takeTurn()}). */
     private final ReentrantLock sending = new ReentrantLock();
     /** When the send in progress began (System.nanoTime), or 0 while none is. */
     private volatile long sendingSince;
@@ -125,7 +133,7 @@ public final class ConfirmedPublisher {
 
     private void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
                       CompletionListener listener) throws BrokerUnavailable {
-        lockToSend();
+        takeTurn();
         try {
             connectIfNeeded();
             Message message = writer.write(session);
@@ -140,38 +148,47 @@ public final class ConfirmedPublisher {
             close();
             throw new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e);
         } finally {
-            long since = sendingSince;
-            sendingSince = 0;
-            sending.unlock();
-            if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(HELD_SEND_MS)) {
-                LOG.warning(" [!] A send was held " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)
-                        + " ms by the broker; the " + what + "s behind it answered at once");
-            }
+            releaseTurn();
         }
     }
     // end::publish[]
 
     // tag::held[]
     /**
-     * Takes the turn to send, or says why not. A send blocks in its socket write when the broker stops reading the
+     * Takes the turn to send, or says why not: too many messages wait for their confirm (see
+     * {@link #MAX_UNCONFIRMED}), or a send is held. A send blocks in its socket write when the broker stops reading the
      * connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
      * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). Nobody queues
      * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once, and
-     * nobody waits for a turn longer than the confirm timeout. Threads that wait would pile up until the server
-     * had none left to answer with.
+     * nobody waits longer than that for a turn (a turn takes microseconds; on a box too busy to give one within a
+     * second, answering is better than queueing). Threads that wait would pile up until the server had none left
+     * to answer with.
      */
-    private void lockToSend() throws BrokerUnavailable {
-        long since = sendingSince;
-        if (since != 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(HELD_SEND_MS)) {
-            throw held(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
+    private void takeTurn() throws BrokerUnavailable {
+        if (unconfirmed.size() >= MAX_UNCONFIRMED) {
+            throw new BrokerUnavailable("The broker has not confirmed the last " + MAX_UNCONFIRMED + " " + what
+                    + "s yet: no more are sent until it does. The " + what + " was not sent.", null);
+        }
+        long heldMs = heldForMs();
+        if (heldMs > HELD_SEND_MS) {
+            throw held(heldMs);
         }
         try {
-            if (!sending.tryLock(confirmTimeoutMs, TimeUnit.MILLISECONDS)) {
-                throw held(confirmTimeoutMs);
+            if (!sending.tryLock(HELD_SEND_MS, TimeUnit.MILLISECONDS)) {
+                throw held(HELD_SEND_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailable("Interrupted while waiting to send.", e);
+        }
+    }
+
+    private void releaseTurn() {
+        long heldMs = heldForMs();
+        sendingSince = 0;
+        sending.unlock();
+        if (heldMs > HELD_SEND_MS) {
+            LOG.warning(" [!] A send was held " + heldMs + " ms by the broker; the " + what + "s behind it answered at once");
         }
     }
 
