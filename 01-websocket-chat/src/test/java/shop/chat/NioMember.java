@@ -22,12 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A chat member for the fan-out experiment, written straight onto a {@code java.nio} socket so that thousands of
- * them in the test JVM cost little next to the server they measure: RFC 6455's handshake and framing by hand, the
- * frames' bytes scanned where they were read (no text decoding, no JSON parsing), reading done by a few
- * {@link NioReaders} threads for all members. It keeps the same books as {@link TimedMember}: when each numbered
- * test message ({@code "seq-42"}) arrived, duplicates, errors, presence frames, the server's pings (each answered
- * with a pong, as every client must) and how the connection ended.
+ * A chat member for the experiments, written straight onto a {@code java.nio} socket so that thousands of them in
+ * the test JVM cost little next to the server they measure: RFC 6455's handshake and framing by hand, the frames'
+ * bytes scanned where they were read (no text decoding, no JSON parsing), reading done by a few {@link NioReaders}
+ * threads for all members. It keeps the books: when each numbered test message ({@code "seq-42"}) arrived, its size,
+ * duplicates, errors, presence frames, the server's pings (each answered with a pong, as every client must) and how
+ * the connection ended.
  *
  * <p>Measured with {@code -Dexperiment.profile=true} at 1,000 members: a JDK {@code HttpClient} WebSocket cost the
  * test JVM about as much CPU per frame received as the server spent sending it (half of it in the client's own
@@ -43,7 +43,8 @@ final class NioMember implements RoomSenders.Speaker, AutoCloseable {
     private static final byte[] MESSAGE = ascii("{\"type\":\"message\"");
     private static final byte[] PRESENCE = ascii("{\"type\":\"presence\"");
     private static final byte[] ERROR = ascii("{\"type\":\"error\"");
-    private static final byte[] TEXT_FIELD = ascii("\"text\":\"" + TimedMember.TEXT_PREFIX);
+    static final String TEXT_PREFIX = "seq-";
+    private static final byte[] TEXT_FIELD = ascii("\"text\":\"" + TEXT_PREFIX);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SocketChannel channel;
@@ -63,6 +64,8 @@ final class NioMember implements RoomSenders.Speaker, AutoCloseable {
     private ByteBuffer fragments;
     private long fragmentsSinceNanos;
     private int duplicates;
+    private int messages;
+    private long messageChars;
     private int presenceFrames;
     private long presenceChars;
     private long lastPresenceNanos;
@@ -267,6 +270,8 @@ final class NioMember implements RoomSenders.Speaker, AutoCloseable {
             if (at < 0) {
                 return; // not one of the experiment's numbered messages
             }
+            messages++;
+            messageChars += text.remaining(); // ASCII here: bytes are characters
             int seq = 0;
             for (int i = at + TEXT_FIELD.length; text.get(i) != '"'; i++) {
                 int digit = text.get(i) - '0';
@@ -290,7 +295,7 @@ final class NioMember implements RoomSenders.Speaker, AutoCloseable {
     @Override
     public void say(int seq) {
         sendTimes.markSent(seq);
-        sendFrame(TEXT, ascii("{\"type\":\"say\",\"text\":\"" + TimedMember.TEXT_PREFIX + seq + "\"}"));
+        sendFrame(TEXT, ascii("{\"type\":\"say\",\"text\":\"" + TEXT_PREFIX + seq + "\"}"));
     }
 
     /** Writes one whole, masked client frame (RFC 6455 section 5.3); payloads here are under 126 bytes. */
@@ -367,6 +372,11 @@ final class NioMember implements RoomSenders.Speaker, AutoCloseable {
 
     synchronized String lastError() {
         return lastError;
+    }
+
+    /** Average size of a received numbered message's JSON text (ASCII here, so characters are bytes). */
+    synchronized double averageMessageChars() {
+        return messages == 0 ? 0 : (double) messageChars / messages;
     }
 
     /** The close code if the connection has ended, or -1 while it is open. */

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
@@ -57,14 +58,15 @@ class WireCostExperiment extends DeployedChat {
         LatencyRecorder pollLatency = new LatencyRecorder();
         LatencyRecorder sendersOwn = new LatencyRecorder(); // the senders' copies; not reported
         ChatApi direct = new ChatApi(base);
-        List<TimedMember> senderMembers = new ArrayList<>();
+        List<NioMember> senderMembers = new ArrayList<>();
 
-        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService handshakes = Executors.newSingleThreadExecutor();
+        NioReaders readers = new NioReaders(1);
         try (TcpProxy pushWire = TcpProxy.to(base.getHost(), base.getPort());
              TcpProxy pollWire = TcpProxy.to(base.getHost(), base.getPort())) {
             // The senders join first and directly: no presence frame reaches the readers while bytes are counted.
             for (int i = 0; i < RoomSenders.neededFor(rate); i++) {
-                senderMembers.add(TimedMember.join(http, direct.ws(ROOM), direct.signIn("wire-sender-" + i),
+                senderMembers.add(NioMember.join(handshakes, readers, direct.ws(ROOM), direct.signIn("wire-sender-" + i),
                         direct.origin(), sendTimes, sendersOwn).get(30, SECONDS));
             }
             RoomSenders senders = new RoomSenders(senderMembers);
@@ -74,8 +76,8 @@ class WireCostExperiment extends DeployedChat {
             String pushCookie = viaPushWire.signIn("wire-pushed");
             long pushSignIn = bytes(pushWire);
             pushWire.resetCounters();
-            try (TimedMember pushed = TimedMember.join(http, viaPushWire.ws(ROOM), pushCookie, viaPushWire.origin(),
-                    sendTimes, pushLatency).get(30, SECONDS)) {
+            try (NioMember pushed = NioMember.join(handshakes, readers, viaPushWire.ws(ROOM), pushCookie,
+                    viaPushWire.origin(), sendTimes, pushLatency).get(30, SECONDS)) {
                 await().atMost(10, SECONDS).until(() -> pushed.presenceFrames() >= 1);
                 long pushHandshake = bytes(pushWire);
 
@@ -171,8 +173,9 @@ class WireCostExperiment extends DeployedChat {
                 }
             }
         } finally {
-            senderMembers.forEach(TimedMember::close);
-            http.shutdownNow(); // not close(): that would wait for the senders' connections to wind down
+            senderMembers.forEach(NioMember::close);
+            readers.close();
+            handshakes.shutdownNow();
         }
     }
 
@@ -242,7 +245,7 @@ class WireCostExperiment extends DeployedChat {
                 }
                 for (JsonObject message : array.getValuesAs(JsonObject.class)) {
                     after = Math.max(after, message.getJsonNumber("id").longValue());
-                    int seq = Integer.parseInt(message.getString("text").substring(TimedMember.TEXT_PREFIX.length()));
+                    int seq = Integer.parseInt(message.getString("text").substring(NioMember.TEXT_PREFIX.length()));
                     if (received.get(seq)) {
                         duplicates++;
                     } else {
