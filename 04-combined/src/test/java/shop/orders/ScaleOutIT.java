@@ -72,7 +72,7 @@ class ScaleOutIT {
         instanceA = PayaraProcess.start("instance-a", "orders", portA, with("shop.services", RUN_IT_SERVICES));
         instanceB = PayaraProcess.start("instance-b", "orders", portB, with("shop.services", RUN_IT_SERVICES));
         for (PayaraProcess process : List.of(instanceA, instanceB)) {
-            process.awaitReady();
+            DeployedShop.connected(process.awaitReady());
         }
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
         browser = Browser.launch();

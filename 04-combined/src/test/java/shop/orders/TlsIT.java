@@ -91,6 +91,7 @@ class TlsIT {
         shop.awaitReady()
                 .awaitLog(Pattern.compile("shipping service waiting for commands"))
                 .awaitLog(Pattern.compile("Progress feed reading"));
+        DeployedShop.connected(shop);
         trusting = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
     }
 
