@@ -46,15 +46,29 @@ public class DemoMembers implements IdentityStore {
     @Inject
     Pbkdf2PasswordHash passwordHash;
 
-    /** The hash of a random password nobody knows, checked for unknown names (see {@link #validate}). */
-    private String unknownNameHash;
+    /** What an unknown name is checked against (see {@link #unknownNameHash}): made with the store, before any sign-in. */
+    private final String unknownNameHash = unknownNameHash(HASH_PARAMETERS);
 
     @PostConstruct
     void initialize() {
         passwordHash.initialize(HASH_PARAMETERS);
-        byte[] nobodysPassword = new byte[32];
-        new SecureRandom().nextBytes(nobodysPassword);
-        unknownNameHash = passwordHash.generate(Base64.getEncoder().encodeToString(nobodysPassword).toCharArray());
+    }
+
+    /**
+     * A hash no password matches, with the parameters of a real one: a random salt and random hash bytes, in the
+     * encoded form Pbkdf2PasswordHash generates and verifies ({@code algorithm:iterations:base64(salt):base64(hash)}).
+     * Verifying a password against it costs one full check, as for a member. It is made without hashing, so at once:
+     * hashing a random password when the store was created cost the first sign-in of each run two hashes, a signal
+     * nobody needs to see.
+     */
+    static String unknownNameHash(Map<String, String> parameters) {
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[Integer.parseInt(parameters.get("Pbkdf2PasswordHash.SaltSizeBytes"))];
+        byte[] hash = new byte[Integer.parseInt(parameters.get("Pbkdf2PasswordHash.KeySizeBytes"))];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        return parameters.get("Pbkdf2PasswordHash.Algorithm") + ":" + parameters.get("Pbkdf2PasswordHash.Iterations")
+                + ":" + Base64.getEncoder().encodeToString(salt) + ":" + Base64.getEncoder().encodeToString(hash);
     }
 
     // tag::validate[]

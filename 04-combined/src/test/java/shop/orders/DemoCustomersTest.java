@@ -40,6 +40,19 @@ class DemoCustomersTest {
                 .containsEntry("Pbkdf2PasswordHash.Iterations", "600000");
     }
 
+    @Test
+    void anUnknownNameIsCheckedAgainstARandomHashWithTheParametersOfARealOne() {
+        String[] parts = DemoCustomers.unknownNameHash(DemoCustomers.HASH_PARAMETERS).split(":");
+
+        assertThat(parts).hasSize(4); // algorithm:iterations:base64(salt):base64(hash), as Pbkdf2PasswordHash encodes
+        assertThat(parts[0]).isEqualTo("PBKDF2WithHmacSHA256");
+        assertThat(parts[1]).isEqualTo("600000");
+        assertThat(java.util.Base64.getDecoder().decode(parts[2])).hasSize(32);
+        assertThat(java.util.Base64.getDecoder().decode(parts[3])).hasSize(32);
+        assertThat(DemoCustomers.unknownNameHash(DemoCustomers.HASH_PARAMETERS)).as("another store's")
+                .isNotEqualTo(String.join(":", parts));
+    }
+
     /** The rows "| `ada` | `ada-demo-password` |" of the README's demo customers table. */
     static Map<String, String> readmeTable() throws IOException {
         Map<String, String> table = new LinkedHashMap<>();

@@ -8,11 +8,14 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +48,36 @@ abstract class DeployedShop {
 
     @BeforeEach
     void shopUrl() {
+        connected(SHOP.process()); // once it is, every later test finds the line at once
         base = SHOP.url();
+    }
+
+    /** What Revocations prints once its stream consumer and its publisher are open: from then on a sign-in can revoke. */
+    private static final Pattern REVOCATIONS_CONNECTED = Pattern.compile(" \\[\\*] Revocations reading ");
+    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(30);
+
+    /**
+     * Waits until a shop that said it is ready has also connected its revocations to the broker: until then it
+     * answers every sign-in 503 (it cannot end the customer's older sessions on the other instances), since "ready"
+     * is Payara's word and the broker connections open just after, in the background. A test waits on this once,
+     * instead of retrying its first sign-in; fails, saying so, if the connection does not come.
+     */
+    static PayaraProcess connected(PayaraProcess shop) {
+        try {
+            org.awaitility.Awaitility.await("the shop's revocations to connect to the broker").atMost(CONNECT_WITHIN)
+                    .until(() -> shop.count(REVOCATIONS_CONNECTED) > 0);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("The shop on port " + shop.port() + " did not connect its revocations to the"
+                    + " broker within " + CONNECT_WITHIN.toSeconds() + " s of being ready (no line like '"
+                    + REVOCATIONS_CONNECTED.pattern() + "'), so it would answer every sign-in 503; its last lines: "
+                    + lastLines(shop), e);
+        }
+        return shop;
+    }
+
+    private static String lastLines(PayaraProcess shop) {
+        java.util.List<String> lines = shop.lines();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
     /**

@@ -136,6 +136,8 @@ class EndToEndLatencyExperiment {
         PROCESSES.forEach(p -> p.awaitLog(waiting));
         instanceA.awaitLog(Pattern.compile(" \\[\\*] Progress feed reading"));
         instanceB.awaitLog(Pattern.compile(" \\[\\*] Progress feed reading"));
+        DeployedShop.connected(instanceA);
+        DeployedShop.connected(instanceB);
         for (int i = 0; i < CUSTOMERS; i++) {
             CUSTOMERS_ONLINE.add(LiveCustomer.connect(i % 2 == 0 ? instanceA : instanceB, WorkflowIT.unique("e2e-" + i)));
         }

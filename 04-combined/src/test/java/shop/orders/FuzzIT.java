@@ -99,6 +99,7 @@ class FuzzIT {
         // Ready is the server's word; the shop's consumers and its revocations' publisher connect just after.
         Awaitility.await("the shop's consumers").atMost(Duration.ofSeconds(30))
                 .until(FuzzIT::healthy);
+        DeployedShop.connected(server);
         fuzzer = WorkflowIT.unique("fuzzer");
         fuzzerCookie = signIn(fuzzer);
         fuzzerChecked = System.nanoTime();
@@ -179,14 +180,9 @@ class FuzzIT {
         }
     }
 
-    /**
-     * Signs a customer in; returns the session cookie ({@code shop_session=...}). A sign-in is answered 503 until the
-     * shop's revocations reached the broker, just after start: then it is tried again, once a second.
-     */
+    /** Signs a customer in, once the shop is {@link DeployedShop#connected}; returns the session cookie ({@code shop_session=...}). */
     private static String signIn(String name) {
-        HttpResponse<String> signedIn = Awaitility.await(name + "'s sign-in").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> Customer.postSession(base, name, TestCustomers.PASSWORD, null), r -> r.statusCode() != 503);
+        HttpResponse<String> signedIn = Customer.postSession(base, name, TestCustomers.PASSWORD, null);
         assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
         return Customer.cookie(signedIn);
     }

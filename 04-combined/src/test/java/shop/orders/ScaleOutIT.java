@@ -71,11 +71,12 @@ class ScaleOutIT {
                 "shop.instances", "http://localhost:" + portA + ",http://localhost:" + portB));
         instanceA = PayaraProcess.start("instance-a", "orders", portA, with("shop.services", RUN_IT_SERVICES));
         instanceB = PayaraProcess.start("instance-b", "orders", portB, with("shop.services", RUN_IT_SERVICES));
-        for (PayaraProcess process : List.of(instanceA, instanceB)) {
-            process.awaitReady();
-        }
+        // The browser starts while both instances boot, not after (a few seconds of the class, on a shared box).
         PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
         browser = Browser.launch();
+        for (PayaraProcess process : List.of(instanceA, instanceB)) {
+            DeployedShop.connected(process.awaitReady());
+        }
     }
 
     @AfterAll

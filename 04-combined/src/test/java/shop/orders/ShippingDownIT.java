@@ -42,7 +42,7 @@ class ShippingDownIT {
         common = DeployedShop.processSettings(Map.of("shop.instances", "http://localhost:" + port));
         shop = PayaraProcess.start("shop-without-shipping", "orders", port, with("shop.services", "payment,inventory"));
         shipping = startShipping();
-        shop.awaitReady();
+        DeployedShop.connected(shop.awaitReady());
         shipping.awaitReady();
     }
 

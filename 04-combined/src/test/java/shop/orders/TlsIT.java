@@ -91,6 +91,7 @@ class TlsIT {
         shop.awaitReady()
                 .awaitLog(Pattern.compile("shipping service waiting for commands"))
                 .awaitLog(Pattern.compile("Progress feed reading"));
+        DeployedShop.connected(shop);
         trusting = HttpClient.newBuilder().sslContext(certificate.trustingContext()).build();
     }
 
@@ -100,14 +101,16 @@ class TlsIT {
      * (rabbitmqctl), then the topology, with an administrator's connection. The shop runs with rabbitmq.provision=false.
      */
     static void operatorSetsUp(PrivateBroker broker, int amqpPort) throws Exception {
-        for (Role role : Role.values()) {
+        // The roles' users depend on nothing of each other: set up side by side (a parallel stream), as an operator
+        // may in several terminals. Each rabbitmqctl is an Erlang VM of its own, about a second; there are 20.
+        Stream.of(Role.values()).parallel().forEach(role -> {
             String user = RoleUsers.defaultName(role);
             broker.rabbitmqctl("add_user", user, RoleUsers.password(role));
             broker.rabbitmqctl("set_permissions", "-p", "/", user, role.configure(), role.write(), role.read());
             for (Map.Entry<String, String> topic : role.topicWrites().entrySet()) {
                 broker.rabbitmqctl("set_topic_permissions", "-p", "/", user, topic.getKey(), topic.getValue(), "^$");
             }
-        }
+        });
         ConnectionFactory admin = new ConnectionFactory();
         admin.setPort(amqpPort);
         try (com.rabbitmq.client.Connection connection = admin.newConnection("operator")) {
