@@ -90,7 +90,7 @@ public final class PrivateCluster implements AutoCloseable {
             PrivateBroker first = started.get(0);
             // All at once, each on a thread of its own: each join is three rabbitmqctl VMs and an application restart,
             // and two of them side by side took 22-61 s where one after the other took 55 s (3.10.8, load 20-27 on
-            // 2 cores; 4 of 4 concurrent joins to one node formed the cluster). A join that fails beside another is
+            // 2 cores; 3 of 3 tries of two concurrent joins to one node formed the cluster). A join that fails beside another is
             // tried once more alone, as the nodes once joined: one after the other.
             List<PrivateBroker> failed = inParallel(started.subList(1, started.size()), "-join", node -> join(node, first));
             for (PrivateBroker node : failed) {
