@@ -134,8 +134,8 @@ class NodeFailureIT {
         Offered onceDown;
         try {
             whileUp = offerAndRetry(tasks, FROZEN_RATE, FROZEN, Duration.ZERO, () -> { });
-            await("the majority marks the frozen node down").atMost(30, SECONDS).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
+            await("the majority marks the frozen node down").atMost(30, SECONDS).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
             // still frozen, but counted out: the two others are a majority of their own
             onceDown = offerAndRetry(tasks, FROZEN_RATE, Duration.ofSeconds(3), Duration.ZERO, () -> { });
         } finally {
@@ -194,8 +194,8 @@ class NodeFailureIT {
             return last;
         });
         cluster.forget(lost); // rabbitmqctl forget_cluster_node: the cluster and the queue stop counting on it
-        await("the queue drops the lost node's replica").atMost(30, SECONDS).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !replicas(TaskTopology.QUEUE).contains(lost.nodeName()));
+        await("the queue drops the lost node's replica").atMost(30, SECONDS).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> !replicas(TaskTopology.QUEUE).contains(lost.nodeName()));
 
         PrivateBroker fresh = cluster.add(); // a new machine: a node that joins the cluster, holding no replica yet
         fresh.rabbitmqQueues("grow", fresh.nodeName(), "all"); // a replica of every quorum queue on it
