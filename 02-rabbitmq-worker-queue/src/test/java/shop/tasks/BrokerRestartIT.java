@@ -100,8 +100,8 @@ class BrokerRestartIT {
 
         broker.startNode();
 
-        // Nobody restarts the producer: its next request reconnects.
-        await().atMost(30, SECONDS).pollInterval(1, SECONDS).untilAsserted(() ->
+        // Nobody restarts the producer: its next request reconnects. The first request at once, not after a second.
+        await().atMost(30, SECONDS).pollDelay(0, SECONDS).pollInterval(1, SECONDS).untilAsserted(() ->
                 assertThat(api.submit(EMAIL.formatted(20)).statusCode()).isEqualTo(202));
         assertThat(ready()).as("the 20 persistent tasks survived the restart, plus the new one").isEqualTo(21);
 
@@ -126,7 +126,7 @@ class BrokerRestartIT {
             // reaches nobody (the feed's queue is its own, declared as it connects), and the task would stay QUEUED.
             PrivateBrokerLab.connected(producer, "the restarted node");
 
-            String id = await().atMost(30, SECONDS).pollInterval(1, SECONDS)
+            String id = await().atMost(30, SECONDS).pollDelay(0, SECONDS).pollInterval(1, SECONDS)
                     .ignoreExceptions().until(() -> api.accepted(EMAIL.formatted(100)), accepted -> accepted != null);
             await().atMost(60, SECONDS).untilAsserted(() -> {
                 JsonObject status = api.status(id);

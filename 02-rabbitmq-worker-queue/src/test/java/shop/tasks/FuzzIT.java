@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13, item 6: every endpoint fuzzed. Jazzer generates inputs for as long as {@code -Dfuzz.duration} says (CI:
- * 30 s; the full size: {@code -Dfuzz.duration=10m}); each is an HTTP request to one of the producer's endpoints (the
+ * 15 s, this module's pom.xml; the full size: {@code -Dfuzz.duration=10m}); each is an HTTP request to one of the producer's endpoints (the
  * task API, the dashboard's snapshot, health, bookkeeping, the static pages, and WebSocket handshakes to the
  * dashboard and near it: {@link FuzzRequests}) or frames on an open dashboard WebSocket ({@link FuzzFrames}). Each
  * answer must be a 4xx problem+json, or a refusal's close code: never a 5xx, a stack trace or a hang (testkit's
@@ -90,7 +90,7 @@ class FuzzIT {
     }
 
     // tag::fuzz[]
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     void everyEndpointAndTheDashboardWebSocket(FuzzedDataProvider data) throws Exception {
         run.checkBystander();
         if (++inputs % PURGE_EVERY == 0) {

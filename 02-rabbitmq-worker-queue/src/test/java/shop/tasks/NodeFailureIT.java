@@ -134,8 +134,8 @@ class NodeFailureIT {
         Offered onceDown;
         try {
             whileUp = offerAndRetry(tasks, FROZEN_RATE, FROZEN, Duration.ZERO, () -> { });
-            await("the majority marks the frozen node down").atMost(30, SECONDS).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
+            await("the majority marks the frozen node down").atMost(30, SECONDS).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
             // still frozen, but counted out: the two others are a majority of their own
             onceDown = offerAndRetry(tasks, FROZEN_RATE, Duration.ofSeconds(3), Duration.ZERO, () -> { });
         } finally {
@@ -194,8 +194,8 @@ class NodeFailureIT {
             return last;
         });
         cluster.forget(lost); // rabbitmqctl forget_cluster_node: the cluster and the queue stop counting on it
-        await("the queue drops the lost node's replica").atMost(30, SECONDS).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !replicas(TaskTopology.QUEUE).contains(lost.nodeName()));
+        await("the queue drops the lost node's replica").atMost(30, SECONDS).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> !replicas(TaskTopology.QUEUE).contains(lost.nodeName()));
 
         PrivateBroker fresh = cluster.add(); // a new machine: a node that joins the cluster, holding no replica yet
         fresh.rabbitmqQueues("grow", fresh.nodeName(), "all"); // a replica of every quorum queue on it
@@ -303,8 +303,9 @@ class NodeFailureIT {
     /** Waits for a state of the cluster; if it does not come, fails with what the cluster and the queue say. */
     private static void awaitCluster(String what, Duration atMost, Callable<Boolean> state) {
         try {
-            // ignoring errors: a node that restarts its application answers none of rabbitmqctl's questions meanwhile
-            await(what).atMost(atMost).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(state);
+            // ignoring errors: a node that restarts its application answers none of rabbitmqctl's questions meanwhile.
+            // Asked at once, then each second: each question is a rabbitmqctl VM (about 1 s of CPU), so not more often.
+            await(what).atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(state);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(what + ": not within " + atMost.toSeconds() + " s. The cluster, as "
                     + cluster.live().nodeName() + " sees it:\n" + cluster.live().rabbitmqctl("cluster_status")
