@@ -143,17 +143,22 @@ class NodeFailureIT {
         }
         // Both sides thought the other gone: a partition. pause_minority cannot help here: a node that was suspended
         // never saw the others leave (RabbitMQ's partitions guide). The operator's fix: restart the woken node's
-        // RabbitMQ application; it takes the cluster's state from the majority, and its replica catches up.
-        awaitCluster("the cluster reports the partition", Duration.ofSeconds(30),
-                () -> !partitions(cluster.live()).isEmpty() || !partitions(frozen).isEmpty());
-        frozen.rabbitmqctl("stop_app");
-        frozen.rabbitmqctl("start_app");
-        awaitCluster("the woken node rejoins, and its replica of tasks catches up", Duration.ofSeconds(90),
-                () -> runningNodes(cluster.live()).contains(frozen.nodeName()) && replicasCaughtUp(TaskTopology.QUEUE, 3));
+        // RabbitMQ application; it takes the cluster's state from the majority, and its replica catches up. On a box
+        // at load 20-30 the woken node sometimes came back with no partition reported (3 of 4 runs): nothing to restart.
+        boolean partitioned = reportedWithin(Duration.ofSeconds(30), () -> partitioned(frozen));
+        if (partitioned) {
+            frozen.rabbitmqctl("stop_app");
+            frozen.rabbitmqctl("start_app");
+        }
+        awaitCluster("the woken node rejoins, no partition remains, and its replica of tasks catches up", Duration.ofSeconds(90),
+                () -> runningNodes(cluster.live()).contains(frozen.nodeName()) && !partitioned(frozen)
+                        && replicasCaughtUp(TaskTopology.QUEUE, 3));
         System.out.printf("| minority: %s frozen %d s (net tick time 10 s), %d requests at %d/s: %d answered 503 (retried "
                 + "until 202) while the others still waited for it; once they had marked it down, %d requests, %d answered "
-                + "503; restarted after it woke, it rejoined and its replica of %s caught up%n", frozen.nodeName(), FROZEN.toSeconds(),
-                whileUp.requests(), FROZEN_RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(), TaskTopology.QUEUE);
+                + "503; %s, it rejoined and its replica of %s caught up%n", frozen.nodeName(), FROZEN.toSeconds(),
+                whileUp.requests(), FROZEN_RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(),
+                partitioned ? "restarted after it woke" : "no partition reported within 30 s of waking, not restarted",
+                TaskTopology.QUEUE);
         assertThat(onceDown.refused()).as("the majority accepts every task once the frozen node is counted out").isZero();
         assertEveryAcceptedTaskDoneOnce();
     }
@@ -301,6 +306,21 @@ class NodeFailureIT {
     }
 
     /** Waits for a state of the cluster; if it does not come, fails with what the cluster and the queue say. */
+    /** Whether {@code state} holds within {@code atMost}: for what may or may not happen, unlike {@link #awaitCluster}. */
+    private static boolean reportedWithin(Duration atMost, Callable<Boolean> state) {
+        try {
+            await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(state);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Whether the cluster reports a partition, as the woken node or a node of the majority sees it. */
+    private static boolean partitioned(PrivateBroker woken) {
+        return !partitions(cluster.live()).isEmpty() || !partitions(woken).isEmpty();
+    }
+
     private static void awaitCluster(String what, Duration atMost, Callable<Boolean> state) {
         try {
             // ignoring errors: a node that restarts its application answers none of rabbitmqctl's questions meanwhile.

@@ -159,10 +159,10 @@ public final class ConfirmedPublisher {
      * {@link #MAX_UNCONFIRMED}), or a send is held. A send blocks in its socket write when the broker stops reading the
      * connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
      * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). Nobody queues
-     * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once, and
-     * nobody waits longer than that for a turn (a turn takes microseconds; on a box too busy to give one within a
-     * second, answering is better than queueing). Threads that wait would pile up until the server had none left
-     * to answer with.
+     * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once. A turn
+     * may wait for a reconnect, though, up to the confirm timeout: a node that dies takes the connection with it,
+     * and the next address answers within a second or two (lab 6). Threads that waited behind a held send would
+     * pile up until the server had none left to answer with.
      */
     private void takeTurn() throws BrokerUnavailable {
         if (unconfirmed.size() >= MAX_UNCONFIRMED) {
@@ -174,8 +174,8 @@ public final class ConfirmedPublisher {
             throw held(heldMs);
         }
         try {
-            if (!sending.tryLock(HELD_SEND_MS, TimeUnit.MILLISECONDS)) {
-                throw held(HELD_SEND_MS);
+            if (!sending.tryLock(confirmTimeoutMs, TimeUnit.MILLISECONDS)) {
+                throw held(confirmTimeoutMs);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
