@@ -28,14 +28,6 @@ public final class ConfirmedPublisher {
     private static final long RECONNECT_PAUSE_MS = 500;
     /** After a nack, a new session at most this often: a full queue nacks every publish, and need not cost more. */
     private static final long NEW_SESSION_PAUSE_MS = 1_000;
-    /**
-     * At most this many messages wait for their confirm at once; past it, a publish answers at once instead of
-     * sending (RabbitMQ PerfTest's {@code --confirm} window). A broker that stops confirming would otherwise hold
-     * one waiting request per message for the whole confirm timeout: at 200 a second and 5 s, a thousand threads,
-     * more than the server has (measured/ClusterFailover.md). Here confirms take milliseconds, so a hundred at once
-     * means the broker has stopped, not slowed.
-     */
-    private static final int MAX_UNCONFIRMED = 100;
     /** A send the broker has held this long is stuck, not slow: the callers behind it answer at once. */
     private static final long HELD_SEND_MS = 1_000;
 
@@ -155,8 +147,7 @@ public final class ConfirmedPublisher {
 
     // tag::held[]
     /**
-     * Takes the turn to send, or says why not: too many messages wait for their confirm (see
-     * {@link #MAX_UNCONFIRMED}), or a send is held. A send blocks in its socket write when the broker stops reading the
+     * Takes the turn to send, or says why not. A send blocks in its socket write when the broker stops reading the
      * connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
      * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). Nobody queues
      * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once. A turn
@@ -165,10 +156,6 @@ public final class ConfirmedPublisher {
      * pile up until the server had none left to answer with.
      */
     private void takeTurn() throws BrokerUnavailable {
-        if (unconfirmed.size() >= MAX_UNCONFIRMED) {
-            throw new BrokerUnavailable("The broker has not confirmed the last " + MAX_UNCONFIRMED + " " + what
-                    + "s yet: no more are sent until it does. The " + what + " was not sent.", null);
-        }
         long heldMs = heldForMs();
         if (heldMs > HELD_SEND_MS) {
             throw held(heldMs);
