@@ -54,12 +54,6 @@ class NodeFailureIT {
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"N-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
     /** Tasks offered a second; {@code -Dnode-failure.rate} for a machine too busy to hold 200. */
     private static final int RATE = Integer.getInteger("node-failure.rate", 200);
-    /**
-     * Tasks offered a second while a node is frozen (lab 7). At 200 a second on this 2-core box, requests to the
-     * producer waited past the client's 30 s timeout during the freeze (measured/ClusterFailover.md, an open finding):
-     * the lab shows the minority, at a rate every run here holds.
-     */
-    private static final int FROZEN_RATE = Integer.getInteger("node-failure.frozen-rate", 50);
     private static final Duration WARM_UP = Duration.ofSeconds(3);
     private static final Duration BEFORE_KILL = Duration.ofSeconds(4);
     private static final Duration AFTER_KILL = Duration.ofSeconds(8);
@@ -133,11 +127,11 @@ class NodeFailureIT {
         Offered whileUp;
         Offered onceDown;
         try {
-            whileUp = offerAndRetry(tasks, FROZEN_RATE, FROZEN, Duration.ZERO, () -> { });
+            whileUp = offerAndRetry(tasks, RATE, FROZEN, Duration.ZERO, () -> { });
             await("the majority marks the frozen node down").atMost(30, SECONDS).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofSeconds(1)).until(() -> !runningNodes(cluster.live()).contains(frozen.nodeName()));
             // still frozen, but counted out: the two others are a majority of their own
-            onceDown = offerAndRetry(tasks, FROZEN_RATE, Duration.ofSeconds(3), Duration.ZERO, () -> { });
+            onceDown = offerAndRetry(tasks, RATE, Duration.ofSeconds(3), Duration.ZERO, () -> { });
         } finally {
             frozen.thaw(); // SIGCONT: it goes on where it stopped
         }
@@ -156,7 +150,7 @@ class NodeFailureIT {
         System.out.printf("| minority: %s frozen %d s (net tick time 10 s), %d requests at %d/s: %d answered 503 (retried "
                 + "until 202) while the others still waited for it; once they had marked it down, %d requests, %d answered "
                 + "503; %s, it rejoined and its replica of %s caught up%n", frozen.nodeName(), FROZEN.toSeconds(),
-                whileUp.requests(), FROZEN_RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(),
+                whileUp.requests(), RATE, whileUp.refused(), onceDown.requests(), onceDown.refused(),
                 partitioned ? "restarted after it woke" : "no partition reported within 30 s of waking, not restarted",
                 TaskTopology.QUEUE);
         assertThat(onceDown.refused()).as("the majority accepts every task once the frozen node is counted out").isZero();

@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /**
@@ -55,10 +57,14 @@ public final class ConfirmedPublisher {
     private final long confirmTimeoutMs;
     private final Connector connector;
 
-    /** One send at a time: a JMS session belongs to one thread at a time (see {@link #takeTurn()}). */
-    private final ReentrantLock sending = new ReentrantLock();
+    /**
+     * The thread that sends, one message at a time: a JMS session belongs to one thread, and a send the broker holds
+     * holds this thread, not a caller's (see {@link #refuseWhileHeld()}).
+     */
+    private final ExecutorService sender;
     /** When the send in progress began (System.nanoTime), or 0 while none is. */
     private volatile long sendingSince;
+    // The sender thread's alone: only send() and disconnect() touch them.
     private Connection connection;
     private Session session;
     private MessageProducer producer;
@@ -83,6 +89,11 @@ public final class ConfirmedPublisher {
         this.broker = broker;
         this.confirmTimeoutMs = confirmTimeoutMs;
         this.connector = connector;
+        this.sender = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, what + "-publisher");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     // tag::publish[]
@@ -90,42 +101,58 @@ public final class ConfirmedPublisher {
     /**
      * Publishes a persistent message to {@code to}. The future completes when the broker confirms it (after
      * {@code whenConfirmed} has run), and fails when the broker refuses it, cannot be reached, or the
-     * connection dies first. {@code label} names the message in the log.
+     * connection dies first. {@code label} names the message in the log. It returns at once: the sender
+     * thread sends, so no caller's thread can be held by the broker (see {@link #refuseWhileHeld()}).
      */
     public CompletableFuture<Void> publish(String label, Destination to, Writer writer, Runnable whenConfirmed) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         // However it ends, it leaves the set: a confirm, a nack, a failed send, a dead connection.
         confirmed.whenComplete((ok, error) -> unconfirmed.remove(confirmed));
-        try {
-            send(to, writer, confirmed, new CompletionListener() {
-                @Override
-                public void onCompletion(Message message) {
-                    try {
-                        whenConfirmed.run();
-                    } finally {
-                        confirmed.complete(null);
-                    }
+        CompletionListener listener = new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                try {
+                    whenConfirmed.run();
+                } finally {
+                    confirmed.complete(null);
                 }
+            }
 
-                @Override
-                public void onException(Message message, Exception e) {
-                    // A nack: the queue is at its x-max-length (reject-publish), or the broker failed to store it.
-                    LOG.warning(" [!] Refused '" + label + "': " + e.getMessage());
-                    refused = true; // the next publish takes a new session: see newSessionAfterNack
-                    confirmed.completeExceptionally(new BrokerUnavailable("The broker refused the " + what + " ("
-                            + e.getMessage() + "): the queue is full, or the broker could not store it.", e));
+            @Override
+            public void onException(Message message, Exception e) {
+                // A nack: the queue is at its x-max-length (reject-publish), or the broker failed to store it.
+                LOG.warning(" [!] Refused '" + label + "': " + e.getMessage());
+                refused = true; // the next publish takes a new session: see newSessionAfterNack
+                confirmed.completeExceptionally(new BrokerUnavailable("The broker refused the " + what + " ("
+                        + e.getMessage() + "): the queue is full, or the broker could not store it.", e));
+            }
+        };
+        long giveUp = deadline(); // the caller's confirm timeout, counted from now
+        try {
+            refuseWhileHeld();
+            sender.execute(() -> {
+                try {
+                    send(to, writer, confirmed, listener, giveUp);
+                } catch (BrokerUnavailable e) {
+                    confirmed.completeExceptionally(e);
                 }
             });
         } catch (BrokerUnavailable e) {
             confirmed.completeExceptionally(e);
+        } catch (RejectedExecutionException e) {
+            confirmed.completeExceptionally(new BrokerUnavailable("The publisher is closed: the " + what + " was not sent.", e));
         }
         return confirmed;
     }
     // end::confirm[]
 
+    /** Runs on the sender thread only, one message after another: it alone uses the connection and the session. */
     private void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
-                      CompletionListener listener) throws BrokerUnavailable {
-        takeTurn();
+                      CompletionListener listener, long giveUp) throws BrokerUnavailable {
+        if (System.nanoTime() - giveUp > 0) {
+            // Its caller has stopped waiting and answered 503: sent now, it would arrive after that answer.
+            throw new BrokerUnavailable("The " + what + " waited its whole confirm timeout to be sent; it was not sent.", null);
+        }
         try {
             connectIfNeeded();
             Message message = writer.write(session);
@@ -137,51 +164,36 @@ public final class ConfirmedPublisher {
             producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
                     Message.DEFAULT_TIME_TO_LIVE, listener);
         } catch (JMSException | RuntimeException e) {
-            close();
+            disconnect();
             throw new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e);
         } finally {
-            releaseTurn();
+            sendDone();
         }
     }
     // end::publish[]
 
     // tag::held[]
     /**
-     * Takes the turn to send, or says why not. A send blocks in its socket write when the broker stops reading the
-     * connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
-     * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). Nobody queues
-     * behind such a send: once it has been held for {@value #HELD_SEND_MS} ms the others answer at once. A turn
-     * may wait for a reconnect, though, up to the confirm timeout: a node that dies takes the connection with it,
-     * and the next address answers within a second or two (lab 6). Threads that waited behind a held send would
-     * pile up until the server had none left to answer with.
+     * Says no at once while the broker holds a send. A send blocks in its socket write when the broker stops reading
+     * the connection: its flow control holds a publisher that outpaces it, and a quorum queue's leader can wait for a
+     * node that stopped answering (measured/ClusterFailover.md: a frozen node, at 200 tasks/s). The sender thread is
+     * the only one it holds, and the messages queued behind it wait at most their confirm timeout. Once a send has
+     * been held for {@value #HELD_SEND_MS} ms, nothing more is queued: the caller answers at once.
      */
-    private void takeTurn() throws BrokerUnavailable {
+    private void refuseWhileHeld() throws BrokerUnavailable {
         long heldMs = heldForMs();
         if (heldMs > HELD_SEND_MS) {
-            throw held(heldMs);
-        }
-        try {
-            if (!sending.tryLock(confirmTimeoutMs, TimeUnit.MILLISECONDS)) {
-                throw held(confirmTimeoutMs);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailable("Interrupted while waiting to send.", e);
+            throw new BrokerUnavailable("The broker at " + broker + " is not taking messages: a send has waited "
+                    + heldMs + " ms for it. The " + what + " was not sent.", null);
         }
     }
 
-    private void releaseTurn() {
+    private void sendDone() {
         long heldMs = heldForMs();
         sendingSince = 0;
-        sending.unlock();
         if (heldMs > HELD_SEND_MS) {
-            LOG.warning(" [!] A send was held " + heldMs + " ms by the broker; the " + what + "s behind it answered at once");
+            LOG.warning(" [!] A send was held " + heldMs + " ms by the broker; the " + what + "s after it answered at once");
         }
-    }
-
-    private BrokerUnavailable held(long ms) {
-        return new BrokerUnavailable("The broker at " + broker + " is not taking messages: a send has waited " + ms
-                + " ms for it. The " + what + " was not sent.", null);
     }
     // end::held[]
 
@@ -227,7 +239,7 @@ public final class ConfirmedPublisher {
 
     private void connectIfNeeded() throws JMSException, BrokerUnavailable {
         if (broken) {
-            close();
+            disconnect();
         }
         if (connection != null) {
             newSessionAfterNack();
@@ -291,23 +303,33 @@ public final class ConfirmedPublisher {
     }
     // end::connection-lost[]
 
-    /** Closes the connection; a confirm cannot come on a closed connection, so nothing may wait for one. */
+    /**
+     * Stops the sender thread and closes the connection; a confirm cannot come on a closed connection, so nothing
+     * may wait for one. A send the broker still holds is given the confirm timeout to end.
+     */
     public void close() {
-        sending.lock(); // after a send in progress; send's own call holds it already (the lock is reentrant)
+        sender.shutdown();
         try {
-            if (connection != null) {
-                failUnconfirmed(new JMSException("connection closed"));
-                try {
-                    connection.close();
-                } catch (JMSException | RuntimeException e) {
-                    LOG.fine("closing a dead connection: " + e);
-                }
+            if (!sender.awaitTermination(confirmTimeoutMs, TimeUnit.MILLISECONDS)) {
+                sender.shutdownNow();
             }
-            connection = null;
-            session = null;
-            producer = null;
-        } finally {
-            sending.unlock();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        disconnect();
+    }
+
+    private void disconnect() {
+        if (connection != null) {
+            failUnconfirmed(new JMSException("connection closed"));
+            try {
+                connection.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.fine("closing a dead connection: " + e);
+            }
+        }
+        connection = null;
+        session = null;
+        producer = null;
     }
 }
