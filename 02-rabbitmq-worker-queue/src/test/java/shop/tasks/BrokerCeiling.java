@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.perf.PerfTest;
 import course.testkit.RabbitVhost;
 import jakarta.json.JsonNumber;
@@ -116,7 +117,7 @@ final class BrokerCeiling {
      * PerfTest in a JVM of its own, as from a terminal, on this test's class path; its output goes to
      * target/perftest-NAME.log. A drain runs until it is stopped, which prints its summary.
      */
-    private record PerfTestRun(String name, Process process, Path log) implements AutoCloseable {
+    record PerfTestRun(String name, Process process, Path log) implements AutoCloseable {
 
         static PerfTestRun start(String name, String... args) throws java.io.IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -206,12 +207,18 @@ final class BrokerCeiling {
      */
     static Drain timeDrain(TestBroker broker, String queue, int timed, Duration atMost, LongSupplier cpu, LongSupplier otherCpu)
             throws java.io.IOException, java.util.concurrent.TimeoutException {
+        return timeDrain(broker.connection(), queue, timed, atMost, cpu, otherCpu);
+    }
+
+    /** As {@link #timeDrain(TestBroker, String, int, Duration, LongSupplier, LongSupplier)}, on any broker's connection. */
+    static Drain timeDrain(Connection connection, String queue, int timed, Duration atMost, LongSupplier cpu, LongSupplier otherCpu)
+            throws java.io.IOException, java.util.concurrent.TimeoutException {
         AtomicLong start = new AtomicLong();
         AtomicLong end = new AtomicLong();
         long[] cpuAt = new long[4];
         AtomicLong firstReady = new AtomicLong(-1);
         // One channel for all the samples, not one each (TestBroker.ready): an in-process consumer pays for the polls.
-        try (Channel channel = broker.connection().createChannel()) {
+        try (Channel channel = connection.createChannel()) {
             await("queue " + queue + " drained").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
                     .until(() -> {
                         long ready = channel.queueDeclarePassive(queue).getMessageCount();

@@ -189,19 +189,42 @@ public final class PrivateCluster implements AutoCloseable {
      * leader pid}); for a classic queue, which has no leader, the node its process runs on.
      */
     public PrivateBroker leaderOf(String vhost, String queue) {
+        Map<String, String> leaders = leaderNames(vhost);
+        if (!leaders.containsKey(queue)) {
+            throw new IllegalStateException("No queue " + queue + " with a leader in vhost " + vhost + ": " + leaders);
+        }
+        return node(queue, leaders.get(queue));
+    }
+
+    /**
+     * The leader of every queue in a vhost, by queue name, as {@link #leaderOf(String, String)} finds one, from one
+     * {@code rabbitmqctl list_queues}: that is an Erlang VM of its own (about 1 s of CPU), however many queues it lists.
+     */
+    public Map<String, PrivateBroker> leaders(String vhost) {
+        Map<String, PrivateBroker> leaders = new LinkedHashMap<>();
+        leaderNames(vhost).forEach((queue, node) -> leaders.put(queue, node(queue, node)));
+        return leaders;
+    }
+
+    /** Each queue's leader (or, for a classic queue, the node its process runs on) as the Erlang node name. */
+    private Map<String, String> leaderNames(String vhost) {
         String listing = live().rabbitmqctl("list_queues", "-p", vhost, "name", "leader", "pid", "--quiet", "--no-table-headers");
+        Map<String, String> leaders = new LinkedHashMap<>();
         for (String line : listing.split("\n")) {
             String[] columns = line.split("\t");
-            if (columns.length == 3 && columns[0].equals(queue)) {
+            if (columns.length == 3) {
                 // a pid prints as <node.1.2.3>: the node is all before its three numbers
-                String node = !columns[1].isBlank() ? columns[1].strip()
-                        : columns[2].strip().replaceAll("^<(.*)\\.\\d+\\.\\d+\\.\\d+>$", "$1");
-                return nodes.stream().filter(n -> n.nodeName().equals(node)).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("The queue " + queue + " is led by " + node
-                                + ", which is not a node of this cluster."));
+                leaders.put(columns[0], !columns[1].isBlank() ? columns[1].strip()
+                        : columns[2].strip().replaceAll("^<(.*)\\.\\d+\\.\\d+\\.\\d+>$", "$1"));
             }
         }
-        throw new IllegalStateException("No queue " + queue + " with a leader in vhost " + vhost + ":\n" + listing);
+        return leaders;
+    }
+
+    private PrivateBroker node(String queue, String name) {
+        return nodes.stream().filter(n -> n.nodeName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The queue " + queue + " is led by " + name
+                        + ", which is not a node of this cluster."));
     }
 
     /** Kills a node's Erlang VM with SIGKILL (see {@link PrivateBroker#kill()}); the other two carry on as the cluster. */
@@ -232,8 +255,11 @@ public final class PrivateCluster implements AutoCloseable {
         }
     }
 
-    /** A port from 5700 up, free now, whose Erlang distribution port (port + 20000) is free too. */
-    static int freePort() {
+    /**
+     * A port from 5700 up, free now, whose Erlang distribution port (port + 20000) is free too, and handed out to no
+     * other caller in this JVM: for a {@link PrivateBroker} started beside a cluster.
+     */
+    public static int freePort() {
         int span = PORTS_TO - PORTS_FROM;
         int offset = ThreadLocalRandom.current().nextInt(span); // two runs at once rarely try the same ports first
         for (int i = 0; i < span; i++) {
