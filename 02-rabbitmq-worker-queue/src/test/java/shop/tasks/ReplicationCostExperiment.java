@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * throughput scaling. Asserts only what must hold: every message confirmed and consumed, every queue led by a node of
  * the cluster, with a copy on each node. No Payara Micro: it measures the broker.
  *
- * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ReplicationCostExperiment -Dexperiment.replication.seconds=30 -Dexperiment.replication.messages=20000}
+ * <p>Full size: {@code mvn -pl 02-rabbitmq-worker-queue -am verify -Dit.test=ReplicationCostExperiment -Dexperiment.replication.rounds=2 -Dexperiment.replication.seconds=30 -Dexperiment.replication.messages=20000}
  * (also {@code -Dexperiment.replication.rate} for the publisher's messages a second, {@code .prefetch} for PerfTest's,
  * {@code .queues} for the leaders' count).
  */
@@ -76,6 +75,7 @@ class ReplicationCostExperiment {
             Math.max(500, MESSAGES / 4));
     private static final int PREFETCH = ExperimentProperties.integer("experiment.replication.prefetch", 100);
     private static final int QUEUES = ExperimentProperties.integer("experiment.replication.queues", 6);
+    private static final int ROUNDS = ExperimentProperties.integer("experiment.replication.rounds", 1);
 
     private static CompletableFuture<PrivateBroker> singleStarting;
     private static PrivateBroker single;
@@ -125,25 +125,27 @@ class ReplicationCostExperiment {
         Side one = new Side("one node", single, List.of(single));
         Side three = new Side("three-node cluster", cluster.nodes().get(0), cluster.nodes());
         List<String> loads = new ArrayList<>();
-
-        loads.add("latency, one node: " + Machine.loadAverage());
-        Latency oneLatency = confirmLatency(one, null);
-        loads.add("latency, cluster: " + Machine.loadAverage());
-        Latency threeLatency = confirmLatency(three, members -> {
-            assertThat(members).as("the cluster's copies of " + QUEUE)
-                    .containsExactlyInAnyOrderElementsOf(cluster.nodes().stream().map(PrivateBroker::nodeName).toList());
-        });
-        loads.add("drain, one node: " + Machine.loadAverage());
-        BrokerCeiling.Drain oneDrain = drain(one);
-        loads.add("drain, cluster: " + Machine.loadAverage());
-        BrokerCeiling.Drain threeDrain = drain(three);
+        // Rounds in turn, one node first, then the cluster first (ABBA at two rounds): neither side always meets the
+        // test JVM's colder client code, nor the other side's leftovers.
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (Side side : round % 2 == 1 ? List.of(one, three) : List.of(three, one)) {
+                loads.add("latency, " + side.label + ": " + Machine.loadAverage());
+                confirmLatency(side, side == three && round == 1);
+            }
+        }
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (Side side : round % 2 == 1 ? List.of(one, three) : List.of(three, one)) {
+                loads.add("drain, " + side.label + ": " + Machine.loadAverage());
+                drain(side);
+            }
+        }
 
         ResultTable table = ResultTable.of(String.format(Locale.ROOT, "ReplicationCostExperiment: one RabbitMQ node against "
                         + "a three-node cluster on the same machine, same run, same settings; a quorum queue, %,d-byte "
                         + "persistent messages", BODY_BYTES),
                 "measure", "one node", "three-node cluster", "cluster / one node");
-        Percentiles p1 = oneLatency.latencies().percentiles();
-        Percentiles p3 = threeLatency.latencies().percentiles();
+        Percentiles p1 = one.latencies.percentiles();
+        Percentiles p3 = three.latencies.percentiles();
         String latency = String.format(Locale.ROOT, "confirmed publish latency %%s, %d msg/s for %d s", RATE, SECONDS);
         for (double percent : new double[] {50, 99}) {
             table.row(String.format(Locale.ROOT, latency, "p" + (int) percent), p1.formatMillis(percent), p3.formatMillis(percent),
@@ -151,13 +153,11 @@ class ReplicationCostExperiment {
         }
         table.row("confirmed publish latency max", p1.formatMillis(100), p3.formatMillis(100), ratio(p3.maxNanos(), p1.maxNanos()))
                 .row(String.format(Locale.ROOT, "broker CPU meanwhile, all nodes (%d msg/s published, delivered and acked)", RATE),
-                        cores(oneLatency.cores()), cores(threeLatency.cores()), ratio(threeLatency.cores(), oneLatency.cores()))
+                        cores(one.cores()), cores(three.cores()), ratio(three.cores(), one.cores()))
                 .row(String.format(Locale.ROOT, "consume throughput, PerfTest, 1 consumer, prefetch %d, %,d messages", PREFETCH, MESSAGES),
-                        rate(oneDrain.perSecond()) + " msg/s", rate(threeDrain.perSecond()) + " msg/s",
-                        ratio(threeDrain.perSecond(), oneDrain.perSecond()))
-                .row("broker CPU per message consumed (all nodes)", micros(oneDrain.cpuNanos() / (double) oneDrain.messages()),
-                        micros(threeDrain.cpuNanos() / (double) threeDrain.messages()),
-                        ratio(threeDrain.cpuNanos() / (double) threeDrain.messages(), oneDrain.cpuNanos() / (double) oneDrain.messages()));
+                        rate(one.perSecond()) + " msg/s", rate(three.perSecond()) + " msg/s", ratio(three.perSecond(), one.perSecond()))
+                .row("broker CPU per message consumed (all nodes)", micros(one.cpuNanosPerDrained()), micros(three.cpuNanosPerDrained()),
+                        ratio(three.cpuNanosPerDrained(), one.cpuNanosPerDrained()));
         table.note("Three nodes on one 2-core machine measure the protocol's cost, not throughput scaling: a quorum queue "
                 + "confirms a message once a majority (2 of 3) has written it, every ack is replicated too, three copies go "
                 + "to one disk and three Erlang VMs share two cores. A queue still has one leader doing its work; a cluster "
@@ -166,14 +166,15 @@ class ReplicationCostExperiment {
         table.note(String.format(Locale.ROOT, "Latency: one publisher with confirms at a fixed %d msg/s, from each message's "
                         + "scheduled send to its confirm (HdrHistogram), after %d s untimed; meanwhile one consumer acks each "
                         + "message at prefetch %d: %,d and %,d messages confirmed and consumed.", RATE, WARMUP_SECONDS,
-                        CONSUMER_PREFETCH, oneLatency.messages(), threeLatency.messages()))
+                        CONSUMER_PREFETCH, one.confirmed, three.confirmed))
                 .note(String.format(Locale.ROOT, "Throughput: %,d messages preloaded with confirms, then PerfTest %s (own JVM) "
                         + "drains them with manual acks; timed from 'ready <= %,d' to 'ready = 0' (passive declares every 5 ms).",
                         WARMUP_MESSAGES + MESSAGES, PerfTest.class.getPackage().getImplementationVersion(), MESSAGES))
                 .note("Every client connects to node 1 of the cluster, where the queue is declared; the other broker idles "
                         + "meanwhile. Broker CPU: the nodes' Erlang VMs, summed over the timed window (an idle node spends some too).")
-                .note("The queue " + QUEUE + " on the cluster: leader " + threeLatency.leader() + ", a copy on each of "
-                        + threeLatency.members() + ".")
+                .note("The queue " + QUEUE + " on the cluster: leader " + three.leader + ", a copy on each of " + three.members + ".")
+                .note(ROUNDS == 1 ? "One round: the single node first, then the cluster." : ROUNDS + " rounds, in turn the single "
+                        + "node first and the cluster first; each column is over all its rounds.")
                 .note(String.format(Locale.ROOT, "The single node and the cluster started side by side in %.0f s.", started.toMillis() / 1e3))
                 .note("Load average as each phase started: " + String.join("; ", loads) + ".");
         if (ciSize) {
@@ -227,6 +228,8 @@ class ReplicationCostExperiment {
                 row[columns.length - 1] = leaderIndexes.stream().map(i -> "node " + i).collect(Collectors.joining(", "));
                 table.row(row);
             }
+            table.note("balanced counts the queues each node leads already, the client-local ones above included: "
+                    + "it puts the next leader on the node that leads the fewest.");
             table.note("Node " + nodeNames.stream().map(n -> (nodeNames.indexOf(n) + 1) + " is " + n).collect(Collectors.joining(", node "))
                     + "; each queue has a copy on every node, only its leader takes the publishes and deliveries.");
             table.note("Machine: " + Machine.describe()).print();
@@ -238,8 +241,31 @@ class ReplicationCostExperiment {
         }
     }
 
-    /** A broker under test: the node the clients connect to, and every node whose CPU it spends. */
-    private record Side(String label, PrivateBroker entry, List<PrivateBroker> nodes) {
+    /** A broker under test: the node its clients connect to, every node whose CPU it spends, and what it measured. */
+    private static final class Side {
+        final String label;
+        final PrivateBroker entry;
+        final List<PrivateBroker> nodes;
+        /** The timed confirms of every round. */
+        final LatencyRecorder latencies = new LatencyRecorder();
+        /** Messages confirmed and consumed in the latency phase, warm-ups included. */
+        long confirmed;
+        long latencyCpuNanos;
+        long latencyNanos;
+        long drained;
+        long drainNanos;
+        long drainCpuNanos;
+        /** The queue's leader and the nodes with a copy, as the broker lists them (the cluster: asked in round 1). */
+        String leader;
+        List<String> members;
+
+        Side(String label, PrivateBroker entry, List<PrivateBroker> nodes) {
+            this.label = label;
+            this.entry = entry;
+            this.nodes = nodes;
+            this.leader = entry.nodeName();
+            this.members = List.of(leader);
+        }
 
         long cpuNanos() {
             return nodes.stream().mapToLong(node -> ProcessHandle.of(node.pid())
@@ -250,39 +276,45 @@ class ReplicationCostExperiment {
         String uri() {
             return "amqp://guest:guest@localhost:" + entry.port() + "/%2F";
         }
-    }
 
-    /**
-     * The timed messages' latencies, how many messages were confirmed and consumed, the broker's CPU in cores over the timed
-     * window, and the queue's leader and members as the broker lists them.
-     */
-    private record Latency(LatencyRecorder latencies, long messages, double cores, String leader, List<String> members) {
+        double cores() {
+            return (double) latencyCpuNanos / latencyNanos;
+        }
+
+        double perSecond() {
+            return drained * 1e9 / drainNanos;
+        }
+
+        double cpuNanosPerDrained() {
+            return (double) drainCpuNanos / drained;
+        }
     }
 
     /**
      * Publishes at a fixed rate with confirms, while one consumer acks every message; records each timed message's
      * latency from its scheduled send (so a publisher held up by the broker counts the wait) to its confirm.
+     * {@code askMembers}: list the queue's leader and members first, and check that every node has a copy.
      */
-    private static Latency confirmLatency(Side side, Consumer<List<String>> membersCheck) throws Exception {
+    private static void confirmLatency(Side side, boolean askMembers) throws Exception {
         long warmup = (long) RATE * WARMUP_SECONDS;
         long total = warmup + (long) RATE * SECONDS;
-        LatencyRecorder latencies = new LatencyRecorder();
+        LatencyRecorder latencies = side.latencies;
+        int timedBefore = latencies.count();
         ConcurrentNavigableMap<Long, Long> unconfirmed = new ConcurrentSkipListMap<>();
         AtomicLong confirmed = new AtomicLong();
         AtomicLong nacked = new AtomicLong();
         AtomicLong consumed = new AtomicLong();
-        ConnectionFactory factory = factory(side.entry());
+        ConnectionFactory factory = factory(side.entry);
         try (Connection publishing = factory.newConnection("replication-publisher");
                 Connection consuming = factory.newConnection("replication-consumer")) {
             Channel publisher = publishing.createChannel();
             publisher.queueDeclare(QUEUE, true, false, false, QUORUM);
-            String leader = side.entry().nodeName();
-            List<String> members = List.of(leader);
-            if (membersCheck != null) { // on the cluster: ask it (a rabbitmqctl VM, before the clock starts)
-                String[] listed = listed(side.entry(), QUEUE, "leader", "members");
-                leader = listed[0];
-                members = nodeNames(listed[1]);
-                membersCheck.accept(members);
+            if (askMembers) { // a rabbitmqctl VM, before the clock starts
+                String[] listed = listed(side.entry, QUEUE, "leader", "members");
+                side.leader = listed[0];
+                side.members = nodeNames(listed[1]);
+                assertThat(side.members).as("the nodes with a copy of " + QUEUE)
+                        .containsExactlyInAnyOrderElementsOf(side.nodes.stream().map(PrivateBroker::nodeName).toList());
             }
             Channel consumer = consuming.createChannel();
             consumer.basicQos(CONSUMER_PREFETCH);
@@ -313,16 +345,16 @@ class ReplicationCostExperiment {
                 publisher.basicPublish("", QUEUE, PERSISTENT, body);
             }
             publisher.waitForConfirmsOrDie(60_000);
-            await(side.label() + ": every message consumed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+            await(side.label + ": every message consumed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> consumed.get() >= total);
-            long cpu = side.cpuNanos() - cpuAtStart;
-            long elapsed = System.nanoTime() - timedFrom;
-            assertThat(nacked.get()).as(side.label() + ": messages nacked").isZero();
-            assertThat(confirmed.get()).as(side.label() + ": messages confirmed").isEqualTo(total);
-            assertThat(consumed.get()).as(side.label() + ": messages consumed").isEqualTo(total);
-            assertThat(latencies.count()).as(side.label() + ": timed confirms").isEqualTo(total - warmup);
+            side.latencyCpuNanos += side.cpuNanos() - cpuAtStart;
+            side.latencyNanos += System.nanoTime() - timedFrom;
+            assertThat(nacked.get()).as(side.label + ": messages nacked").isZero();
+            assertThat(confirmed.get()).as(side.label + ": messages confirmed").isEqualTo(total);
+            assertThat(consumed.get()).as(side.label + ": messages consumed").isEqualTo(total);
+            assertThat(latencies.count() - timedBefore).as(side.label + ": timed confirms").isEqualTo(total - warmup);
+            side.confirmed += total;
             publisher.queueDelete(QUEUE);
-            return new Latency(latencies, total, (double) cpu / elapsed, leader, members);
         }
     }
 
@@ -344,9 +376,9 @@ class ReplicationCostExperiment {
     }
 
     /** Preloads the queue with confirms, then times PerfTest's drain of it. */
-    private static BrokerCeiling.Drain drain(Side side) throws Exception {
+    private static void drain(Side side) throws Exception {
         int total = WARMUP_MESSAGES + MESSAGES;
-        try (Connection connection = factory(side.entry()).newConnection("replication-drain");
+        try (Connection connection = factory(side.entry).newConnection("replication-drain");
                 Channel channel = connection.createChannel()) {
             channel.queueDeclare(QUEUE, true, false, false, QUORUM);
             channel.confirmSelect();
@@ -355,9 +387,9 @@ class ReplicationCostExperiment {
                 channel.basicPublish("", QUEUE, PERSISTENT, body);
             }
             channel.waitForConfirmsOrDie(120_000 + total * 10L);
-            assertThat(channel.queueDeclarePassive(QUEUE).getMessageCount()).as(side.label() + ": preloaded").isEqualTo(total);
+            assertThat(channel.queueDeclarePassive(QUEUE).getMessageCount()).as(side.label + ": preloaded").isEqualTo(total);
 
-            String name = "replication-" + side.label().replace(' ', '-') + "-drain";
+            String name = "replication-" + side.label.replace(' ', '-') + "-drain";
             BrokerCeiling.PerfTestRun draining = BrokerCeiling.PerfTestRun.start(name, "-h", side.uri(), "-x", "0", "-y", "1",
                     "-q", String.valueOf(PREFETCH), "-u", QUEUE, "-p");
             BrokerCeiling.Drain drain;
@@ -365,13 +397,15 @@ class ReplicationCostExperiment {
                 drain = timeDrain(connection, QUEUE, MESSAGES, Duration.ofSeconds(120 + MESSAGES / 100), side::cpuNanos, () -> 0);
                 // ready = 0 is every message delivered; consumed is every one acked too: the queue's total, ready and
                 // unacked, which only the broker's own listing gives (a passive declare counts the ready ones)
-                await(side.label() + ": every message consumed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> listed(side.entry(), QUEUE, "messages")[0].equals("0"));
+                await(side.label + ": every message consumed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> listed(side.entry, QUEUE, "messages")[0].equals("0"));
             } finally {
                 draining.close();
             }
             channel.queueDelete(QUEUE);
-            return drain;
+            side.drained += drain.messages();
+            side.drainNanos += drain.nanos();
+            side.drainCpuNanos += drain.cpuNanos();
         }
     }
 
