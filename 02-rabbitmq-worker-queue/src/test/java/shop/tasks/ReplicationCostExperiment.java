@@ -118,7 +118,7 @@ class ReplicationCostExperiment {
     @Test
     @Order(1)
     void oneNodeAndAThreeNodeClusterConfirmAndDeliverEveryMessage() throws Exception {
-        boolean ciSize = System.getProperties().stringPropertyNames().stream().noneMatch(k -> k.startsWith("experiment."));
+        boolean ciSize = System.getProperties().stringPropertyNames().stream().noneMatch(k -> k.startsWith("experiment.replication."));
         // The clients connect to the node that leads the queue (the first node; the queue is declared through it, and
         // RabbitMQ's default leader locator, client-local, places the leader there): one node and the cluster then
         // differ in the replication only, not in an extra hop from a follower to the leader.
