@@ -97,7 +97,6 @@ public final class ConfirmedPublisher {
     }
 
     // tag::publish[]
-    // tag::confirm[]
     /**
      * Publishes a persistent message to {@code to}. The future completes when the broker confirms it (after
      * {@code whenConfirmed} has run), and fails when the broker refuses it, cannot be reached, or the
@@ -108,7 +107,23 @@ public final class ConfirmedPublisher {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         // However it ends, it leaves the set: a confirm, a nack, a failed send, a dead connection.
         confirmed.whenComplete((ok, error) -> unconfirmed.remove(confirmed));
-        CompletionListener listener = new CompletionListener() {
+        CompletionListener listener = brokerAnswers(label, confirmed, whenConfirmed);
+        long giveUp = deadline(); // the caller's confirm timeout, counted from now
+        try {
+            refuseWhileHeld();
+            sender.execute(() -> send(to, writer, confirmed, listener, giveUp));
+        } catch (BrokerUnavailable e) {
+            confirmed.completeExceptionally(e);
+        } catch (RejectedExecutionException e) {
+            confirmed.completeExceptionally(new BrokerUnavailable("The publisher is closed: the " + what + " was not sent.", e));
+        }
+        return confirmed;
+    }
+
+    // tag::confirm[]
+    /** What the broker's answer does: a confirm runs {@code whenConfirmed} and completes the future, a nack fails it. */
+    private CompletionListener brokerAnswers(String label, CompletableFuture<Void> confirmed, Runnable whenConfirmed) {
+        return new CompletionListener() {
             @Override
             public void onCompletion(Message message) {
                 try {
@@ -127,31 +142,17 @@ public final class ConfirmedPublisher {
                         + e.getMessage() + "): the queue is full, or the broker could not store it.", e));
             }
         };
-        long giveUp = deadline(); // the caller's confirm timeout, counted from now
-        try {
-            refuseWhileHeld();
-            sender.execute(() -> {
-                try {
-                    send(to, writer, confirmed, listener, giveUp);
-                } catch (BrokerUnavailable e) {
-                    confirmed.completeExceptionally(e);
-                }
-            });
-        } catch (BrokerUnavailable e) {
-            confirmed.completeExceptionally(e);
-        } catch (RejectedExecutionException e) {
-            confirmed.completeExceptionally(new BrokerUnavailable("The publisher is closed: the " + what + " was not sent.", e));
-        }
-        return confirmed;
     }
     // end::confirm[]
 
     /** Runs on the sender thread only, one message after another: it alone uses the connection and the session. */
     private void send(Destination to, Writer writer, CompletableFuture<Void> confirmed,
-                      CompletionListener listener, long giveUp) throws BrokerUnavailable {
+                      CompletionListener listener, long giveUp) {
         if (System.nanoTime() - giveUp > 0) {
             // Its caller has stopped waiting and answered 503: sent now, it would arrive after that answer.
-            throw new BrokerUnavailable("The " + what + " waited its whole confirm timeout to be sent; it was not sent.", null);
+            confirmed.completeExceptionally(new BrokerUnavailable("The " + what
+                    + " waited its whole confirm timeout to be sent; it was not sent.", null));
+            return;
         }
         try {
             connectIfNeeded();
@@ -163,9 +164,11 @@ public final class ConfirmedPublisher {
             // makes this an async send, which the RabbitMQ JMS client maps to a publisher confirm.
             producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
                     Message.DEFAULT_TIME_TO_LIVE, listener);
+        } catch (BrokerUnavailable e) {
+            confirmed.completeExceptionally(e);
         } catch (JMSException | RuntimeException e) {
             disconnect();
-            throw new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e);
+            confirmed.completeExceptionally(new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e));
         } finally {
             sendDone();
         }
