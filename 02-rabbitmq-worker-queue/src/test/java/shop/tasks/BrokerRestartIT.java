@@ -193,6 +193,7 @@ class BrokerRestartIT {
         Map<String, Integer> answers = new ConcurrentHashMap<>();
         Map<String, String> ids = new ConcurrentHashMap<>();
         AtomicBoolean sending = new AtomicBoolean(true);
+        int drops = 0;
         ExecutorService clients = Executors.newFixedThreadPool(8);
         for (int c = 0; c < 8; c++) {
             clients.submit(() -> {
@@ -210,20 +211,25 @@ class BrokerRestartIT {
             });
         }
         try {
-            // The producer's connection dies three times with confirms outstanding, as a network cut would.
-            for (int drop = 1; drop <= 3; drop++) {
-                int atLeast = drop * 40;
+            // The producer's connection dies three times under load, as a network cut would. Only the requests whose
+            // confirm is outstanding at that instant get a 503; the sender thread sends each task at once and the node
+            // confirms within milliseconds, so a drop may find none. Then it drops again, at most ten times in all,
+            // until one did (a clean-clone CI run on 2026-12-03 found none in three).
+            while (drops < 3 || (!answers.containsValue(503) && drops < 10)) {
+                int atLeast = ++drops * 40;
                 await().atMost(60, SECONDS).until(() -> answers.size() >= atLeast);
                 broker.rabbitmqctl("close_all_connections", "failure lab: the connection drops");
             }
-            await().atMost(60, SECONDS).until(() -> answers.size() >= 160);
+            int last = (drops + 1) * 40;
+            await().atMost(60, SECONDS).until(() -> answers.size() >= last);
         } finally {
             sending.set(false);
             clients.shutdown();
             assertThat(clients.awaitTermination(60, SECONDS)).isTrue();
         }
 
-        assertThat(answers.values()).containsOnly(202, 503).contains(503);
+        assertThat(answers.values()).containsOnly(202, 503);
+        assertThat(answers.values()).as("503s after %d drops of the connection", drops).contains(503);
         producer.awaitLog(Pattern.compile(" \\[!\\] Lost the broker connection"));
         assertThat(producer.count(Pattern.compile(Pattern.quote(" [*] Producer connected to amqp://localhost:" + broker.port()))))
                 .as("connected, then reconnected by the next request after each drop").isGreaterThanOrEqualTo(2);
