@@ -24,9 +24,18 @@ public class RabbitOptions {
     @Inject @ConfigProperty(name = "rabbitmq.tls.truststore-password")
     Optional<String> truststorePassword;
 
-    /** Longer than any step's simulated work, with room to spare. */
+    @Inject
+    ShopSettings settings;
+
+    /**
+     * How long a step service's onMessage may take, its commit included: the step's work, then as long as the web tier
+     * waits for a confirm (shop.confirm-timeout-ms). The client then closes the consumer's channel, the command goes
+     * back to its queue, and the watchdog starts a new consumer. A commit can hang: on RabbitMQ 3.10, after the node
+     * that leads the progress stream dies, a transaction that published to it got no commit-ok at all
+     * (NodeFailureIT); with the 60 s this bound was before, every step stood still that long.
+     */
     int onMessageTimeoutMs() {
-        return 60_000;
+        return Math.toIntExact(settings.workMs() + settings.confirmTimeoutMs());
     }
 
     /** A role's user name as configured: each role's is fixed. */

@@ -157,13 +157,23 @@ abstract class DeployedShop {
 
     /** How many lines of a service's journal mention the order: charges on the payment provider's statement. */
     static long lines(String service, String journal, String orderId) throws IOException {
-        Path file = DATA.resolve(service).resolve(journal);
+        return linesIn(DATA, service, journal, orderId);
+    }
+
+    /** As {@link #lines}, for a shop whose stores are under {@code dataDir}. */
+    static long linesIn(Path dataDir, String service, String journal, String orderId) throws IOException {
+        Path file = dataDir.resolve(service).resolve(journal);
         return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.contains(orderId)).count() : 0;
     }
 
     static void deleteData() {
-        if (Files.isDirectory(DATA)) {
-            try (Stream<Path> files = Files.walk(DATA)) {
+        deleteDataIn(DATA);
+    }
+
+    /** Deletes a shop's stores: {@code dataDir}, its shop.data-dir, with everything in it. */
+    static void deleteDataIn(Path dataDir) {
+        if (Files.isDirectory(dataDir)) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

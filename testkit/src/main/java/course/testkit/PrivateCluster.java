@@ -185,7 +185,7 @@ public final class PrivateCluster implements AutoCloseable {
     }
 
     /**
-     * The node that leads a quorum queue now, as a live node sees it ({@code rabbitmqctl list_queues -p vhost name
+     * The node that leads a quorum queue or a stream now, as a live node sees it ({@code rabbitmqctl list_queues -p vhost name
      * leader pid}); for a classic queue, which has no leader, the node its process runs on.
      */
     public PrivateBroker leaderOf(String vhost, String queue) {
@@ -211,7 +211,7 @@ public final class PrivateCluster implements AutoCloseable {
         String listing = live().rabbitmqctl("list_queues", "-p", vhost, "name", "leader", "pid", "--quiet", "--no-table-headers");
         Map<String, String> leaders = new LinkedHashMap<>();
         for (String line : listing.split("\n")) {
-            String[] columns = line.split("\t");
+            String[] columns = line.split("\t", -1); // -1: a stream lists its leader and no pid, the last column empty
             if (columns.length == 3) {
                 // a pid prints as <node.1.2.3>: the node is all before its three numbers
                 leaders.put(columns[0], !columns[1].isBlank() ? columns[1].strip()
