@@ -27,6 +27,7 @@ public class RabbitOptions {
     @Inject
     ShopSettings settings;
 
+    // tag::step-bound[]
     /**
      * How long a step service's onMessage may take, its commit included: the step's work, then as long as the web tier
      * waits for a confirm (shop.confirm-timeout-ms). The client then closes the consumer's channel, the command goes
@@ -37,6 +38,7 @@ public class RabbitOptions {
     int onMessageTimeoutMs() {
         return Math.toIntExact(settings.workMs() + settings.confirmTimeoutMs());
     }
+    // end::step-bound[]
 
     /** A role's user name as configured: each role's is fixed. */
     String username(String configured) {
