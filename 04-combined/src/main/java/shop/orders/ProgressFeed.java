@@ -44,6 +44,8 @@ public class ProgressFeed {
     BrokerSetup setup;
     @Inject
     OrderViews views;
+    @Inject
+    ShopSettings settings;
 
     private final Map<String, Set<Feed>> feeds = new ConcurrentHashMap<>();
     /** Held while an update is dispatched, and while a feed joins: a joining feed misses nothing, and gets nothing twice. */
@@ -58,7 +60,8 @@ public class ProgressFeed {
     private final AtomicInteger restarts = new AtomicInteger();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connection = new Reconnecting<>("Progress feed", rabbit.describe(), loops, this::connect, Connection::close);
+        connection = new Reconnecting<>("Progress feed", rabbit.describe(), loops, this::connect, Connection::close,
+                settings.reconnectMaxMs());
         connection.start();
     }
 

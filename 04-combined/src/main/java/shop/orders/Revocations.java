@@ -48,6 +48,8 @@ public class Revocations {
     BrokerSetup setup;
     @Inject
     ProgressFeed feeds;
+    @Inject
+    ShopSettings settings;
 
     /** customer -> tokens issued before this (epoch ms) are revoked. */
     private final Map<String, Long> revokedBefore = new ConcurrentHashMap<>();
@@ -58,7 +60,8 @@ public class Revocations {
     private Channel publisher;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object init) {
-        connection = new Reconnecting<>("Revocations", rabbit.describe(), loops, this::connect, Connection::close);
+        connection = new Reconnecting<>("Revocations", rabbit.describe(), loops, this::connect, Connection::close,
+                settings.reconnectMaxMs());
         connection.start();
     }
 

@@ -24,6 +24,8 @@ public class ShopSettings {
     int maxAttempts;
     @Inject @ConfigProperty(name = "shop.confirm-timeout-ms")
     long confirmTimeoutMs;
+    @Inject @ConfigProperty(name = "shop.reconnect-max-ms")
+    long reconnectMaxMs;
     @Inject @ConfigProperty(name = "shop.data-dir")
     String dataDir;
     @Inject @ConfigProperty(name = "shop.session-secret")
@@ -65,6 +67,11 @@ public class ShopSettings {
 
     public long confirmTimeoutMs() {
         return confirmTimeoutMs;
+    }
+
+    /** The longest wait between two attempts to reach the broker (the wait doubles from 1 s up to it). */
+    public long reconnectMaxMs() {
+        return reconnectMaxMs;
     }
 
     public Path dataDir() {

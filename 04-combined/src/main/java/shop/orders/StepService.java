@@ -71,7 +71,8 @@ public abstract class StepService {
 
     /** Connects on {@code loops}, the module's executor for broker loops (see {@link Reconnecting}), and watches the consumer. */
     public void start(ScheduledExecutorService loops) {
-        connection = new Reconnecting<>(step.service(), rabbit.describe(), loops, this::connect, Connection::close);
+        connection = new Reconnecting<>(step.service(), rabbit.describe(), loops, this::connect, Connection::close,
+                settings.reconnectMaxMs());
         connection.start();
         connection.every(WATCHDOG_MS, this::watchdog);
     }

@@ -284,6 +284,7 @@ class NodeFailureIT {
                 "board.provision", "false",
                 "shop.data-dir", DATA.toString(),
                 "shop.work-ms", "50",
+                "shop.reconnect-max-ms", "1000",
                 "shop.session-secret", System.getProperty("shop.test-secret"),
                 "shop.instances", "http://localhost:" + portA + ",http://localhost:" + portB));
         settings.putAll(TestCustomers.serverProperties());
