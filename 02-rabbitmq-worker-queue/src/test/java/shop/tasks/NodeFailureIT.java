@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import course.testkit.EffectGaps;
 import course.testkit.Pacer;
 import course.testkit.PayaraProcess;
 import course.testkit.PrivateBroker;
@@ -171,7 +172,10 @@ class NodeFailureIT {
         Offered offered = offerAndRetry(tasks, RATE, BEFORE_KILL.plus(AFTER_KILL), BEFORE_KILL, () -> cluster.kill(leader));
         assertEveryAcceptedTaskDoneOnce();
 
-        long longestGapMs = longestGapMs(effectTimes(warmUp.ids(), offered.ids())); // this lab's tasks only
+        long longestGapMs = EffectGaps.longestGapMs(effects(), f -> { // this lab's tasks only
+            String id = f.getFileName().toString().replace(".txt", "");
+            return f.toString().endsWith(".txt") && (warmUp.ids().contains(id) || offered.ids().contains(id));
+        });
         System.out.printf("| node failure: %d requests at %d/s (%d s of them a warm-up), %s (leader of tasks) killed %d s into "
                 + "the lab: %d answered 503 and were retried until 202, %d tasks done once each; longest gap in completed "
                 + "tasks %d ms (the failover time)%n", offered.requests() + (int) (RATE * WARM_UP.toSeconds()), RATE,
@@ -388,30 +392,6 @@ class NodeFailureIT {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".txt"))
                     .map(n -> n.substring(0, n.length() - ".txt".length())).collect(Collectors.toSet());
         }
-    }
-
-    /** When the effect of each of these tasks was written, in milliseconds, sorted. */
-    private static List<Long> effectTimes(Set<String> ids, Set<String> moreIds) throws IOException {
-        try (Stream<Path> files = Files.list(effects())) {
-            return files.filter(f -> f.toString().endsWith(".txt")).filter(f -> {
-                String id = f.getFileName().toString().replace(".txt", "");
-                return ids.contains(id) || moreIds.contains(id);
-            }).map(f -> {
-                try {
-                    return Files.getLastModifiedTime(f).toMillis();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).sorted().toList();
-        }
-    }
-
-    private static long longestGapMs(List<Long> times) {
-        long longest = 0;
-        for (int i = 1; i < times.size(); i++) {
-            longest = Math.max(longest, times.get(i) - times.get(i - 1));
-        }
-        return longest;
     }
 
     /**

@@ -33,7 +33,7 @@ public class RabbitOptions {
      * waits for a confirm (shop.confirm-timeout-ms). The client then closes the consumer's channel, the command goes
      * back to its queue, and the watchdog starts a new consumer. A commit can hang: on RabbitMQ 3.10, after the node
      * that leads the progress stream dies, a transaction that published to it got no commit-ok at all
-     * (NodeFailureIT); with the 60 s this bound was before, every step stood still that long.
+     * (NodeFailureLab); with the 60 s this bound was before, every step stood still that long.
      */
     int onMessageTimeoutMs() {
         return Math.toIntExact(settings.workMs() + settings.confirmTimeoutMs());
