@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * declared the topology on the first node, so that node leads every step queue too.
  *
  * <p>Not part of {@code mvn verify} (its name ends in Lab, not IT): on RabbitMQ 3.10 it lost an accepted order's command
- * in one run of three, a broker bug fixed in 3.12.5 (measured/NodeFailureLab.md). Run it by name:
+ * in two runs of four, a broker bug fixed in 3.12.5 (measured/NodeFailureLab.md). Run it by name:
  * {@code mvn -pl 04-combined -am verify -Dit.test=NodeFailureLab}.
  */
 class NodeFailureLab {
