@@ -31,6 +31,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Failure lab 4: the broker itself goes down, freezes, or drops the producer's connection. It runs on a private RabbitMQ node of its own, so
@@ -39,12 +42,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * that the second restart must not lose (one worker boot less), and the last two need no worker.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Beside the other classes, on a broker of its own (junit-platform.properties). A lock of its own keeps its labs in
+// one thread, one after another in order: without it, a concurrent class runs its methods at once too.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("BrokerRestartIT")
 class BrokerRestartIT {
 
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"R-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
     /** Shorter than the default 5 s, so the frozen broker's 503 comes quickly. */
     private static final long CONFIRM_TIMEOUT_MS = 2_000;
-    private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"), "broker-restart");
+    private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox") + "-broker-restart");
 
     /** The private node's AMQP port, chosen before it starts: the producer boots pointed at it meanwhile. */
     private static int port;

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Failure labs 6-8, on one three-node RabbitMQ cluster, private to the test (testkit's PrivateCluster), so the shared
@@ -50,6 +53,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (lab 8). In that order: each lab starts from the cluster the one before left, as an operator's week would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Beside the other classes, on a broker of its own (junit-platform.properties). A lock of its own keeps its labs in
+// one thread, one after another in order: without it, a concurrent class runs its methods at once too.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("NodeFailureIT")
 class NodeFailureIT {
 
     private static final String EMAIL = "{\"type\":\"email\",\"orderId\":\"N-%d\",\"to\":\"ada@example.com\",\"simulate\":{\"workMs\":0}}";
@@ -68,7 +75,7 @@ class NodeFailureIT {
     // end::node-settings[]
     /** Longer than the net tick time, so the majority marks the frozen node down. */
     private static final Duration FROZEN = Duration.ofSeconds(15);
-    private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox"), "node-failure");
+    private static final Path OUTBOX = Path.of(System.getProperty("tasks.test-outbox") + "-node-failure");
     /** The test's threads for HTTP answers: they are counted on them. */
     private static final ExecutorService HTTP_THREADS = Executors.newFixedThreadPool(16, work -> {
         Thread thread = new Thread(work, "node-failure-http");
