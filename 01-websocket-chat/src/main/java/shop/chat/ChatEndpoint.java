@@ -44,6 +44,9 @@ public class ChatEndpoint {
     @Inject
     MessageRates messageRates;
 
+    @Inject
+    SendLanes lanes;
+
     private Room room;
     private Member member;
 
@@ -56,7 +59,7 @@ public class ChatEndpoint {
             session.close(new CloseReason(CloseCodes.VIOLATED_POLICY, "Not signed in."));
             return;
         }
-        member = new Member(session, caller);
+        member = new Member(session, caller, lanes.next());
         Optional<Refusal> full = connections.add(member); // from now on the heartbeat checks it
         if (full.isPresent()) {
             member.close(CloseCodes.TRY_AGAIN_LATER, full.get().detail()); // the handshake's check raced another

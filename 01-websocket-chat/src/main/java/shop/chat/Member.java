@@ -5,6 +5,8 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,12 +25,14 @@ public final class Member {
 
     private final Session session;
     private final Caller caller;
+    private final Executor lane;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile long lastPongNanos = System.nanoTime();
 
-    public Member(Session session, Caller caller) {
+    public Member(Session session, Caller caller, Executor lane) {
         this.session = session;
         this.caller = caller;
+        this.lane = lane;
     }
 
     public String name() {
@@ -43,11 +47,24 @@ public final class Member {
         return caller;
     }
 
+    // tag::send[]
+    /**
+     * Queues a frame on this member's lane (see {@link SendLanes}), which writes it after every frame queued before
+     * it; the write itself is asynchronous, so a slow reader holds up neither the room nor its lane.
+     */
     public void send(String json) {
         if (pending.incrementAndGet() > MAX_PENDING) {
             close(CloseCodes.TRY_AGAIN_LATER, "Too slow: more than " + MAX_PENDING + " frames behind.");
             return;
         }
+        try {
+            lane.execute(() -> write(json));
+        } catch (RejectedExecutionException stopping) {
+            pending.decrementAndGet(); // the server is stopping: its connections close with it
+        }
+    }
+
+    private void write(String json) {
         try {
             LeanSends.run(() -> session.getAsyncRemote().sendText(json, result -> {
                 pending.decrementAndGet();
@@ -59,6 +76,7 @@ public final class Member {
             pending.decrementAndGet(); // the connection closed under us; its leave() is on the way
         }
     }
+    // end::send[]
 
     void ping() {
         try {
@@ -80,7 +98,16 @@ public final class Member {
         return session.isOpen();
     }
 
+    /** Closes the connection once the frames queued before it are written: an error frame, then the close. */
     void close(CloseCodes code, String reason) {
+        try {
+            lane.execute(() -> closeNow(code, reason));
+        } catch (RejectedExecutionException stopping) {
+            closeNow(code, reason);
+        }
+    }
+
+    private void closeNow(CloseCodes code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
         } catch (IOException | IllegalStateException e) {
