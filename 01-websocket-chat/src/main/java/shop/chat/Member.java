@@ -5,8 +5,12 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -21,6 +25,8 @@ import java.util.logging.Logger;
 public final class Member {
 
     static final int MAX_PENDING = 1000;
+    /** How long a close waits for the member's lane to hand over the frames before it; a lane is seldom busy longer. */
+    private static final long CLOSE_WAIT_MS = 1_000;
     private static final Logger LOG = Logger.getLogger(Member.class.getName());
 
     private final Session session;
@@ -54,7 +60,7 @@ public final class Member {
      */
     public void send(String json) {
         if (pending.incrementAndGet() > MAX_PENDING) {
-            close(CloseCodes.TRY_AGAIN_LATER, "Too slow: more than " + MAX_PENDING + " frames behind.");
+            closeNow(CloseCodes.TRY_AGAIN_LATER, "Too slow: more than " + MAX_PENDING + " frames behind.");
             return;
         }
         try {
@@ -98,15 +104,25 @@ public final class Member {
         return session.isOpen();
     }
 
-    /** Closes the connection once the frames queued before it are written: an error frame, then the close. */
+    /**
+     * Closes the connection, once the lane has handed over the frames queued before the close (an error frame, then
+     * the close), and on the caller's thread, as the container expects: a close from a lane thread while the
+     * container read the next frame once ended a connection without a close frame (the fuzz test).
+     */
     void close(CloseCodes code, String reason) {
+        CompletableFuture<Void> handedOver = new CompletableFuture<>();
         try {
-            lane.execute(() -> closeNow(code, reason));
-        } catch (RejectedExecutionException stopping) {
-            closeNow(code, reason);
+            lane.execute(() -> handedOver.complete(null));
+            handedOver.get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException stoppingOrBusy) {
+            LOG.log(Level.FINE, "closing " + name() + " without waiting for its lane", stoppingOrBusy);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
+        closeNow(code, reason);
     }
 
+    /** Closes at once: for a reader so far behind that the frames queued for it do not matter any more. */
     private void closeNow(CloseCodes code, String reason) {
         try {
             session.close(new CloseReason(code, reason));
