@@ -54,7 +54,7 @@ public class PaymentService extends StepService {
             return;
         }
         // The effect is recorded once; the outcome is published every time, because a redelivery
-        // may follow a crash that came after the charge but before the commit.
+        // may follow a crash that came after the charge but before the acknowledgement.
         // tag::charge-once[]
         if (effects.once("charge", command.orderId(), item.price().toPlainString())) {
             effects.append("charged.log", command.orderId() + " " + item.price()); // the provider's statement

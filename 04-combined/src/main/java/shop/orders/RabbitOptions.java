@@ -29,14 +29,15 @@ public class RabbitOptions {
 
     // tag::step-bound[]
     /**
-     * How long a step service's onMessage may take, its commit included: the step's work, then as long as the web tier
-     * waits for a confirm (shop.confirm-timeout-ms). The client then closes the consumer's channel, the command goes
-     * back to its queue, and the watchdog starts a new consumer. A commit can hang: on RabbitMQ 3.10, after the node
-     * that leads the progress stream dies, a transaction that published to it got no commit-ok at all
-     * (NodeFailureLab); with the 60 s this bound was before, every step stood still that long.
+     * How long a step service's onMessage may take: the step's work, the wait for the confirms of what it published
+     * (shop.confirm-timeout-ms at most), and as long again for the commit that acknowledges its command. The client
+     * then closes the consumer's channel, the command goes back to its queue, and the watchdog starts a new consumer.
+     * A commit can hang: on RabbitMQ 3.10, after the node that leads the progress stream died, a transaction that had
+     * published to it got no commit-ok at all (NodeFailureIT); with the 60 s this bound was before, every step stood
+     * still that long.
      */
     int onMessageTimeoutMs() {
-        return Math.toIntExact(settings.workMs() + settings.confirmTimeoutMs());
+        return Math.toIntExact(settings.workMs() + 2 * settings.confirmTimeoutMs());
     }
     // end::step-bound[]
 

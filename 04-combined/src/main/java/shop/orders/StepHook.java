@@ -8,16 +8,16 @@ import jakarta.jms.JMSException;
  */
 public interface StepHook {
 
-    /** Runs before the step, inside its transaction; throwing fails this attempt, as a failure of the step does. */
+    /** Runs before the step; throwing fails this attempt, as a failure of the step does. */
     default void before(Step step, Command command) throws Exception {
     }
 
     /**
      * Runs when an attempt failed, before the rollback. {@code attempt} counts the command's deliveries from 1
      * ({@code JMSXDeliveryCount}); the broker dead-letters it after {@code shop.max-attempts}. Returning true
-     * means the hook published what the failure leads to through {@code outcome}: the service then commits that,
-     * with the command's acknowledgement, instead of rolling back. What the step published before it threw is in
-     * the same transaction, so take over only failures that come before the step publishes anything.
+     * means the hook published what the failure leads to through {@code outcome}: the service then publishes that,
+     * and acknowledges the command once the broker has confirmed it, instead of rolling back. What the step published
+     * before it threw goes out with it, so take over only failures that come before the step publishes anything.
      */
     default boolean failed(Step step, Command command, int attempt, Exception failure, StepService.Outcome outcome)
             throws JMSException {

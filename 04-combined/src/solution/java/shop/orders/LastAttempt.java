@@ -6,8 +6,9 @@ import jakarta.jms.JMSException;
 import java.util.logging.Logger;
 
 /**
- * Exercise 2's reference solution: when shipping fails for the last time, the shipping service gives up itself, in one
- * transaction: it puts the command in {@code orders.dead}, tells the customer, and starts the saga's compensation.
+ * Exercise 2's reference solution: when shipping fails for the last time, the shipping service gives up itself, before
+ * it acknowledges the command: it puts the command in {@code orders.dead}, tells the customer, and starts the saga's
+ * compensation.
  */
 @ApplicationScoped
 public class LastAttempt implements StepHook {

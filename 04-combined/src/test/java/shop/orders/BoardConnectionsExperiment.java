@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 @NeedsWebStomp
 @ExtendWith(FullJit.class) // at full size its server boots with the full JIT: its speed is what it measures
+@ResourceLock(NodeFailureIT.BUSY_MACHINE) // after failure lab 5, which runs beside the other classes
 class BoardConnectionsExperiment extends DeployedShop {
 
     @Test

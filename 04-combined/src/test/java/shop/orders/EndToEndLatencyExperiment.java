@@ -47,6 +47,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -75,6 +76,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(RabbitVhost.class)
 @ExtendWith(FullJit.class) // at full size its servers boot with the full JIT: their speed is what it measures
+@ResourceLock(NodeFailureIT.BUSY_MACHINE) // after failure lab 5, which runs beside the other classes
 class EndToEndLatencyExperiment {
 
     /** The shop the DeployedShop classes share would be one more consumer of this class's queues: stopped first. */

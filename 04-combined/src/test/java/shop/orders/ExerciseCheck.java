@@ -64,7 +64,7 @@ final class ExerciseCheck {
                 fail("Exercise 2 needs exercise 1 first: a lamp shipped while shipping/carrier-down listed it; " + EXERCISE_1);
             }
             try {
-                // The update is published in the same transaction as the dead letter: it follows within moments.
+                // The update is published with the dead letter, before the command is acknowledged: it follows within moments.
                 await().atMost(Duration.ofSeconds(10)).until(() -> checker.stages(order).contains("cancelled"));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 fail("Exercise 2 is not solved yet: the lamp's ship command was dead-lettered and its customer "

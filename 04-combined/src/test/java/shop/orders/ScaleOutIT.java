@@ -267,14 +267,14 @@ class ScaleOutIT {
     void aConsumerTheBrokerCutsOffIsRestartedByItsWatchdogAndTheOrderStillCompletesOnce() throws Exception {
         try (ShopBroker broker = ShopBroker.connect();
              Customer heidi = Customer.signIn(a, WorkflowIT.unique("heidi")).connect(a)) {
-            // An operator deletes an exchange the steps publish to: the broker closes the channel of the
-            // consumer that publishes there next, and leaves its connection up. Nothing in JMS says so.
+            // An operator deletes an exchange the steps publish to: the broker closes the channel that publishes
+            // there next, and leaves its connection up. Nothing in JMS says so.
             broker.deleteExchange(OrderTopology.BOARD);
             String order = heidi.place("mug", "tok_visa");
 
             assertThat(heidi.awaitLast(order, WORKFLOW)).containsExactly("placed", "paid", "reserved", "shipped");
-            assertThat(count(Pattern.compile(" \\[!] payment service's consumer on orders\\.payment stopped \\(.*NOT_FOUND.*"
-                    + "\\); restarting it$"))).isPositive();
+            assertThat(count(Pattern.compile(" \\[!] payment service: the broker closed a channel \\(.*NOT_FOUND.*"
+                    + "\\); restarting its consumer on orders\\.payment$"))).isPositive();
             await().atMost(Duration.ofSeconds(15)).until(() -> ShopBroker.consumers(Step.PAYMENT.queue()) == 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> services(a).getInt("status") == 200
                     && services(b).getInt("status") == 200);
@@ -401,7 +401,7 @@ class ScaleOutIT {
         assertThat(page.byTestId("orders").locator("li[data-testid=order]")).hasCount(2);
 
         // Mid-workflow: the mug is still on its way through payment, inventory and shipping, and a
-        // command A had taken but not committed goes back to its queue, where B's services take it.
+        // command A had taken but not acknowledged goes back to its queue, where B's services take it.
         instanceA.kill();
 
         assertThat(page.byTestId("connection")).hasAttribute("data-instance", b.getAuthority());

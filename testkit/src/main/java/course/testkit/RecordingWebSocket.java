@@ -101,11 +101,24 @@ public final class RecordingWebSocket implements WebSocket.Listener, AutoCloseab
     }
 
     public void send(String text) {
-        socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        sent(socket.sendText(text, true));
     }
 
     public void sendBinary(ByteBuffer data) {
-        socket.sendBinary(data, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        sent(socket.sendBinary(data, true));
+    }
+
+    /** Waits for a send; one that fails because the server closed the socket says how it was closed. */
+    private void sent(CompletableFuture<WebSocket> sending) {
+        try {
+            sending.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        } catch (CompletionException e) {
+            if (closed.isDone()) {
+                throw new AssertionError("cannot send: the socket was closed with " + closed.join() + " ("
+                        + closeReason + "), after " + frames.size() + " frames: " + frames, e);
+            }
+            throw e;
+        }
     }
 
     /** Every text frame received so far, in order. */

@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +32,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Failure lab 5: a broker node dies under the live workflow. The two instances of Run it, on a three-node RabbitMQ
@@ -43,15 +43,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * instance, and a browser page is open, when the node that leads the progress stream dies (SIGKILL). The operator
  * declared the topology on the first node, so that node leads every step queue too.
  *
- * <p>Not part of {@code mvn verify} (its name ends in Lab, not IT): on RabbitMQ 3.10 it lost an accepted order's command
- * in two runs of four, a broker bug fixed in 3.12.5 (measured/NodeFailureLab.md). Run it by name:
- * {@code mvn -pl 04-combined -am verify -Dit.test=NodeFailureLab}.
+ * <p>It found the step services' first design, one transaction for the acknowledgement and the publishes, losing a
+ * command on RabbitMQ 3.10 (measured/NodeFailureIT.md); they now acknowledge once the broker confirms (StepService).
  */
-class NodeFailureLab {
+// Beside the module's other classes: its cluster, instances and data are its own, and it mostly waits for nodes and
+// instances to start and a node to fail over. The experiments wait for it (the lock): they measure a quiet machine.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(NodeFailureIT.BUSY_MACHINE)
+class NodeFailureIT {
 
-    /** The shop the DeployedShop classes share would only take CPU from this lab's processes: stopped first. */
-    @RegisterExtension
-    static final BeforeAllCallback alone = DeployedShop.SHOP.stopFirst();
+    /** Held while the lab's three nodes and two instances run; an experiment takes it to measure without them. */
+    static final String BUSY_MACHINE = "NodeFailureIT: three broker nodes and two instances";
 
     /** Orders offered a second; {@code -Dnode-failure.rate} for a machine too busy to hold 50. */
     private static final int RATE = Integer.getInteger("node-failure.rate", 50);
@@ -137,21 +139,12 @@ class NodeFailureLab {
             cluster.kill(leader);
         });
 
-        // Every accepted order shipped, no stage pushed twice or after a later one, each order charged once. A stage
-        // may be missing: a step's transaction that the kill cut in half can deliver its next command and lose its
-        // progress update, whose copy from the step's second delivery then comes after the later stage (the README).
+        // Every accepted order shipped, each customer got each of its stages once and in order, each order charged once.
         Map<String, Customer> orders = new LinkedHashMap<>(warmUp.accepted());
         orders.putAll(offered.accepted());
         List<String> path = List.of("placed", "paid", "reserved", "shipped");
-        List<String> missedAStage = new ArrayList<>();
-        orders.forEach((order, customer) -> {
-            List<String> stages = customer.awaitLast(order, WORKFLOW);
-            assertThat(stages).as("the stages of " + order).isSubsetOf(path).doesNotHaveDuplicates().endsWith("shipped")
-                    .isSortedAccordingTo(Comparator.comparing(path::indexOf));
-            if (stages.size() < path.size()) {
-                missedAStage.add(order + " " + stages);
-            }
-        });
+        orders.forEach((order, customer) ->
+                assertThat(customer.awaitLast(order, WORKFLOW)).as("the stages of " + order).containsExactlyElementsOf(path));
         for (Customer customer : customers) {
             assertThat(customer.allProgress()).extracting(f -> f.getJsonNumber("offset").longValue())
                     .as(customer.name + "'s updates, in stream order, none twice").isSorted().doesNotHaveDuplicates();
@@ -165,7 +158,7 @@ class NodeFailureLab {
         Locator shown = page.byTestId("orders").locator("li[data-testid=order]");
         assertThat(shown.locator("[data-stage=shipped]")).hasCount(1);
         assertThat(shown.nth(0).locator("[data-testid=step]").all()).extracting(s -> s.getAttribute("data-stage"))
-                .isSubsetOf(path).doesNotHaveDuplicates().endsWith("shipped").isSortedAccordingTo(Comparator.comparing(path::indexOf));
+                .containsExactlyElementsOf(path);
         assertThat(page.byTestId("connection")).hasAttribute("data-instance", a.getAuthority());
         assertThat(page.page().evaluate("window.labMark")).isEqualTo("this page was never reloaded");
 
@@ -176,11 +169,11 @@ class NodeFailureLab {
                 f -> orders.containsKey(f.getFileName().toString().replaceFirst("^shipment-", "")));
         System.out.printf("| node failure: %d orders at %d/s from %d customers on 2 instances (%d s of them a warm-up), "
                 + "%s (leader of %s and of every step queue) killed %d s into the lab: %d answered broker-unavailable "
-                + "and were sent again until accepted, %d orders shipped and charged once, no stage pushed twice or out "
-                + "of order, %d missed a stage %s; the page's order shipped without a reload; longest gap between two "
-                + "shipments %d ms (the failover time)%n", warmUp.sent() + offered.sent(), RATE, CUSTOMERS,
-                WARM_UP.toSeconds(), leader.nodeName(), STREAM, BEFORE_KILL.toSeconds(), warmUp.refused() + offered.refused(),
-                orders.size(), missedAStage.size(), missedAStage, longestGapMs);
+                + "and were sent again until accepted, %d orders shipped and charged once, each stage pushed once and in "
+                + "order; the page's order shipped without a reload; longest gap between two shipments %d ms (the "
+                + "failover time)%n", warmUp.sent() + offered.sent(), RATE, CUSTOMERS, WARM_UP.toSeconds(),
+                leader.nodeName(), STREAM, BEFORE_KILL.toSeconds(), warmUp.refused() + offered.refused(), orders.size(),
+                longestGapMs);
         assertThat(longestGapMs).as("the cluster fails over within seconds").isLessThan(30_000);
     }
     // end::node-dies[]
