@@ -15,6 +15,8 @@ class MeasuredChartsTest implements MeasuredCharts {
                 MeasuredChart.of("ScalingExperiment.md", Charts.scaling("Add workers, go faster (50 ms of work per task)", "workers", "speedup", "worker")),
                 MeasuredChart.of("ThroughputExperiment.md", Charts.barsPerRow("The worker against RabbitMQ PerfTest, same run",
                         "messages drained per second", "worker tasks/s", "PerfTest msg/s")),
+                MeasuredChart.of("ConfirmSessionAgeExperiment.md", Charts.barsPerRow("A publisher session's age: confirmed messages per second",
+                        "messages confirmed per second", "one session, msg/s", "a new session every 10,000, msg/s")),
                 MeasuredChart.of("WorkerCostExperiment.md", Charts.barsPerRow("Where a worker's time goes: one cost added per row",
                         "tasks drained per second", "prefetch 1: tasks/s", "prefetch 100: tasks/s")));
     }

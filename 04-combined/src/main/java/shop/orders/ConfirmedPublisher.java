@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +33,8 @@ public final class ConfirmedPublisher {
     private static final long NEW_SESSION_PAUSE_MS = 1_000;
     /** A send the broker has held this long is stuck, not slow: the callers behind it answer at once. */
     private static final long HELD_SEND_MS = 1_000;
+    /** A session sends this many messages, then a new one takes over: see {@link #renewAgedSession()}. */
+    static final int MESSAGES_PER_SESSION = 10_000;
 
     /** The broker does not have the message: it is down, refused it, or did not confirm in time. */
     public static final class BrokerUnavailable extends Exception {
@@ -56,6 +59,7 @@ public final class ConfirmedPublisher {
     private final String broker;
     private final long confirmTimeoutMs;
     private final Connector connector;
+    private final int messagesPerSession;
 
     /**
      * The thread that sends, one message at a time: a JMS session belongs to one thread, and a send the broker holds
@@ -74,6 +78,10 @@ public final class ConfirmedPublisher {
     /** Set by a nack: the next publish goes out on a new session (see {@link #newSessionAfterNack()}). */
     private volatile boolean refused;
     private long nextNewSession;
+    /** Messages sent on the current session; the sender thread's alone. */
+    private int sentOnSession;
+    /** Sessions opened so far; for teaching and the tests. */
+    private final AtomicInteger sessionsOpened = new AtomicInteger();
     /**
      * Messages published whose confirm may still come. Each one leaves the set when it ends: a confirm,
      * a nack, or the death of the connection it was sent on, which fails them all at once.
@@ -85,6 +93,12 @@ public final class ConfirmedPublisher {
      * @param broker the broker's address, for those errors
      */
     public ConfirmedPublisher(String what, String broker, long confirmTimeoutMs, Connector connector) {
+        this(what, broker, confirmTimeoutMs, connector, MESSAGES_PER_SESSION);
+    }
+
+    /** As above, with another number of messages per session; for the tests. */
+    ConfirmedPublisher(String what, String broker, long confirmTimeoutMs, Connector connector, int messagesPerSession) {
+        this.messagesPerSession = messagesPerSession;
         this.what = what;
         this.broker = broker;
         this.confirmTimeoutMs = confirmTimeoutMs;
@@ -164,6 +178,7 @@ public final class ConfirmedPublisher {
             // makes this an async send, which the RabbitMQ JMS client maps to a publisher confirm.
             producer.send(to, message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
                     Message.DEFAULT_TIME_TO_LIVE, listener);
+            sentOnSession++;
         } catch (BrokerUnavailable e) {
             confirmed.completeExceptionally(e);
         } catch (JMSException | RuntimeException e) {
@@ -246,6 +261,7 @@ public final class ConfirmedPublisher {
         }
         if (connection != null) {
             newSessionAfterNack();
+            renewAgedSession();
             return;
         }
         if (System.currentTimeMillis() < nextConnectAttempt) {
@@ -265,8 +281,14 @@ public final class ConfirmedPublisher {
         });
         broken = false;
         connection = fresh;
+        openSession();
+    }
+
+    private void openSession() throws JMSException {
         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         producer = session.createProducer(null);
+        sentOnSession = 0;
+        sessionsOpened.incrementAndGet();
     }
 
     // tag::new-session[]
@@ -289,10 +311,45 @@ public final class ConfirmedPublisher {
         } catch (JMSException | RuntimeException e) {
             LOG.fine("closing the refused session: " + e);
         }
-        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        producer = session.createProducer(null);
+        openSession();
     }
     // end::new-session[]
+
+    // tag::aged-session[]
+    /**
+     * After {@value #MESSAGES_PER_SESSION} messages, the next one goes out on a new session, once the broker has
+     * confirmed what the old one sent (at most the confirm timeout: by then their callers have answered). The RabbitMQ
+     * JMS client (3.7.0 to 3.9.0) matches confirms to messages in a map whose lower bound stops moving after the
+     * first "multiple" confirm, so each later one walks the map from there: a session's confirms cost more the more it
+     * has sent: 02's ConfirmSessionAgeExperiment measures a session slowing to a fraction of its speed within a few
+     * hundred thousand messages, and a renewed one keeping it (02's measured/ConfirmSessionAgeExperiment.md).
+     */
+    private void renewAgedSession() throws JMSException {
+        if (sentOnSession < messagesPerSession) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(unconfirmed.toArray(CompletableFuture[]::new))
+                    .get(confirmTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // A refused or unconfirmed message: its caller has its answer, and the old session goes all the same.
+        }
+        failUnconfirmed(new JMSException("session replaced after " + sentOnSession + " messages"));
+        try {
+            session.close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.fine("closing the aged session: " + e);
+        }
+        openSession();
+    }
+    // end::aged-session[]
+
+    /** Sessions this publisher has opened so far; for teaching and the tests. */
+    public int sessionsOpened() {
+        return sessionsOpened.get();
+    }
 
     // tag::connection-lost[]
     /**
