@@ -11,13 +11,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A pitfall of starting a second process by hand, and a check of the test plumbing that guards
  * against it: when its HTTP port is taken, Payara Micro 7 logs {@code Failed to start, exiting} and
  * then keeps running, never ready. The tests must fail at once, saying so, rather than wait for a
  * marker that will never come. And a killed process leaves no runtime folder behind.
+ *
+ * <p>It runs beside the module's other classes: its worker never deploys, so it touches no broker and no queue.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TakenPortIT {
 
     @Test
