@@ -150,8 +150,11 @@ public final class PayaraProcess implements AutoCloseable {
         return this;
     }
 
-    /** Saves the silent process's threads next to the test's output (once in CI, a boot hung inside Hazelcast's start). */
-    private String threadDump() {
+    /**
+     * Saves the process's threads next to the test's output (once in CI, a boot hung inside Hazelcast's start), and
+     * says where, for a failure message: {@code "; its threads are in ..."}.
+     */
+    public String threadDump() {
         Path file = Path.of("target", name + "-threads.txt");
         try {
             Process jcmd = new ProcessBuilder(System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd",

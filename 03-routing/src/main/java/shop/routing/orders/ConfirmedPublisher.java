@@ -182,6 +182,9 @@ public final class ConfirmedPublisher {
         } catch (BrokerUnavailable e) {
             confirmed.completeExceptionally(e);
         } catch (JMSException | RuntimeException e) {
+            // Said here too: the exception listener is not called when this send finds the dead connection first,
+            // because closing a JMS connection (disconnect, below) silences its listener.
+            LOG.warning(" [!] Lost the broker connection: a send failed (" + e + "); the next " + what + " opens a new one");
             disconnect();
             confirmed.completeExceptionally(new BrokerUnavailable("The broker at " + broker + " cannot be reached.", e));
         } finally {
