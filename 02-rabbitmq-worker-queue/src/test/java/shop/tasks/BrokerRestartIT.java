@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import course.testkit.LabScript;
+import course.testkit.Pacer;
 import course.testkit.PayaraProcess;
 import course.testkit.PrivateBroker;
 import jakarta.json.JsonObject;
@@ -205,10 +206,12 @@ class BrokerRestartIT {
         // The class's earlier labs restarted the node: only what this lab adds to the producer's log counts.
         long lostBefore = producer.count(LOST);
         long connectedBefore = producer.count(connected());
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        for (int c = 0; c < 8; c++) {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        for (int c = 0; c < CLIENTS; c++) {
             clients.submit(() -> {
+                Pacer pacer = Pacer.fixedRate((double) TASKS_PER_SECOND / CLIENTS);
                 while (sending.get()) {
+                    pacer.awaitNext();
                     String key = "\"" + UUID.randomUUID() + "\"";
                     String body = EMAIL.formatted(bodies.size());
                     bodies.put(key, body);
@@ -222,10 +225,11 @@ class BrokerRestartIT {
             });
         }
         try {
-            // The producer's connection dies three times under load, as a network cut would. Only the requests whose
-            // confirm is outstanding at that instant get a 503; the sender thread sends each task at once and the node
-            // confirms within milliseconds, so a drop may find none. Then it drops again, at most ten times in all,
-            // until one did (a clean-clone CI run on 2026-12-03 found none in three).
+            // The producer's connection dies three times under load, as a network cut would. A 503 goes to the
+            // requests whose confirm is outstanding at that instant, and to the one whose send finds the connection
+            // dead before its exception listener says so. A drop may give none: the node confirms within
+            // milliseconds, and the listener can be first. Then it drops again, at most ten times in all, until one
+            // did (a clean-clone CI run on 2026-12-03 found none in three).
             while (drops < 3 || (!answers.containsValue(503) && drops < 10)) {
                 int atLeast = ++drops * 40;
                 await().atMost(60, SECONDS).until(() -> answers.size() >= atLeast);
@@ -271,6 +275,15 @@ class BrokerRestartIT {
         }
     }
     // end::dropped[]
+
+    /**
+     * The lab's load: eight clients, 100 tasks a second in all. Paced, because no worker drains the queue, which holds
+     * tasks.max-length (10,000) tasks: unpaced, the clients sent 6,000 to 10,000 while rabbitmqctl dropped the
+     * connection (seconds each time on a busy machine), and once the queue was full the broker refused every task,
+     * the retries too (503, queue full), until a worker would make room.
+     */
+    private static final int CLIENTS = 8;
+    private static final int TASKS_PER_SECOND = 100;
 
     private static final Pattern LOST = Pattern.compile(" \\[!\\] Lost the broker connection");
 
